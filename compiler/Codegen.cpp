@@ -1,0 +1,320 @@
+//===- Codegen.cpp - LLVM IR, object code and the C header ------*- C++ -*-===//
+#include "compiler/Codegen.h"
+
+#include "compiler/Importer.h"
+#include "compiler/Tensor.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/IR/Verifier.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/SubtargetFeature.h"
+#include "llvm/TargetParser/Triple.h"
+
+#include <sstream>
+
+namespace bnnc {
+
+bool resolveTarget(const std::string &target, const std::string &cpu, const std::string &mattr,
+                   TargetSpec &spec, std::string &error) {
+  // Default CPUs and features per short name. x86-64-v2 has popcnt and SSE4.2 and runs on any
+  // x86-64 of the last fifteen years; the RISC-V base needs m/a/f/d/c for the lp64d float ABI.
+  struct Known {
+    const char *name, *triple, *cpu, *features;
+  };
+  static const Known known[] = {
+      {"x86_64", "x86_64-unknown-linux-gnu", "x86-64-v2", ""},
+      {"aarch64", "aarch64-unknown-linux-gnu", "generic", "+neon"},
+      {"armv7", "armv7-unknown-linux-gnueabihf", "generic", "+neon,+vfp4,+d32"},
+      {"riscv64", "riscv64-unknown-linux-gnu", "generic-rv64", "+m,+a,+f,+d,+c,+zbb"},
+      {"riscv64-rvv", "riscv64-unknown-linux-gnu", "generic-rv64", "+m,+a,+f,+d,+c,+zbb,+v"},
+  };
+  spec = TargetSpec();
+  bool found = false;
+  for (const Known &k : known)
+    if (target == k.name) {
+      spec = {k.triple, k.cpu, k.features};
+      found = true;
+    }
+  if (!found) {
+    llvm::Triple triple(target);
+    if (triple.getArch() == llvm::Triple::UnknownArch) {
+      error = "unknown target '" + target +
+              "' (expected x86_64, aarch64, armv7, riscv64, riscv64-rvv or an LLVM triple)";
+      return false;
+    }
+    spec.triple = triple.str();
+    spec.cpu = "generic";
+  }
+  if (cpu == "native") {
+    spec.cpu = llvm::sys::getHostCPUName().str();
+    llvm::SubtargetFeatures features;
+    for (const auto &f : llvm::sys::getHostCPUFeatures())
+      features.AddFeature(f.first(), f.second);
+    spec.features = features.getString();
+  } else if (!cpu.empty()) {
+    spec.cpu = cpu;
+  }
+  if (!mattr.empty())
+    spec.features = spec.features.empty() ? mattr : spec.features + "," + mattr;
+  return true;
+}
+
+static void initializeLLVMTargets() {
+  static bool done = [] {
+    llvm::InitializeAllTargetInfos();
+    llvm::InitializeAllTargets();
+    llvm::InitializeAllTargetMCs();
+    llvm::InitializeAllAsmPrinters();
+    return true;
+  }();
+  (void)done;
+}
+
+std::unique_ptr<llvm::TargetMachine> createTargetMachine(const TargetSpec &spec, int optLevel,
+                                                         std::string &error) {
+  initializeLLVMTargets();
+  llvm::Triple triple(spec.triple);
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target) {
+    error = "LLVM does not know the target '" + spec.triple + "': " + error;
+    return nullptr;
+  }
+  // LLVM silently ignores an unknown CPU or feature (it prints a warning): check them here.
+  std::unique_ptr<llvm::MCSubtargetInfo> sti(
+      target->createMCSubtargetInfo(triple, spec.cpu, ""));
+  if (!sti || (!spec.cpu.empty() && spec.cpu != "generic" && !sti->isCPUStringValid(spec.cpu))) {
+    error = "LLVM does not know the CPU '" + spec.cpu + "' for " + spec.triple;
+    return nullptr;
+  }
+  llvm::SubtargetFeatures features(spec.features);
+  auto known = sti->getAllProcessorFeatures();
+  for (const std::string &f : features.getFeatures()) {
+    llvm::StringRef name = llvm::StringRef(f).drop_front(f[0] == '+' || f[0] == '-' ? 1 : 0);
+    bool valid = llvm::any_of(known, [&](const llvm::SubtargetFeatureKV &kv) {
+      return name == kv.Key;
+    });
+    if (!valid && !name.empty()) {
+      error = "LLVM does not know the feature '" + name.str() + "' for " + spec.triple;
+      return nullptr;
+    }
+  }
+  llvm::TargetOptions options;
+  auto level = optLevel >= 3   ? llvm::CodeGenOptLevel::Aggressive
+               : optLevel == 2 ? llvm::CodeGenOptLevel::Default
+               : optLevel == 1 ? llvm::CodeGenOptLevel::Less
+                               : llvm::CodeGenOptLevel::None;
+  std::unique_ptr<llvm::TargetMachine> tm(target->createTargetMachine(
+      triple, spec.cpu, spec.features, options, llvm::Reloc::PIC_, std::nullopt, level));
+  if (!tm)
+    error = "LLVM could not create a target machine for " + spec.triple;
+  return tm;
+}
+
+void setModuleTarget(mlir::ModuleOp module, llvm::TargetMachine &tm) {
+  mlir::OpBuilder b(module.getContext());
+  module->setAttr("llvm.target_triple", b.getStringAttr(tm.getTargetTriple().str()));
+  module->setAttr("llvm.data_layout",
+                  b.getStringAttr(tm.createDataLayout().getStringRepresentation()));
+}
+
+namespace {
+
+/// Builds the `bnnc_model_info` descriptor of runtime/include/bnnc/bnnc_runtime.h in LLVM IR,
+/// and the packed entry `NAME_run_packed(void *const *buffers)` it points to.
+void addDescriptor(llvm::Module &m, const ModelSignature &sig, bool entryAlias) {
+  llvm::LLVMContext &ctx = m.getContext();
+  llvm::Type *i32 = llvm::Type::getInt32Ty(ctx), *i64 = llvm::Type::getInt64Ty(ctx);
+  llvm::PointerType *ptr = llvm::PointerType::getUnqual(ctx);
+  auto *tensorInfo = llvm::StructType::get(ctx, {ptr, i32, i32, ptr});
+  auto *modelInfo = llvm::StructType::get(ctx, {i32, ptr, i32, i32, ptr, ptr, ptr});
+  const std::string &name = sig.funcName;
+
+  auto privateConst = [&](llvm::Constant *init, const std::string &sym) {
+    return new llvm::GlobalVariable(m, init->getType(), true, llvm::GlobalValue::PrivateLinkage,
+                                    init, sym);
+  };
+  auto cstring = [&](const std::string &s, const std::string &sym) {
+    return privateConst(llvm::ConstantDataArray::getString(ctx, s), sym);
+  };
+  auto tensors = [&](const std::vector<TensorSignature> &list, const char *kind) {
+    std::vector<llvm::Constant *> entries;
+    for (size_t i = 0; i < list.size(); ++i) {
+      std::string base = name + "_" + kind + std::to_string(i);
+      std::vector<llvm::Constant *> dims;
+      for (int64_t d : list[i].shape)
+        dims.push_back(llvm::ConstantInt::get(i64, d));
+      llvm::Constant *shape = llvm::ConstantPointerNull::get(ptr);
+      if (!dims.empty())
+        shape = privateConst(llvm::ConstantArray::get(llvm::ArrayType::get(i64, dims.size()), dims),
+                             base + "_shape");
+      entries.push_back(llvm::ConstantStruct::get(
+          tensorInfo, {cstring(list[i].name, base + "_name"),
+                       llvm::ConstantInt::get(i32, list[i].dtype),
+                       llvm::ConstantInt::get(i32, list[i].shape.size()), shape}));
+    }
+    return privateConst(
+        llvm::ConstantArray::get(llvm::ArrayType::get(tensorInfo, entries.size()), entries),
+        name + "_" + kind + "s");
+  };
+
+  // NAME_run_packed(buffers): loads the pointers and calls NAME(in..., out...).
+  llvm::Function *entry = m.getFunction(name);
+  auto *packedTy = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), {ptr}, false);
+  auto *packed = llvm::Function::Create(packedTy, llvm::GlobalValue::InternalLinkage,
+                                        name + "_run_packed", m);
+  llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", packed));
+  std::vector<llvm::Value *> args;
+  size_t count = sig.inputs.size() + sig.outputs.size();
+  for (size_t i = 0; i < count; ++i) {
+    llvm::Value *slot = b.CreateConstGEP1_64(ptr, packed->getArg(0), i);
+    args.push_back(b.CreateLoad(ptr, slot));
+  }
+  b.CreateCall(entry, args);
+  b.CreateRetVoid();
+
+  llvm::Constant *info = llvm::ConstantStruct::get(
+      modelInfo, {llvm::ConstantInt::get(i32, 1), cstring(name, name + "_name"),
+                  llvm::ConstantInt::get(i32, sig.inputs.size()),
+                  llvm::ConstantInt::get(i32, sig.outputs.size()), tensors(sig.inputs, "in"),
+                  tensors(sig.outputs, "out"), packed});
+  auto *global = new llvm::GlobalVariable(m, modelInfo, true, llvm::GlobalValue::ExternalLinkage,
+                                          info, name + "_info");
+  if (entryAlias)
+    llvm::GlobalAlias::create(llvm::GlobalValue::ExternalLinkage, "bnnc_entry", global);
+}
+
+} // namespace
+
+bool emitModule(mlir::ModuleOp module, const ModelSignature &signature, llvm::TargetMachine &tm,
+                OutputKind kind, bool entryAlias, int optLevel, llvm::raw_pwrite_stream &os,
+                std::string &error) {
+  mlir::registerBuiltinDialectTranslation(*module.getContext());
+  mlir::registerLLVMDialectTranslation(*module.getContext());
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> m = mlir::translateModuleToLLVMIR(module, llvmContext, "bnnc");
+  if (!m) {
+    error = "translation to LLVM IR failed";
+    return false;
+  }
+  m->setTargetTriple(tm.getTargetTriple());
+  m->setDataLayout(tm.createDataLayout());
+  if (!m->getFunction(signature.funcName)) {
+    error = "the lowered module has no function '" + signature.funcName + "'";
+    return false;
+  }
+  addDescriptor(*m, signature, entryAlias);
+  // Attach the target's CPU and features to every function, so the optimizer's cost model and
+  // the vectorizer see the right ISA.
+  for (llvm::Function &f : *m) {
+    if (f.isDeclaration())
+      continue;
+    f.addFnAttr("target-cpu", tm.getTargetCPU());
+    if (!tm.getTargetFeatureString().empty())
+      f.addFnAttr("target-features", tm.getTargetFeatureString());
+  }
+  std::string verifyErrors;
+  llvm::raw_string_ostream verifyStream(verifyErrors);
+  if (llvm::verifyModule(*m, &verifyStream)) {
+    error = "invalid LLVM IR: " + verifyErrors;
+    return false;
+  }
+
+  if (optLevel > 0) {
+    llvm::LoopAnalysisManager lam;
+    llvm::FunctionAnalysisManager fam;
+    llvm::CGSCCAnalysisManager cgam;
+    llvm::ModuleAnalysisManager mam;
+    llvm::PassBuilder pb(&tm);
+    pb.registerModuleAnalyses(mam);
+    pb.registerCGSCCAnalyses(cgam);
+    pb.registerFunctionAnalyses(fam);
+    pb.registerLoopAnalyses(lam);
+    pb.crossRegisterProxies(lam, fam, cgam, mam);
+    auto level = optLevel >= 3   ? llvm::OptimizationLevel::O3
+                 : optLevel == 2 ? llvm::OptimizationLevel::O2
+                                 : llvm::OptimizationLevel::O1;
+    llvm::ModulePassManager mpm = pb.buildPerModuleDefaultPipeline(level);
+    mpm.run(*m, mam);
+  }
+
+  if (kind == OutputKind::LLVMIR) {
+    m->print(os, nullptr);
+    return true;
+  }
+  llvm::legacy::PassManager codegen;
+  auto fileType = kind == OutputKind::Object ? llvm::CodeGenFileType::ObjectFile
+                                             : llvm::CodeGenFileType::AssemblyFile;
+  if (tm.addPassesToEmitFile(codegen, os, nullptr, fileType)) {
+    error = "the target cannot emit this file type";
+    return false;
+  }
+  codegen.run(*m);
+  return true;
+}
+
+static const char *cType(int32_t dtype) {
+  switch (dtype) {
+  case kFloat: return "float";
+  case kDouble: return "double";
+  case kInt8: return "int8_t";
+  case kUInt8: return "uint8_t";
+  case kBool: return "bool";
+  case kInt32: return "int32_t";
+  case kInt64: return "int64_t";
+  default: return "void";
+  }
+}
+
+std::string generateHeader(const ModelSignature &sig, const std::string &sourceName) {
+  std::ostringstream h;
+  std::string upper;
+  for (char c : sig.funcName)
+    upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  h << "/* Generated by bnnc from " << sourceName << ". Do not edit. */\n"
+    << "#ifndef " << upper << "_H\n#define " << upper << "_H\n\n"
+    << "#include <stdbool.h>\n#include <stdint.h>\n\n"
+    << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
+  auto describe = [&](const std::vector<TensorSignature> &list, const char *kind) {
+    h << "#define " << upper << "_NUM_" << kind << "S " << list.size() << "\n";
+    for (size_t i = 0; i < list.size(); ++i) {
+      const auto &t = list[i];
+      int64_t n = 1;
+      h << "/* " << kind << " " << i << ": '" << t.name << "', " << dtypeName(t.dtype) << " [";
+      for (size_t d = 0; d < t.shape.size(); ++d) {
+        h << (d ? ", " : "") << t.shape[d];
+        n *= t.shape[d];
+      }
+      h << "] */\n#define " << upper << "_" << kind << i << "_SIZE " << n << "\n";
+      h << "#define " << upper << "_" << kind << i << "_RANK " << t.shape.size() << "\n";
+    }
+  };
+  describe(sig.inputs, "INPUT");
+  describe(sig.outputs, "OUTPUT");
+  h << "\n/* Runs the model. Buffers are dense, row-major, in the ONNX model's layout; the caller\n"
+    << " * owns them. Not reentrant: the model's scratch memory is static. */\n"
+    << "void " << sig.funcName << "(";
+  bool first = true;
+  for (size_t i = 0; i < sig.inputs.size(); ++i, first = false)
+    h << (first ? "" : ", ") << "const " << cType(sig.inputs[i].dtype) << " *in" << i;
+  for (size_t i = 0; i < sig.outputs.size(); ++i, first = false)
+    h << (first ? "" : ", ") << cType(sig.outputs[i].dtype) << " *out" << i;
+  h << ");\n\n/* The model's descriptor (bnnc/bnnc_runtime.h). */\n"
+    << "struct bnnc_model_info;\nextern const struct bnnc_model_info " << sig.funcName
+    << "_info;\n\n#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
+  return h.str();
+}
+
+} // namespace bnnc

@@ -1,0 +1,55 @@
+//===- Codegen.h - LLVM IR, object code and the C header --------*- C++ -*-===//
+#ifndef BNNC_COMPILER_CODEGEN_H
+#define BNNC_COMPILER_CODEGEN_H
+
+#include <memory>
+#include <string>
+
+namespace mlir {
+class ModuleOp;
+}
+namespace llvm {
+class TargetMachine;
+class raw_pwrite_stream;
+} // namespace llvm
+
+namespace bnnc {
+
+struct ModelSignature;
+
+/// A code generation target: bnnc's short names (x86_64, aarch64, armv7, riscv64, riscv64-rvv)
+/// or any LLVM triple, with CPU and feature overrides.
+struct TargetSpec {
+  std::string triple;
+  std::string cpu;
+  std::string features;
+};
+
+/// Fills `spec` from the user's `-target`, `-mcpu` and `-mattr`. `-mcpu=native` means the host.
+bool resolveTarget(const std::string &target, const std::string &cpu, const std::string &mattr,
+                   TargetSpec &spec, std::string &error);
+
+/// Creates LLVM's TargetMachine for `spec`; null with `error` if LLVM does not know the target,
+/// CPU or a feature.
+std::unique_ptr<llvm::TargetMachine> createTargetMachine(const TargetSpec &spec, int optLevel,
+                                                         std::string &error);
+
+/// Stamps the target's triple and data layout on the module, before lowering.
+void setModuleTarget(mlir::ModuleOp module, llvm::TargetMachine &tm);
+
+enum class OutputKind { Object, Assembly, LLVMIR };
+
+/// Translates a module lowered to the LLVM dialect to LLVM IR, adds the model descriptor
+/// (`NAME_info`, see runtime/include/bnnc/bnnc_runtime.h) and, if `entryAlias`, the alias
+/// `bnnc_entry` the runtime's harness links against; optimizes at `optLevel` and writes the
+/// result to `os`.
+bool emitModule(mlir::ModuleOp module, const ModelSignature &signature, llvm::TargetMachine &tm,
+                OutputKind kind, bool entryAlias, int optLevel, llvm::raw_pwrite_stream &os,
+                std::string &error);
+
+/// The C header declaring the entry point, its tensor shapes and the descriptor.
+std::string generateHeader(const ModelSignature &signature, const std::string &sourceName);
+
+} // namespace bnnc
+
+#endif // BNNC_COMPILER_CODEGEN_H

@@ -1,0 +1,608 @@
+//===- ConstantFolder.cpp - compile-time evaluation of ONNX nodes -*- C++ -*-===//
+#include "compiler/ConstantFolder.h"
+
+#include <onnx/onnx_pb.h>
+#include <onnx/shape_inference/implementation.h>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <set>
+
+namespace bnnc {
+namespace {
+
+const onnx::AttributeProto *findAttr(const onnx::NodeProto &node, const char *name) {
+  for (const auto &a : node.attribute())
+    if (a.name() == name)
+      return &a;
+  return nullptr;
+}
+int64_t attrInt(const onnx::NodeProto &n, const char *name, int64_t dflt) {
+  const auto *a = findAttr(n, name);
+  return a ? a->i() : dflt;
+}
+float attrFloat(const onnx::NodeProto &n, const char *name, float dflt) {
+  const auto *a = findAttr(n, name);
+  return a ? a->f() : dflt;
+}
+bool attrInts(const onnx::NodeProto &n, const char *name, std::vector<int64_t> &out) {
+  const auto *a = findAttr(n, name);
+  if (!a)
+    return false;
+  out.assign(a->ints().begin(), a->ints().end());
+  return true;
+}
+
+/// Iterates over all multi-indices of `shape` in row-major order.
+void forEachIndex(const std::vector<int64_t> &shape,
+                  const std::function<void(const std::vector<int64_t> &, int64_t)> &fn) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  std::vector<int64_t> idx(shape.size(), 0);
+  for (int64_t flat = 0; flat < n; ++flat) {
+    fn(idx, flat);
+    for (int64_t i = static_cast<int64_t>(idx.size()) - 1; i >= 0; --i) {
+      if (++idx[i] < shape[i])
+        break;
+      idx[i] = 0;
+    }
+  }
+}
+
+int64_t normAxis(int64_t axis, int64_t rank) { return axis < 0 ? axis + rank : axis; }
+
+double roundHalfEven(double v) { return std::nearbyint(v); } // default FE_TONEAREST
+
+struct Folder {
+  const onnx::NodeProto &node;
+  int opset;
+  const std::vector<const Tensor *> &in;
+  std::vector<Tensor> &out;
+  std::string &error;
+
+  bool fail(const std::string &msg) {
+    error = msg;
+    return false;
+  }
+  const Tensor *input(size_t i) const { return i < in.size() ? in[i] : nullptr; }
+
+  bool unary(const std::function<double(double)> &fn) {
+    Tensor r(in[0]->dtype, in[0]->shape);
+    for (size_t i = 0; i < r.data.size(); ++i)
+      r.data[i] = r.cast(fn(in[0]->data[i]));
+    out.push_back(std::move(r));
+    return true;
+  }
+
+  bool binary(int32_t resultType, const std::function<double(double, double)> &fn) {
+    std::vector<int64_t> shape;
+    if (!broadcastShapes(in[0]->shape, in[1]->shape, shape))
+      return fail("operand shapes do not broadcast");
+    Tensor r(resultType, shape);
+    forEachIndex(shape, [&](const std::vector<int64_t> &idx, int64_t flat) {
+      r.data[flat] = r.cast(fn(in[0]->broadcastAt(idx), in[1]->broadcastAt(idx)));
+    });
+    out.push_back(std::move(r));
+    return true;
+  }
+
+  bool reduce(const std::string &kind) {
+    const Tensor &x = *in[0];
+    std::vector<int64_t> axes;
+    bool haveAxes = attrInts(node, "axes", axes);
+    if (!haveAxes && input(1)) {
+      axes = input(1)->toInts();
+      haveAxes = true;
+    }
+    bool keep = attrInt(node, "keepdims", 1) != 0;
+    if (axes.empty()) {
+      if (attrInt(node, "noop_with_empty_axes", 0)) {
+        out.push_back(x);
+        return true;
+      }
+      for (int64_t i = 0; i < x.rank(); ++i)
+        axes.push_back(i);
+    }
+    std::set<int64_t> axisSet;
+    for (int64_t a : axes)
+      axisSet.insert(normAxis(a, x.rank()));
+    std::vector<int64_t> keptShape, outShape;
+    int64_t count = 1;
+    for (int64_t i = 0; i < x.rank(); ++i) {
+      bool reduced = axisSet.count(i) > 0;
+      keptShape.push_back(reduced ? 1 : x.shape[i]);
+      if (reduced)
+        count *= x.shape[i];
+      if (!reduced || keep)
+        outShape.push_back(reduced ? 1 : x.shape[i]);
+    }
+    double init = kind == "max" ? -INFINITY : kind == "min" ? INFINITY : kind == "prod" ? 1 : 0;
+    Tensor acc(kDouble, keptShape);
+    std::fill(acc.data.begin(), acc.data.end(), init);
+    std::vector<int64_t> accStrides = acc.strides();
+    forEachIndex(x.shape, [&](const std::vector<int64_t> &idx, int64_t flat) {
+      int64_t o = 0;
+      for (int64_t i = 0; i < x.rank(); ++i)
+        o += (axisSet.count(i) ? 0 : idx[i]) * accStrides[i];
+      double v = x.data[flat];
+      double &a = acc.data[o];
+      if (kind == "max")
+        a = std::max(a, v);
+      else if (kind == "min")
+        a = std::min(a, v);
+      else if (kind == "prod")
+        a *= v;
+      else
+        a += v;
+    });
+    Tensor r(x.dtype, outShape);
+    for (size_t i = 0; i < r.data.size(); ++i)
+      r.data[i] = r.cast(kind == "mean" ? acc.data[i] / static_cast<double>(count) : acc.data[i]);
+    out.push_back(std::move(r));
+    return true;
+  }
+
+  bool reshapeTo(const Tensor &x, const std::vector<int64_t> &shape) {
+    Tensor r = x;
+    r.shape = shape;
+    if (r.numel() != x.numel())
+      return fail("cannot reshape " + std::to_string(x.numel()) + " elements to the requested shape");
+    out.push_back(std::move(r));
+    return true;
+  }
+
+  bool run() {
+    const std::string &op = node.op_type();
+    auto isFloat = [&](const Tensor *t) { return t->dtype == kFloat || t->dtype == kDouble; };
+
+    if (op == "Identity")
+      return out.push_back(*in[0]), true;
+    if (op == "Constant") {
+      for (const auto &a : node.attribute()) {
+        if (a.name() == "value") {
+          Tensor t;
+          if (!tensorFromProto(a.t(), t, error))
+            return false;
+          out.push_back(std::move(t));
+        } else if (a.name() == "value_float") {
+          out.push_back(Tensor(kFloat, {}, {a.f()}));
+        } else if (a.name() == "value_floats") {
+          out.push_back(Tensor(kFloat, {a.floats_size()},
+                               std::vector<double>(a.floats().begin(), a.floats().end())));
+        } else if (a.name() == "value_int") {
+          out.push_back(Tensor(kInt64, {}, {static_cast<double>(a.i())}));
+        } else if (a.name() == "value_ints") {
+          out.push_back(Tensor(kInt64, {a.ints_size()},
+                               std::vector<double>(a.ints().begin(), a.ints().end())));
+        } else {
+          return fail("Constant attribute '" + a.name() + "' is not supported");
+        }
+      }
+      if (out.size() != 1)
+        return fail("Constant must have exactly one value attribute");
+      return true;
+    }
+    if (op == "ConstantOfShape") {
+      Tensor value(kFloat, {}, {0.0});
+      if (const auto *a = findAttr(node, "value"))
+        if (!tensorFromProto(a->t(), value, error))
+          return false;
+      Tensor r(value.dtype, in[0]->toInts());
+      std::fill(r.data.begin(), r.data.end(), value.data.empty() ? 0.0 : value.data[0]);
+      out.push_back(std::move(r));
+      return true;
+    }
+    if (op == "Shape") {
+      int64_t rank = in[0]->rank();
+      int64_t start = normAxis(attrInt(node, "start", 0), rank);
+      int64_t end = findAttr(node, "end") ? normAxis(attrInt(node, "end", rank), rank) : rank;
+      start = std::clamp<int64_t>(start, 0, rank);
+      end = std::clamp<int64_t>(end, start, rank);
+      std::vector<double> dims(in[0]->shape.begin() + start, in[0]->shape.begin() + end);
+      out.push_back(Tensor(kInt64, {end - start}, dims));
+      return true;
+    }
+    if (op == "Cast") {
+      Tensor r(static_cast<int32_t>(attrInt(node, "to", kFloat)), in[0]->shape);
+      if (!isSupportedDType(r.dtype))
+        return fail(std::string("Cast to ") + dtypeName(r.dtype) + " is not supported");
+      for (size_t i = 0; i < r.data.size(); ++i)
+        r.data[i] = r.cast(in[0]->data[i]);
+      out.push_back(std::move(r));
+      return true;
+    }
+    // Element-wise unary ops.
+    if (op == "Abs") return unary([](double v) { return std::fabs(v); });
+    if (op == "Neg") return unary([](double v) { return -v; });
+    if (op == "Sign") return unary([](double v) { return std::isnan(v) ? v : double((v > 0) - (v < 0)); });
+    if (op == "Sqrt") return unary([](double v) { return std::sqrt(v); });
+    if (op == "Exp") return unary([](double v) { return std::exp(v); });
+    if (op == "Log") return unary([](double v) { return std::log(v); });
+    if (op == "Round") return unary(roundHalfEven);
+    if (op == "Floor") return unary([](double v) { return std::floor(v); });
+    if (op == "Ceil") return unary([](double v) { return std::ceil(v); });
+    if (op == "Reciprocal") return unary([](double v) { return 1.0 / v; });
+    if (op == "Relu") return unary([](double v) { return v > 0 ? v : 0.0; });
+    if (op == "Sigmoid") return unary([](double v) { return 1.0 / (1.0 + std::exp(-v)); });
+    if (op == "Tanh") return unary([](double v) { return std::tanh(v); });
+    if (op == "Not") return unary([](double v) { return v == 0.0 ? 1.0 : 0.0; });
+    // Element-wise binary ops, numpy broadcasting.
+    if (op == "Add") return binary(in[0]->dtype, [](double a, double b) { return a + b; });
+    if (op == "Sub") return binary(in[0]->dtype, [](double a, double b) { return a - b; });
+    if (op == "Mul") return binary(in[0]->dtype, [](double a, double b) { return a * b; });
+    if (op == "Div") {
+      if (isFloat(in[0]))
+        return binary(in[0]->dtype, [](double a, double b) { return a / b; });
+      for (double b : in[1]->data)
+        if (b == 0)
+          return fail("integer division by zero");
+      return binary(in[0]->dtype, [](double a, double b) { return std::trunc(a / b); });
+    }
+    if (op == "Pow") return binary(in[0]->dtype, [](double a, double b) { return std::pow(a, b); });
+    if (op == "Max" && in.size() == 2) return binary(in[0]->dtype, [](double a, double b) { return std::max(a, b); });
+    if (op == "Min" && in.size() == 2) return binary(in[0]->dtype, [](double a, double b) { return std::min(a, b); });
+    if (op == "Equal") return binary(kBool, [](double a, double b) { return double(a == b); });
+    if (op == "Greater") return binary(kBool, [](double a, double b) { return double(a > b); });
+    if (op == "GreaterOrEqual") return binary(kBool, [](double a, double b) { return double(a >= b); });
+    if (op == "Less") return binary(kBool, [](double a, double b) { return double(a < b); });
+    if (op == "LessOrEqual") return binary(kBool, [](double a, double b) { return double(a <= b); });
+    if (op == "And") return binary(kBool, [](double a, double b) { return double(a != 0 && b != 0); });
+    if (op == "Or") return binary(kBool, [](double a, double b) { return double(a != 0 || b != 0); });
+    if (op == "Where") {
+      std::vector<int64_t> s1, shape;
+      if (!broadcastShapes(in[0]->shape, in[1]->shape, s1) ||
+          !broadcastShapes(s1, in[2]->shape, shape))
+        return fail("operand shapes do not broadcast");
+      Tensor r(in[1]->dtype, shape);
+      forEachIndex(shape, [&](const std::vector<int64_t> &idx, int64_t flat) {
+        r.data[flat] = in[0]->broadcastAt(idx) != 0 ? in[1]->broadcastAt(idx) : in[2]->broadcastAt(idx);
+      });
+      out.push_back(std::move(r));
+      return true;
+    }
+    if (op == "Clip") {
+      double lo = -INFINITY, hi = INFINITY;
+      if (opset < 11) {
+        lo = attrFloat(node, "min", -INFINITY);
+        hi = attrFloat(node, "max", INFINITY);
+      } else {
+        if (input(1) && !input(1)->data.empty()) lo = input(1)->data[0];
+        if (input(2) && !input(2)->data.empty()) hi = input(2)->data[0];
+      }
+      return unary([&](double v) { return std::min(std::max(v, lo), hi); });
+    }
+    if (op == "ReduceMean") return reduce("mean");
+    if (op == "ReduceSum") return reduce("sum");
+    if (op == "ReduceMax") return reduce("max");
+    if (op == "ReduceMin") return reduce("min");
+    if (op == "ReduceProd") return reduce("prod");
+    if (op == "Reshape") {
+      std::vector<int64_t> shape = in[1]->toInts();
+      bool allowZero = attrInt(node, "allowzero", 0) != 0;
+      int64_t known = 1, inferred = -1;
+      for (size_t i = 0; i < shape.size(); ++i) {
+        if (shape[i] == 0 && !allowZero) {
+          if (i >= in[0]->shape.size())
+            return fail("Reshape copies dimension " + std::to_string(i) + " that the input lacks");
+          shape[i] = in[0]->shape[i];
+        }
+        if (shape[i] == -1) {
+          if (inferred >= 0)
+            return fail("Reshape has two -1 dimensions");
+          inferred = static_cast<int64_t>(i);
+        } else {
+          known *= shape[i];
+        }
+      }
+      if (inferred >= 0)
+        shape[inferred] = known ? in[0]->numel() / known : 0;
+      return reshapeTo(*in[0], shape);
+    }
+    if (op == "Flatten") {
+      int64_t axis = normAxis(attrInt(node, "axis", 1), in[0]->rank());
+      int64_t outer = 1;
+      for (int64_t i = 0; i < axis; ++i)
+        outer *= in[0]->shape[i];
+      return reshapeTo(*in[0], {outer, outer ? in[0]->numel() / outer : 0});
+    }
+    if (op == "Squeeze" || op == "Unsqueeze") {
+      std::vector<int64_t> axes;
+      if (!attrInts(node, "axes", axes) && input(1))
+        axes = input(1)->toInts();
+      std::vector<int64_t> shape = in[0]->shape;
+      if (op == "Squeeze") {
+        std::set<int64_t> drop;
+        for (int64_t a : axes)
+          drop.insert(normAxis(a, in[0]->rank()));
+        std::vector<int64_t> s;
+        for (int64_t i = 0; i < in[0]->rank(); ++i)
+          if (!(axes.empty() ? shape[i] == 1 : drop.count(i) > 0))
+            s.push_back(shape[i]);
+        return reshapeTo(*in[0], s);
+      }
+      int64_t outRank = in[0]->rank() + static_cast<int64_t>(axes.size());
+      std::set<int64_t> add;
+      for (int64_t a : axes)
+        add.insert(normAxis(a, outRank));
+      std::vector<int64_t> s;
+      size_t k = 0;
+      for (int64_t i = 0; i < outRank; ++i)
+        s.push_back(add.count(i) ? 1 : shape[k++]);
+      return reshapeTo(*in[0], s);
+    }
+    if (op == "Transpose") {
+      std::vector<int64_t> perm;
+      if (!attrInts(node, "perm", perm))
+        for (int64_t i = in[0]->rank() - 1; i >= 0; --i)
+          perm.push_back(i);
+      out.push_back(transpose(*in[0], perm));
+      return true;
+    }
+    if (op == "Concat") {
+      int64_t rank = in[0]->rank();
+      int64_t axis = normAxis(attrInt(node, "axis", 0), rank);
+      std::vector<int64_t> shape = in[0]->shape;
+      shape[axis] = 0;
+      for (const Tensor *t : in)
+        shape[axis] += t->shape[axis];
+      Tensor r(in[0]->dtype, shape);
+      int64_t outer = 1, inner = 1;
+      for (int64_t i = 0; i < axis; ++i)
+        outer *= shape[i];
+      for (int64_t i = axis + 1; i < rank; ++i)
+        inner *= shape[i];
+      int64_t pos = 0;
+      for (int64_t o = 0; o < outer; ++o)
+        for (const Tensor *t : in) {
+          int64_t chunk = t->shape[axis] * inner;
+          std::copy(t->data.begin() + o * chunk, t->data.begin() + (o + 1) * chunk, r.data.begin() + pos);
+          pos += chunk;
+        }
+      out.push_back(std::move(r));
+      return true;
+    }
+    if (op == "Gather") {
+      const Tensor &x = *in[0];
+      int64_t axis = normAxis(attrInt(node, "axis", 0), x.rank());
+      std::vector<int64_t> idx = in[1]->toInts();
+      std::vector<int64_t> shape(x.shape.begin(), x.shape.begin() + axis);
+      shape.insert(shape.end(), in[1]->shape.begin(), in[1]->shape.end());
+      shape.insert(shape.end(), x.shape.begin() + axis + 1, x.shape.end());
+      int64_t outer = 1, inner = 1;
+      for (int64_t i = 0; i < axis; ++i)
+        outer *= x.shape[i];
+      for (int64_t i = axis + 1; i < x.rank(); ++i)
+        inner *= x.shape[i];
+      Tensor r(x.dtype, shape);
+      int64_t pos = 0;
+      for (int64_t o = 0; o < outer; ++o)
+        for (int64_t j : idx) {
+          if (j < 0)
+            j += x.shape[axis];
+          if (j < 0 || j >= x.shape[axis])
+            return fail("Gather index out of range");
+          auto src = x.data.begin() + (o * x.shape[axis] + j) * inner;
+          std::copy(src, src + inner, r.data.begin() + pos);
+          pos += inner;
+        }
+      out.push_back(std::move(r));
+      return true;
+    }
+    if (op == "Slice") {
+      const Tensor &x = *in[0];
+      std::vector<int64_t> starts, ends, axes, steps;
+      if (opset < 10) {
+        attrInts(node, "starts", starts);
+        attrInts(node, "ends", ends);
+        attrInts(node, "axes", axes);
+      } else {
+        starts = in[1]->toInts();
+        ends = in[2]->toInts();
+        if (input(3)) axes = input(3)->toInts();
+        if (input(4)) steps = input(4)->toInts();
+      }
+      if (axes.empty())
+        for (size_t i = 0; i < starts.size(); ++i)
+          axes.push_back(static_cast<int64_t>(i));
+      if (steps.empty())
+        steps.assign(starts.size(), 1);
+      std::vector<int64_t> begin(x.rank(), 0), step(x.rank(), 1), shape = x.shape;
+      for (size_t k = 0; k < axes.size(); ++k) {
+        int64_t a = normAxis(axes[k], x.rank()), d = x.shape[a], s = steps[k];
+        if (s == 0)
+          return fail("Slice step is 0");
+        int64_t b = starts[k] < 0 ? starts[k] + d : starts[k];
+        int64_t e = ends[k] < 0 ? ends[k] + d : ends[k];
+        if (s > 0) {
+          b = std::clamp<int64_t>(b, 0, d);
+          e = std::clamp<int64_t>(e, 0, d);
+          shape[a] = e > b ? (e - b + s - 1) / s : 0;
+        } else {
+          b = std::clamp<int64_t>(b, 0, d - 1);
+          e = std::clamp<int64_t>(e, -1, d - 1);
+          shape[a] = b > e ? (b - e - s - 1) / (-s) : 0;
+        }
+        begin[a] = b;
+        step[a] = s;
+      }
+      Tensor r(x.dtype, shape);
+      std::vector<int64_t> xs = x.strides();
+      forEachIndex(shape, [&](const std::vector<int64_t> &idx, int64_t flat) {
+        int64_t src = 0;
+        for (int64_t i = 0; i < x.rank(); ++i)
+          src += (begin[i] + idx[i] * step[i]) * xs[i];
+        r.data[flat] = x.data[src];
+      });
+      out.push_back(std::move(r));
+      return true;
+    }
+    if (op == "Expand") {
+      std::vector<int64_t> shape;
+      if (!broadcastShapes(in[0]->shape, in[1]->toInts(), shape))
+        return fail("Expand shape does not broadcast");
+      Tensor r(in[0]->dtype, shape);
+      forEachIndex(shape, [&](const std::vector<int64_t> &idx, int64_t flat) {
+        r.data[flat] = in[0]->broadcastAt(idx);
+      });
+      out.push_back(std::move(r));
+      return true;
+    }
+    if (op == "Range") {
+      double start = in[0]->data.at(0), limit = in[1]->data.at(0), delta = in[2]->data.at(0);
+      if (delta == 0)
+        return fail("Range delta is 0");
+      int64_t n = std::max<int64_t>(0, static_cast<int64_t>(std::ceil((limit - start) / delta)));
+      Tensor r(in[0]->dtype, {n});
+      for (int64_t i = 0; i < n; ++i)
+        r.data[i] = r.cast(start + i * delta);
+      out.push_back(std::move(r));
+      return true;
+    }
+    return false; // not an op the folder knows: left for inference
+  }
+};
+
+} // namespace
+
+FoldStatus evaluateNode(const onnx::NodeProto &node, int opset,
+                        const std::vector<const Tensor *> &inputs, std::vector<Tensor> &outputs,
+                        std::string &error) {
+  outputs.clear();
+  error.clear();
+  if (!node.domain().empty() && node.domain() != "ai.onnx")
+    return FoldStatus::NotFoldable;
+  if (inputs.empty() && node.op_type() != "Constant")
+    return FoldStatus::NotFoldable;
+  for (size_t i = 0; i < inputs.size(); ++i)
+    if (!inputs[i] && i == 0)
+      return FoldStatus::NotFoldable;
+  Folder folder{node, opset, inputs, outputs, error};
+  if (folder.run()) {
+    if (outputs.size() < static_cast<size_t>(node.output_size()))
+      return FoldStatus::NotFoldable;
+    return FoldStatus::Folded;
+  }
+  return error.empty() ? FoldStatus::NotFoldable : FoldStatus::Error;
+}
+
+namespace {
+
+int defaultOpset(const onnx::ModelProto &model) {
+  for (const auto &o : model.opset_import())
+    if (o.domain().empty() || o.domain() == "ai.onnx")
+      return static_cast<int>(o.version());
+  return 1;
+}
+
+/// The static shape of `name` from the graph's inputs, outputs and value_info, if known.
+bool staticShape(const onnx::GraphProto &g, const std::string &name, std::vector<int64_t> &shape) {
+  auto fromValue = [&](const onnx::ValueInfoProto &v) {
+    if (v.name() != name || !v.type().has_tensor_type() || !v.type().tensor_type().has_shape())
+      return false;
+    shape.clear();
+    for (const auto &d : v.type().tensor_type().shape().dim()) {
+      if (!d.has_dim_value())
+        return false;
+      shape.push_back(d.dim_value());
+    }
+    return true;
+  };
+  for (const auto &v : g.value_info())
+    if (fromValue(v))
+      return true;
+  for (const auto &v : g.input())
+    if (fromValue(v))
+      return true;
+  for (const auto &v : g.output())
+    if (fromValue(v))
+      return true;
+  return false;
+}
+
+} // namespace
+
+bool foldConstants(onnx::ModelProto &model, ConstantMap &constants, std::string &error) {
+  int opset = defaultOpset(model);
+  onnx::GraphProto *graph = model.mutable_graph();
+  std::set<std::string> graphOutputs;
+  for (const auto &o : graph->output())
+    graphOutputs.insert(o.name());
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    google::protobuf::RepeatedPtrField<onnx::NodeProto> kept;
+    for (const onnx::NodeProto &node : graph->node()) {
+      std::vector<const Tensor *> inputs;
+      bool allConstant = true;
+      for (const std::string &name : node.input()) {
+        if (name.empty()) {
+          inputs.push_back(nullptr);
+          continue;
+        }
+        auto it = constants.find(name);
+        if (it == constants.end()) {
+          allConstant = false;
+          break;
+        }
+        inputs.push_back(&it->second);
+      }
+      Tensor shapeOf;
+      if (!allConstant && node.op_type() == "Shape" && node.domain().empty()) {
+        // Shape of a statically shaped value is a constant: feed the evaluator a stand-in tensor
+        // with that shape (its values are never read).
+        std::vector<int64_t> shape;
+        if (staticShape(*graph, node.input(0), shape)) {
+          shapeOf.dtype = kFloat;
+          shapeOf.shape = shape;
+          inputs = {&shapeOf};
+          allConstant = true;
+        }
+      }
+      bool producesGraphOutput = false;
+      for (const std::string &o : node.output())
+        producesGraphOutput |= graphOutputs.count(o) > 0;
+      std::vector<Tensor> outputs;
+      FoldStatus status = FoldStatus::NotFoldable;
+      if (allConstant && !producesGraphOutput) {
+        std::string err;
+        status = evaluateNode(node, opset, inputs, outputs, err);
+        if (status == FoldStatus::Error) {
+          error = "node '" + node.name() + "' (" + node.op_type() + "): " + err;
+          return false;
+        }
+      }
+      if (status == FoldStatus::Folded) {
+        for (int i = 0; i < node.output_size(); ++i)
+          if (!node.output(i).empty())
+            constants[node.output(i)] = std::move(outputs[i]);
+        changed = true;
+      } else {
+        *kept.Add() = node;
+      }
+    }
+    graph->mutable_node()->Swap(&kept);
+    if (changed) {
+      // Folded values that remaining nodes read become initializers, so that shape inference
+      // sees them (a Reshape's target shape, a Slice's bounds).
+      std::set<std::string> initializers;
+      for (const auto &init : graph->initializer())
+        initializers.insert(init.name());
+      for (const onnx::NodeProto &node : graph->node())
+        for (const std::string &name : node.input()) {
+          auto it = constants.find(name);
+          if (it != constants.end() && initializers.insert(name).second)
+            tensorToProto(it->second, name, *graph->add_initializer());
+        }
+      try {
+        onnx::shape_inference::InferShapes(model);
+      } catch (const std::exception &) {
+        // The importer reruns shape inference and reports its errors.
+      }
+    }
+  }
+  return true;
+}
+
+} // namespace bnnc

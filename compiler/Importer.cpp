@@ -1,0 +1,1792 @@
+//===- Importer.cpp - ONNX to MLIR ------------------------------*- C++ -*-===//
+//
+// The ONNX side (parsing, checking, version conversion, shape inference) is ONNX's own C++
+// library; this file maps the checked, shape-inferred and constant-folded graph to MLIR:
+//
+//  - NN-level ops (Conv, pooling, MatMul, reshapes, concat, reductions) become TOSA ops, which
+//    upstream MLIR lowers to linalg.
+//  - Element-wise math becomes linalg.generic over arith/math directly: TOSA has no float Div,
+//    Round or Sqrt, requires equal ranks, and its Sign-like ops differ from ONNX's; a generic with
+//    broadcasting indexing maps states ONNX's semantics exactly and fuses with its neighbours.
+//  - Binarizers become bnn ops.
+//
+// Layout: ONNX is NCHW, bit packing wants channels innermost. Every 4-D image tensor produced by
+// a spatial op (Conv, pooling, BatchNorm) lives in NHWC; element-wise ops keep the layout of
+// their operands; an op that needs the ONNX axis order gets a transpose back. Graph inputs and
+// outputs stay in ONNX layout, so the conversion happens at the graph's edges only.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Importer.h"
+
+#include "compiler/ConstantFolder.h"
+#include "compiler/Tensor.h"
+#include "dialects/BNN/BNNDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+
+#include <onnx/checker.h>
+#include <onnx/defs/parser.h>
+#include <onnx/onnx_pb.h>
+#include <onnx/shape_inference/implementation.h>
+#include <onnx/version_converter/convert.h>
+
+#include <cmath>
+#include <fstream>
+#include <functional>
+#include <set>
+#include <sstream>
+
+using namespace mlir;
+
+namespace bnnc {
+namespace {
+
+/// The opset the importer's handlers are written against: older models are converted up to it
+/// with ONNX's version converter; 13 to 17 are handled directly.
+constexpr int kMinOpset = 13;
+constexpr int kMaxOpset = 17;
+
+/// QONNX/FINN custom-op domains (BINARY_SEMANTICS §6).
+bool isQonnxDomain(const std::string &d) {
+  return d == "qonnx.custom_op.general" || d == "onnx.brevitas" ||
+         d == "finn.custom_op.general" || d == "finn";
+}
+
+const onnx::AttributeProto *findAttr(const onnx::NodeProto &node, const char *name) {
+  for (const auto &a : node.attribute())
+    if (a.name() == name)
+      return &a;
+  return nullptr;
+}
+int64_t attrInt(const onnx::NodeProto &n, const char *name, int64_t dflt) {
+  const auto *a = findAttr(n, name);
+  return a ? a->i() : dflt;
+}
+float attrFloat(const onnx::NodeProto &n, const char *name, float dflt) {
+  const auto *a = findAttr(n, name);
+  return a ? a->f() : dflt;
+}
+std::string attrString(const onnx::NodeProto &n, const char *name, const std::string &dflt) {
+  const auto *a = findAttr(n, name);
+  return a ? a->s() : dflt;
+}
+std::vector<int64_t> attrInts(const onnx::NodeProto &n, const char *name,
+                              std::vector<int64_t> dflt = {}) {
+  const auto *a = findAttr(n, name);
+  if (!a)
+    return dflt;
+  return std::vector<int64_t>(a->ints().begin(), a->ints().end());
+}
+
+int64_t normAxis(int64_t axis, int64_t rank) { return axis < 0 ? axis + rank : axis; }
+
+/// NCHW -> NHWC and back, for 4-D tensors.
+const std::vector<int64_t> kToNHWC = {0, 2, 3, 1};
+const std::vector<int64_t> kToNCHW = {0, 3, 1, 2};
+
+std::vector<int64_t> permute(const std::vector<int64_t> &v, const std::vector<int64_t> &perm) {
+  std::vector<int64_t> r(perm.size());
+  for (size_t i = 0; i < perm.size(); ++i)
+    r[i] = v[perm[i]];
+  return r;
+}
+
+/// A runtime value of the graph. `nhwc` marks a 4-D ONNX tensor held in NHWC order.
+struct TV {
+  Value value;
+  bool nhwc = false;
+  int32_t dtype = kFloat;
+};
+
+class Importer {
+public:
+  Importer(MLIRContext &ctx, const ImportOptions &options)
+      : ctx(ctx), options(options), builder(&ctx) {}
+
+  OwningOpRef<ModuleOp> run(const std::string &path, ModelSignature &sig);
+
+private:
+  using Handler = LogicalResult (Importer::*)(const onnx::NodeProto &);
+
+  MLIRContext &ctx;
+  const ImportOptions &options;
+  OpBuilder builder;
+  std::string path;
+  onnx::ModelProto model;
+  int opset = 0;
+  ConstantMap constants;
+  std::map<std::string, TV> values;
+  std::map<std::string, std::pair<int32_t, std::vector<int64_t>>> valueInfo;
+  std::map<std::string, Value> materialized;
+  Location loc = UnknownLoc::get(&ctx);
+  const onnx::NodeProto *current = nullptr;
+
+  //===--------------------------------------------------------------------===//
+  // Errors
+  //===--------------------------------------------------------------------===//
+
+  InFlightDiagnostic error() {
+    auto diag = emitError(loc);
+    if (current)
+      diag << "node '" << current->name() << "' (" << current->op_type()
+           << (current->domain().empty() ? "" : ", domain " + current->domain()) << "): ";
+    return diag;
+  }
+  LogicalResult fail(const Twine &msg) {
+    error() << msg;
+    return failure();
+  }
+  LogicalResult modelError(const Twine &msg) {
+    emitError(FileLineColLoc::get(&ctx, path, 0, 0)) << msg;
+    return failure();
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Preparation with ONNX's library
+  //===--------------------------------------------------------------------===//
+
+  LogicalResult load();
+  LogicalResult prepare();
+  void recordValueInfo();
+  bool propagateCustomOpShapes();
+
+  //===--------------------------------------------------------------------===//
+  // Types, constants, values
+  //===--------------------------------------------------------------------===//
+
+  Type elementType(int32_t dtype) {
+    switch (dtype) {
+    case kFloat: return builder.getF32Type();
+    case kDouble: return builder.getF64Type();
+    case kBool: return builder.getI1Type();
+    case kInt8: case kUInt8: return builder.getIntegerType(8);
+    case kInt32: return builder.getI32Type();
+    case kInt64: return builder.getI64Type();
+    default: return {};
+    }
+  }
+  RankedTensorType tensorType(ArrayRef<int64_t> shape, int32_t dtype) {
+    return RankedTensorType::get(shape, elementType(dtype));
+  }
+  DenseElementsAttr denseAttr(const Tensor &t) {
+    auto type = tensorType(t.shape, t.dtype);
+    Type et = type.getElementType();
+    if (auto ft = dyn_cast<FloatType>(et)) {
+      SmallVector<APFloat> v;
+      v.reserve(t.data.size());
+      for (double d : t.data) {
+        APFloat f(d);
+        bool lost;
+        f.convert(ft.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+        v.push_back(f);
+      }
+      return DenseElementsAttr::get(type, v);
+    }
+    SmallVector<APInt> v;
+    v.reserve(t.data.size());
+    unsigned width = et.getIntOrFloatBitWidth();
+    for (double d : t.data)
+      v.push_back(APInt(width, static_cast<uint64_t>(static_cast<int64_t>(d)), true, true));
+    return DenseElementsAttr::get(type, v);
+  }
+  Value constantValue(const Tensor &t) {
+    return arith::ConstantOp::create(builder, loc, denseAttr(t));
+  }
+  Value f32(double v) { return arith::ConstantOp::create(builder, loc, builder.getF32FloatAttr(v)); }
+
+  const Tensor *constant(const std::string &name) {
+    auto it = constants.find(name);
+    return it == constants.end() ? nullptr : &it->second;
+  }
+  bool has(const onnx::NodeProto &n, int i) { return n.input_size() > i && !n.input(i).empty(); }
+
+  /// The ONNX shape of a value (constant or runtime).
+  std::vector<int64_t> shapeOf(const std::string &name) {
+    if (const Tensor *t = constant(name))
+      return t->shape;
+    auto it = valueInfo.find(name);
+    return it == valueInfo.end() ? std::vector<int64_t>{} : it->second.second;
+  }
+  int32_t dtypeOf(const std::string &name) {
+    if (const Tensor *t = constant(name))
+      return t->dtype;
+    auto it = valueInfo.find(name);
+    return it == valueInfo.end() ? 0 : it->second.first;
+  }
+
+  /// A node input as a runtime value; constants are materialized once, in ONNX layout.
+  FailureOr<TV> get(const std::string &name) {
+    auto it = values.find(name);
+    if (it != values.end())
+      return it->second;
+    if (const Tensor *t = constant(name)) {
+      if (!elementType(t->dtype))
+        return fail(Twine("input '") + name + "' has unsupported type " + dtypeName(t->dtype));
+      auto m = materialized.find(name);
+      if (m != materialized.end())
+        return TV{m->second, false, t->dtype};
+      OpBuilder::InsertionGuard guard(builder);
+      builder.setInsertionPointToStart(builder.getBlock());
+      Value v = constantValue(*t);
+      materialized[name] = v;
+      return TV{v, false, t->dtype};
+    }
+    return fail(Twine("input '") + name + "' is neither a graph input, an initializer nor the " +
+                "output of an earlier node");
+  }
+
+  /// The inferred static ONNX shape of the node's output `i`.
+  FailureOr<std::vector<int64_t>> outShape(const onnx::NodeProto &n, int i = 0) {
+    auto it = valueInfo.find(n.output(i));
+    if (it == valueInfo.end())
+      return fail(Twine("could not infer a static shape for output '") + n.output(i) + "'");
+    return it->second.second;
+  }
+  int32_t outDType(const onnx::NodeProto &n, int i = 0) {
+    auto it = valueInfo.find(n.output(i));
+    return it == valueInfo.end() ? 0 : it->second.first;
+  }
+
+  void setOutput(const onnx::NodeProto &n, int i, Value v, bool nhwc, int32_t dtype) {
+    values[n.output(i)] = TV{v, nhwc, dtype};
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Building blocks
+  //===--------------------------------------------------------------------===//
+
+  Value transposeValue(Value v, const std::vector<int64_t> &perm) {
+    auto type = cast<RankedTensorType>(v.getType());
+    std::vector<int64_t> shape = permute(std::vector<int64_t>(type.getShape().begin(), type.getShape().end()), perm);
+    SmallVector<int32_t> p(perm.begin(), perm.end());
+    return tosa::TransposeOp::create(builder, loc, RankedTensorType::get(shape, type.getElementType()), v, p);
+  }
+  Value reshapeValue(Value v, ArrayRef<int64_t> shape) {
+    auto type = cast<RankedTensorType>(v.getType());
+    if (type.getShape() == shape)
+      return v;
+    ImplicitLocOpBuilder ib(loc, builder);
+    Value s = tosa::getTosaConstShape(ib, shape);
+    return tosa::ReshapeOp::create(builder, loc, RankedTensorType::get(shape, type.getElementType()), v, s);
+  }
+  Value extractSlice(Value v, ArrayRef<int64_t> offsets, ArrayRef<int64_t> sizes,
+                     ArrayRef<int64_t> strides) {
+    return tensor::ExtractSliceOp::create(builder, loc, v, getAsIndexOpFoldResult(&ctx, offsets),
+                                          getAsIndexOpFoldResult(&ctx, sizes),
+                                          getAsIndexOpFoldResult(&ctx, strides));
+  }
+  Value padValue(Value v, RankedTensorType type, ArrayRef<int64_t> low, ArrayRef<int64_t> high,
+                 Value padding) {
+    return tensor::PadOp::create(builder, loc, type, v, getAsIndexOpFoldResult(&ctx, low),
+                                 getAsIndexOpFoldResult(&ctx, high), padding);
+  }
+  /// The value in ONNX axis order.
+  Value onnxOrder(const TV &tv) { return tv.nhwc ? transposeValue(tv.value, kToNCHW) : tv.value; }
+  /// A 4-D value in NHWC order.
+  Value nhwcOrder(const TV &tv) { return tv.nhwc ? tv.value : transposeValue(tv.value, kToNHWC); }
+
+  /// linalg.generic over operands broadcast to `outShape` (numpy rules: ranks right-aligned,
+  /// size-1 axes broadcast).
+  Value elementwise(ArrayRef<Value> operands, ArrayRef<int64_t> outShape, Type outElem,
+                    function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+    int64_t rank = static_cast<int64_t>(outShape.size());
+    SmallVector<AffineMap> maps;
+    for (Value v : operands) {
+      auto t = cast<RankedTensorType>(v.getType());
+      SmallVector<AffineExpr> exprs;
+      int64_t shift = rank - t.getRank();
+      for (int64_t i = 0; i < t.getRank(); ++i)
+        exprs.push_back(t.getDimSize(i) == 1 && outShape[i + shift] != 1
+                            ? getAffineConstantExpr(0, &ctx)
+                            : getAffineDimExpr(i + shift, &ctx));
+      maps.push_back(AffineMap::get(rank, 0, exprs, &ctx));
+    }
+    maps.push_back(builder.getMultiDimIdentityMap(rank));
+    Value init = tensor::EmptyOp::create(builder, loc, outShape, outElem);
+    SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+    auto op = linalg::GenericOp::create(
+        builder, loc, TypeRange{RankedTensorType::get(outShape, outElem)}, operands,
+        ValueRange{init}, maps, iters, [&](OpBuilder &b, Location l, ValueRange args) {
+          linalg::YieldOp::create(b, l, body(b, l, args.drop_back()));
+        });
+    return op.getResult(0);
+  }
+
+  /// Brings the inputs of an element-wise node to one layout and computes the result shape:
+  /// NHWC if any operand is NHWC and the result is 4-D, else ONNX order.
+  LogicalResult alignOperands(const onnx::NodeProto &n, ArrayRef<int> inputs,
+                              SmallVectorImpl<Value> &out, std::vector<int64_t> &shape,
+                              bool &nhwc) {
+    auto s = outShape(n);
+    if (failed(s))
+      return failure();
+    shape = *s;
+    SmallVector<TV> tvs;
+    nhwc = false;
+    for (int i : inputs) {
+      auto tv = get(n.input(i));
+      if (failed(tv))
+        return failure();
+      tvs.push_back(*tv);
+      nhwc |= tv->nhwc;
+    }
+    nhwc &= shape.size() == 4;
+    for (size_t k = 0; k < tvs.size(); ++k) {
+      const TV &tv = tvs[k];
+      if (!nhwc) {
+        out.push_back(onnxOrder(tv));
+        continue;
+      }
+      if (tv.nhwc) {
+        out.push_back(tv.value);
+        continue;
+      }
+      // An ONNX-order operand of rank <= 4 meets an NHWC one: extend it to rank 4 (numpy
+      // right-alignment) and permute; constants are permuted at compile time.
+      std::vector<int64_t> s4 = shapeOf(n.input(inputs[k]));
+      s4.insert(s4.begin(), 4 - s4.size(), 1);
+      if (const Tensor *c = constant(n.input(inputs[k]))) {
+        Tensor t = *c;
+        t.shape = s4;
+        out.push_back(constantValue(transpose(t, kToNHWC)));
+      } else {
+        out.push_back(transposeValue(reshapeValue(tv.value, s4), kToNHWC));
+      }
+    }
+    if (nhwc)
+      shape = permute(shape, kToNHWC);
+    return success();
+  }
+
+  /// A float element-wise node: result = body(operands).
+  LogicalResult floatElementwise(const onnx::NodeProto &n, ArrayRef<int> inputs,
+                                 function_ref<Value(OpBuilder &, Location, ValueRange)> body,
+                                 int32_t resultType = kFloat) {
+    SmallVector<Value> ops;
+    std::vector<int64_t> shape;
+    bool nhwc;
+    if (failed(alignOperands(n, inputs, ops, shape, nhwc)))
+      return failure();
+    for (Value v : ops)
+      if (!cast<RankedTensorType>(v.getType()).getElementType().isF32())
+        return fail("supports float32 operands only");
+    setOutput(n, 0, elementwise(ops, shape, elementType(resultType), body), nhwc, resultType);
+    return success();
+  }
+
+  /// Builds a TOSA conv2d (or depthwise/grouped) on an NHWC input with ONNX weights OIHW.
+  LogicalResult convolution(const onnx::NodeProto &n);
+  LogicalResult pool(const onnx::NodeProto &n, bool isMax);
+  /// ONNX explicit pads for spatial ops: [top, left, bottom, right], from pads or auto_pad.
+  LogicalResult spatialPads(const onnx::NodeProto &n, ArrayRef<int64_t> in, ArrayRef<int64_t> k,
+                            ArrayRef<int64_t> stride, ArrayRef<int64_t> dil, ArrayRef<int64_t> out,
+                            std::vector<int64_t> &pads);
+  /// Adjusts end pads (and crops the input) so that TOSA's exact output-size rule holds:
+  /// (in - 1 + pb + pe - (k - 1) * d) must be a multiple of the stride.
+  Value fitSpatial(Value nhwcInput, std::vector<int64_t> &pads, ArrayRef<int64_t> k,
+                   ArrayRef<int64_t> stride, ArrayRef<int64_t> dil, ArrayRef<int64_t> out);
+
+  //===--------------------------------------------------------------------===//
+  // Op handlers
+  //===--------------------------------------------------------------------===//
+
+  static const std::map<std::string, Handler> &handlers();
+  LogicalResult importNode(const onnx::NodeProto &n);
+
+  LogicalResult onIdentity(const onnx::NodeProto &n);
+  LogicalResult onConv(const onnx::NodeProto &n) { return convolution(n); }
+  LogicalResult onMaxPool(const onnx::NodeProto &n) { return pool(n, true); }
+  LogicalResult onAveragePool(const onnx::NodeProto &n) { return pool(n, false); }
+  LogicalResult onGlobalPool(const onnx::NodeProto &n);
+  LogicalResult onBatchNorm(const onnx::NodeProto &n);
+  LogicalResult onGemm(const onnx::NodeProto &n);
+  LogicalResult onMatMul(const onnx::NodeProto &n);
+  LogicalResult onUnary(const onnx::NodeProto &n);
+  LogicalResult onBinary(const onnx::NodeProto &n);
+  LogicalResult onCompare(const onnx::NodeProto &n);
+  LogicalResult onWhere(const onnx::NodeProto &n);
+  LogicalResult onPRelu(const onnx::NodeProto &n);
+  LogicalResult onClip(const onnx::NodeProto &n);
+  LogicalResult onCast(const onnx::NodeProto &n);
+  LogicalResult onReshapeLike(const onnx::NodeProto &n);
+  LogicalResult onTranspose(const onnx::NodeProto &n);
+  LogicalResult onConcat(const onnx::NodeProto &n);
+  LogicalResult onSplit(const onnx::NodeProto &n);
+  LogicalResult onSlice(const onnx::NodeProto &n);
+  LogicalResult onPad(const onnx::NodeProto &n);
+  LogicalResult onSoftmax(const onnx::NodeProto &n);
+  LogicalResult onReduce(const onnx::NodeProto &n);
+  LogicalResult onQuantizeLinear(const onnx::NodeProto &n);
+  LogicalResult onDequantizeLinear(const onnx::NodeProto &n);
+  LogicalResult onBipolarQuant(const onnx::NodeProto &n);
+  LogicalResult onQuant(const onnx::NodeProto &n);
+  LogicalResult onMultiThreshold(const onnx::NodeProto &n);
+
+  Value reduceAxes(Value v, ArrayRef<int64_t> axes, bool isMax);
+  /// A per-axis parameter (scale, zero point) reshaped to broadcast along `axis` of `shape`.
+  Tensor axisParam(const Tensor &p, int64_t axis, ArrayRef<int64_t> shape);
+};
+
+//===----------------------------------------------------------------------===//
+// Loading and preparing the model with ONNX's library
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::load() {
+  std::ifstream file(path, std::ios::binary);
+  if (!file)
+    return modelError("cannot open '" + path + "'");
+  std::stringstream buffer;
+  buffer << file.rdbuf();
+  std::string bytes = buffer.str();
+  bool text = path.size() > 8 && path.substr(path.size() - 8) == ".onnxtxt";
+  if (text) {
+    auto status = onnx::OnnxParser::Parse(model, bytes.c_str());
+    if (!status.IsOK())
+      return modelError("cannot parse ONNX text '" + path + "': " + status.ErrorMessage());
+  } else if (bytes.empty() || !model.ParseFromString(bytes)) {
+    return modelError("'" + path + "' is not a valid ONNX model (the protobuf does not parse; " +
+                      "is the file truncated?)");
+  }
+  if (!model.has_graph())
+    return modelError("'" + path + "' has no graph");
+  return success();
+}
+
+void Importer::recordValueInfo() {
+  valueInfo.clear();
+  auto add = [&](const onnx::ValueInfoProto &v) {
+    if (!v.type().has_tensor_type())
+      return;
+    const auto &tt = v.type().tensor_type();
+    std::vector<int64_t> shape;
+    if (!tt.has_shape())
+      return;
+    for (const auto &d : tt.shape().dim()) {
+      if (!d.has_dim_value() || d.dim_value() < 0)
+        return;
+      shape.push_back(d.dim_value());
+    }
+    valueInfo[v.name()] = {tt.elem_type(), shape};
+  };
+  for (const auto &v : model.graph().input())
+    add(v);
+  for (const auto &v : model.graph().value_info())
+    add(v);
+  for (const auto &v : model.graph().output())
+    add(v);
+}
+
+/// QONNX ops are outside ONNX's schema registry, so shape inference stops at them. They are all
+/// shape-preserving: give each output its input's type and shape, so inference can go on.
+bool Importer::propagateCustomOpShapes() {
+  recordValueInfo();
+  bool changed = false;
+  for (const auto &n : model.graph().node()) {
+    if (!isQonnxDomain(n.domain()) || n.input_size() == 0 || n.output_size() == 0)
+      continue;
+    if (valueInfo.count(n.output(0)))
+      continue;
+    std::vector<int64_t> shape = shapeOf(n.input(0));
+    int32_t dtype = dtypeOf(n.input(0));
+    if (shape.empty() && !constant(n.input(0)) && !valueInfo.count(n.input(0)))
+      continue;
+    auto *vi = model.mutable_graph()->add_value_info();
+    vi->set_name(n.output(0));
+    auto *tt = vi->mutable_type()->mutable_tensor_type();
+    tt->set_elem_type(dtype ? dtype : kFloat);
+    auto *sp = tt->mutable_shape();
+    for (int64_t d : shape)
+      sp->add_dim()->set_dim_value(d);
+    changed = true;
+  }
+  return changed;
+}
+
+LogicalResult Importer::prepare() {
+  // Fixed shapes requested by the user for dynamic inputs.
+  for (auto &input : *model.mutable_graph()->mutable_input()) {
+    auto it = options.inputShapes.find(input.name());
+    if (it == options.inputShapes.end())
+      continue;
+    auto *shape = input.mutable_type()->mutable_tensor_type()->mutable_shape();
+    shape->clear_dim();
+    for (int64_t d : it->second)
+      shape->add_dim()->set_dim_value(d);
+  }
+
+  for (const auto &o : model.opset_import())
+    if (o.domain().empty() || o.domain() == "ai.onnx")
+      opset = static_cast<int>(o.version());
+  if (opset == 0)
+    return modelError("the model imports no version of the default ONNX domain");
+  if (opset > kMaxOpset)
+    return modelError("the model uses opset " + std::to_string(opset) + "; bnnc supports opsets up to " +
+                      std::to_string(kMaxOpset));
+
+  try {
+    onnx::checker::check_model(model);
+  } catch (const std::exception &e) {
+    return modelError(std::string("the ONNX checker rejects the model: ") + e.what());
+  }
+  if (opset < kMinOpset) {
+    try {
+      model = onnx::version_conversion::ConvertVersion(model, kMinOpset);
+      opset = kMinOpset;
+    } catch (const std::exception &e) {
+      return modelError("cannot convert the model from opset " + std::to_string(opset) + " to " +
+                        std::to_string(kMinOpset) + ": " + e.what());
+    }
+  }
+
+  std::string err;
+  for (const auto &init : model.graph().initializer()) {
+    Tensor t;
+    if (!tensorFromProto(init, t, err))
+      return modelError("initializer: " + err);
+    constants[init.name()] = std::move(t);
+  }
+
+  // Shape inference, constant folding and shape propagation through custom ops, to a fixed point.
+  onnx::ShapeInferenceOptions inferOptions{/*check_type=*/false, /*error_mode=*/1,
+                                           /*enable_data_propagation=*/true};
+  for (int round = 0; round < 16; ++round) {
+    try {
+      onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), inferOptions);
+    } catch (const std::exception &e) {
+      return modelError(std::string("shape inference failed: ") + e.what());
+    }
+    size_t before = model.graph().node_size();
+    if (!foldConstants(model, constants, err))
+      return modelError(err);
+    bool grew = propagateCustomOpShapes();
+    if (!grew && static_cast<size_t>(model.graph().node_size()) == before)
+      break;
+  }
+  recordValueInfo();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Driver
+//===----------------------------------------------------------------------===//
+
+OwningOpRef<ModuleOp> Importer::run(const std::string &p, ModelSignature &sig) {
+  path = p;
+  if (failed(load()) || failed(prepare()))
+    return nullptr;
+
+  const onnx::GraphProto &graph = model.graph();
+  OwningOpRef<ModuleOp> module = ModuleOp::create(FileLineColLoc::get(&ctx, path, 0, 0));
+  sig = ModelSignature();
+  sig.funcName = options.funcName;
+
+  SmallVector<Type> argTypes, resultTypes;
+  std::set<std::string> initializerNames;
+  for (const auto &init : graph.initializer())
+    initializerNames.insert(init.name());
+  std::vector<const onnx::ValueInfoProto *> inputs;
+  for (const auto &in : graph.input()) {
+    if (initializerNames.count(in.name()))
+      continue;
+    if (constants.count(in.name()))
+      continue;
+    auto it = valueInfo.find(in.name());
+    if (it == valueInfo.end()) {
+      std::string why = "unknown";
+      if (in.type().has_tensor_type())
+        for (const auto &d : in.type().tensor_type().shape().dim())
+          if (!d.has_dim_value())
+            why = "'" + d.dim_param() + "'";
+      modelError("graph input '" + in.name() + "' has a dynamic or unknown dimension (" + why +
+                 "); bnnc compiles static shapes: fix it with --input-shape=" + in.name() +
+                 ":1x3x224x224 (for example)");
+      return nullptr;
+    }
+    if (!elementType(it->second.first)) {
+      modelError("graph input '" + in.name() + "' has unsupported type " + dtypeName(it->second.first));
+      return nullptr;
+    }
+    inputs.push_back(&in);
+    argTypes.push_back(tensorType(it->second.second, it->second.first));
+    sig.inputs.push_back({in.name(), it->second.first, it->second.second});
+  }
+  for (const auto &out : graph.output()) {
+    auto it = valueInfo.find(out.name());
+    if (it == valueInfo.end() && !constants.count(out.name())) {
+      modelError("graph output '" + out.name() + "' has a dynamic or unknown shape");
+      return nullptr;
+    }
+    int32_t dt = dtypeOf(out.name());
+    std::vector<int64_t> shape = shapeOf(out.name());
+    if (!elementType(dt)) {
+      modelError("graph output '" + out.name() + "' has unsupported type " + dtypeName(dt));
+      return nullptr;
+    }
+    resultTypes.push_back(tensorType(shape, dt));
+    sig.outputs.push_back({out.name(), dt, shape});
+  }
+  if (sig.inputs.empty()) {
+    modelError("the model has no runtime inputs");
+    return nullptr;
+  }
+
+  builder.setInsertionPointToEnd(module->getBody());
+  auto func = func::FuncOp::create(builder, FileLineColLoc::get(&ctx, path, 0, 0),
+                                   options.funcName, builder.getFunctionType(argTypes, resultTypes));
+  Block *entry = func.addEntryBlock();
+  builder.setInsertionPointToStart(entry);
+  for (size_t i = 0; i < inputs.size(); ++i)
+    values[inputs[i]->name()] = TV{entry->getArgument(i), false, sig.inputs[i].dtype};
+
+  int index = 0;
+  for (const onnx::NodeProto &n : graph.node()) {
+    std::string name = n.name().empty() ? n.op_type() + "_" + std::to_string(index) : n.name();
+    onnx::NodeProto named = n;
+    named.set_name(name);
+    current = &named;
+    loc = NameLoc::get(builder.getStringAttr(name), FileLineColLoc::get(&ctx, path, index + 1, 0));
+    ++index;
+    if (failed(importNode(named)))
+      return nullptr;
+  }
+  current = nullptr;
+  loc = FileLineColLoc::get(&ctx, path, 0, 0);
+
+  SmallVector<Value> results;
+  for (const auto &out : graph.output()) {
+    auto tv = get(out.name());
+    if (failed(tv))
+      return nullptr;
+    results.push_back(onnxOrder(*tv));
+  }
+  func::ReturnOp::create(builder, loc, results);
+  if (failed(verify(*module)))
+    return nullptr;
+  return module;
+}
+
+LogicalResult Importer::importNode(const onnx::NodeProto &n) {
+  if (isQonnxDomain(n.domain())) {
+    if (n.op_type() == "BipolarQuant")
+      return onBipolarQuant(n);
+    if (n.op_type() == "Quant")
+      return onQuant(n);
+    if (n.op_type() == "MultiThreshold")
+      return onMultiThreshold(n);
+    return fail("is not a supported QONNX op");
+  }
+  if (!n.domain().empty() && n.domain() != "ai.onnx")
+    return fail("is in a domain bnnc does not support");
+  const auto &table = handlers();
+  auto it = table.find(n.op_type());
+  if (it == table.end())
+    return fail("is not supported by bnnc");
+  for (int i = 0; i < n.output_size(); ++i) {
+    int32_t dt = outDType(n, i);
+    if (!n.output(i).empty() && dt && !elementType(dt))
+      return fail(Twine("produces unsupported type ") + dtypeName(dt));
+  }
+  return (this->*(it->second))(n);
+}
+
+const std::map<std::string, Importer::Handler> &Importer::handlers() {
+  static const std::map<std::string, Handler> table = {
+      {"Identity", &Importer::onIdentity},
+      {"Dropout", &Importer::onIdentity},
+      {"Conv", &Importer::onConv},
+      {"MaxPool", &Importer::onMaxPool},
+      {"AveragePool", &Importer::onAveragePool},
+      {"GlobalAveragePool", &Importer::onGlobalPool},
+      {"GlobalMaxPool", &Importer::onGlobalPool},
+      {"BatchNormalization", &Importer::onBatchNorm},
+      {"Gemm", &Importer::onGemm},
+      {"MatMul", &Importer::onMatMul},
+      {"Relu", &Importer::onUnary},
+      {"LeakyRelu", &Importer::onUnary},
+      {"Sigmoid", &Importer::onUnary},
+      {"Tanh", &Importer::onUnary},
+      {"HardSigmoid", &Importer::onUnary},
+      {"Abs", &Importer::onUnary},
+      {"Neg", &Importer::onUnary},
+      {"Sqrt", &Importer::onUnary},
+      {"Exp", &Importer::onUnary},
+      {"Log", &Importer::onUnary},
+      {"Round", &Importer::onUnary},
+      {"Sign", &Importer::onUnary},
+      {"PRelu", &Importer::onPRelu},
+      {"Clip", &Importer::onClip},
+      {"Add", &Importer::onBinary},
+      {"Sub", &Importer::onBinary},
+      {"Mul", &Importer::onBinary},
+      {"Div", &Importer::onBinary},
+      {"Pow", &Importer::onBinary},
+      {"Greater", &Importer::onCompare},
+      {"GreaterOrEqual", &Importer::onCompare},
+      {"Less", &Importer::onCompare},
+      {"LessOrEqual", &Importer::onCompare},
+      {"Equal", &Importer::onCompare},
+      {"Where", &Importer::onWhere},
+      {"Cast", &Importer::onCast},
+      {"Flatten", &Importer::onReshapeLike},
+      {"Reshape", &Importer::onReshapeLike},
+      {"Squeeze", &Importer::onReshapeLike},
+      {"Unsqueeze", &Importer::onReshapeLike},
+      {"Transpose", &Importer::onTranspose},
+      {"Concat", &Importer::onConcat},
+      {"Split", &Importer::onSplit},
+      {"Slice", &Importer::onSlice},
+      {"Pad", &Importer::onPad},
+      {"Softmax", &Importer::onSoftmax},
+      {"ReduceMean", &Importer::onReduce},
+      {"ReduceSum", &Importer::onReduce},
+      {"QuantizeLinear", &Importer::onQuantizeLinear},
+      {"DequantizeLinear", &Importer::onDequantizeLinear},
+  };
+  return table;
+}
+
+//===----------------------------------------------------------------------===//
+// Handlers
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::onIdentity(const onnx::NodeProto &n) {
+  auto tv = get(n.input(0));
+  if (failed(tv))
+    return failure();
+  values[n.output(0)] = *tv;
+  // Dropout's optional mask output (inference: all true) is not supported as a graph value.
+  if (n.output_size() > 1 && !n.output(1).empty())
+    return fail("the mask output of Dropout is not supported");
+  return success();
+}
+
+LogicalResult Importer::spatialPads(const onnx::NodeProto &n, ArrayRef<int64_t> in,
+                                    ArrayRef<int64_t> k, ArrayRef<int64_t> stride,
+                                    ArrayRef<int64_t> dil, ArrayRef<int64_t> out,
+                                    std::vector<int64_t> &pads) {
+  std::string autoPad = attrString(n, "auto_pad", "NOTSET");
+  pads.assign(4, 0);
+  if (autoPad == "NOTSET") {
+    std::vector<int64_t> p = attrInts(n, "pads", {0, 0, 0, 0});
+    if (p.size() != 4)
+      return fail("expects 4 pads for a 2-D window");
+    // ONNX order: [h_begin, w_begin, h_end, w_end].
+    pads = p;
+    for (int64_t v : pads)
+      if (v < 0)
+        return fail("negative pads are not supported");
+  } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+    for (int i = 0; i < 2; ++i) {
+      int64_t total = std::max<int64_t>(0, (out[i] - 1) * stride[i] + (k[i] - 1) * dil[i] + 1 - in[i]);
+      int64_t small = total / 2, big = total - small;
+      pads[i] = autoPad == "SAME_UPPER" ? small : big;
+      pads[i + 2] = autoPad == "SAME_UPPER" ? big : small;
+    }
+  } else if (autoPad != "VALID") {
+    return fail("unknown auto_pad '" + autoPad + "'");
+  }
+  return success();
+}
+
+Value Importer::fitSpatial(Value input, std::vector<int64_t> &pads, ArrayRef<int64_t> k,
+                           ArrayRef<int64_t> stride, ArrayRef<int64_t> dil,
+                           ArrayRef<int64_t> out) {
+  auto type = cast<RankedTensorType>(input.getType());
+  std::vector<int64_t> in = {type.getDimSize(1), type.getDimSize(2)};
+  std::vector<int64_t> crop = {0, 0};
+  for (int i = 0; i < 2; ++i) {
+    // ONNX floors the output size; rows past the last window are unused. TOSA wants the span
+    // to be exact, so drop them: first from the end pad, then from the input itself.
+    int64_t span = in[i] - 1 + pads[i] + pads[i + 2] - (k[i] - 1) * dil[i];
+    int64_t extra = span - (out[i] - 1) * stride[i];
+    if (extra < 0) {
+      pads[i + 2] -= extra; // ceil_mode: the last window reaches past the end; pad it
+      continue;
+    }
+    int64_t fromPad = std::min(extra, pads[i + 2]);
+    pads[i + 2] -= fromPad;
+    crop[i] = extra - fromPad;
+  }
+  if (crop[0] == 0 && crop[1] == 0)
+    return input;
+  SmallVector<int64_t> sizes = {type.getDimSize(0), in[0] - crop[0], in[1] - crop[1], type.getDimSize(3)};
+  SmallVector<int64_t> offsets(4, 0), strides(4, 1);
+  return extractSlice(input, offsets, sizes, strides);
+}
+
+LogicalResult Importer::convolution(const onnx::NodeProto &n) {
+  auto x = get(n.input(0));
+  if (failed(x))
+    return failure();
+  const Tensor *w = constant(n.input(1));
+  if (!w)
+    return fail("weights must be constant (an initializer or a foldable subgraph)");
+  if (w->rank() != 4)
+    return fail("only 2-D convolutions are supported");
+  if (x->dtype != kFloat || w->dtype != kFloat)
+    return fail("supports float32 only");
+  auto oshape = outShape(n);
+  if (failed(oshape))
+    return failure();
+  std::vector<int64_t> xs = shapeOf(n.input(0));
+  int64_t group = attrInt(n, "group", 1);
+  int64_t O = w->shape[0], Ig = w->shape[1], KH = w->shape[2], KW = w->shape[3];
+  int64_t C = xs[1];
+  if (Ig * group != C || O % group != 0)
+    return fail("weight shape does not fit the input channels and group count");
+  std::vector<int64_t> stride = attrInts(n, "strides", {1, 1});
+  std::vector<int64_t> dil = attrInts(n, "dilations", {1, 1});
+  std::vector<int64_t> out = {(*oshape)[2], (*oshape)[3]};
+  std::vector<int64_t> pads;
+  if (failed(spatialPads(n, {xs[2], xs[3]}, {KH, KW}, stride, dil, out, pads)))
+    return failure();
+  Tensor bias(kFloat, {O});
+  if (has(n, 2)) {
+    const Tensor *b = constant(n.input(2));
+    if (!b)
+      return fail("bias must be constant");
+    bias = *b;
+  }
+  Value input = fitSpatial(nhwcOrder(*x), pads, {KH, KW}, stride, dil, out);
+  // TOSA pad order is [top, bottom, left, right]; ONNX's is [top, left, bottom, right].
+  SmallVector<int64_t> tpad = {pads[0], pads[2], pads[1], pads[3]};
+  std::vector<int64_t> nhwcOut = permute(*oshape, kToNHWC);
+  auto accType = TypeAttr::get(builder.getF32Type());
+  auto slice4 = [&](Value v, int64_t c0, int64_t cn) -> Value {
+    auto t = cast<RankedTensorType>(v.getType());
+    SmallVector<int64_t> off = {0, 0, 0, c0}, sizes = {t.getDimSize(0), t.getDimSize(1), t.getDimSize(2), cn}, st(4, 1);
+    return extractSlice(v, off, sizes, st);
+  };
+  auto conv = [&](Value in, const Tensor &weights, const Tensor &b, int64_t outC) -> Value {
+    // OIHW -> OHWI, at compile time.
+    Value wv = constantValue(transpose(weights, {0, 2, 3, 1}));
+    std::vector<int64_t> os = nhwcOut;
+    os[3] = outC;
+    return tosa::Conv2DOp::create(builder, loc, tensorType(os, kFloat), in, wv, constantValue(b),
+                                  builder.getDenseI64ArrayAttr(tpad),
+                                  builder.getDenseI64ArrayAttr(stride),
+                                  builder.getDenseI64ArrayAttr(dil), accType);
+  };
+  Value result;
+  if (group == 1) {
+    result = conv(input, *w, bias, O);
+  } else if (Ig == 1) {
+    // Depthwise: out channel c*M + j reads input channel c; TOSA wants weights [KH, KW, C, M].
+    int64_t M = O / C;
+    Tensor dw(kFloat, {KH, KW, C, M});
+    for (int64_t c = 0; c < C; ++c)
+      for (int64_t j = 0; j < M; ++j)
+        for (int64_t h = 0; h < KH; ++h)
+          for (int64_t ww = 0; ww < KW; ++ww)
+            dw.data[((h * KW + ww) * C + c) * M + j] = w->data[((c * M + j) * KH + h) * KW + ww];
+    result = tosa::DepthwiseConv2DOp::create(
+        builder, loc, tensorType(nhwcOut, kFloat), input, constantValue(dw), constantValue(bias),
+        builder.getDenseI64ArrayAttr(tpad), builder.getDenseI64ArrayAttr(stride),
+        builder.getDenseI64ArrayAttr(dil), accType);
+  } else {
+    // Grouped: one convolution per group over its channel slice, concatenated.
+    int64_t Og = O / group;
+    SmallVector<Value> parts;
+    for (int64_t g = 0; g < group; ++g) {
+      Tensor wg(kFloat, {Og, Ig, KH, KW});
+      std::copy(w->data.begin() + g * Og * Ig * KH * KW, w->data.begin() + (g + 1) * Og * Ig * KH * KW, wg.data.begin());
+      Tensor bg(kFloat, {Og});
+      std::copy(bias.data.begin() + g * Og, bias.data.begin() + (g + 1) * Og, bg.data.begin());
+      parts.push_back(conv(slice4(input, g * Ig, Ig), wg, bg, Og));
+    }
+    result = tosa::ConcatOp::create(builder, loc, tensorType(nhwcOut, kFloat), parts,
+                                    builder.getI32IntegerAttr(3));
+  }
+  setOutput(n, 0, result, true, kFloat);
+  return success();
+}
+
+LogicalResult Importer::pool(const onnx::NodeProto &n, bool isMax) {
+  auto x = get(n.input(0));
+  if (failed(x))
+    return failure();
+  std::vector<int64_t> xs = shapeOf(n.input(0));
+  if (xs.size() != 4)
+    return fail("only 2-D pooling is supported");
+  if (x->dtype != kFloat)
+    return fail("supports float32 only");
+  if (n.output_size() > 1 && !n.output(1).empty())
+    return fail("the Indices output of MaxPool is not supported");
+  auto oshape = outShape(n);
+  if (failed(oshape))
+    return failure();
+  std::vector<int64_t> k = attrInts(n, "kernel_shape");
+  std::vector<int64_t> stride = attrInts(n, "strides", {1, 1});
+  std::vector<int64_t> dil = attrInts(n, "dilations", {1, 1});
+  if (k.size() != 2)
+    return fail("expects a 2-D kernel_shape");
+  if (dil[0] != 1 || dil[1] != 1)
+    return fail("pooling with dilations is not supported");
+  std::vector<int64_t> out = {(*oshape)[2], (*oshape)[3]};
+  std::vector<int64_t> pads;
+  if (failed(spatialPads(n, {xs[2], xs[3]}, k, stride, dil, out, pads)))
+    return failure();
+  std::vector<int64_t> origPads = pads;
+  Value input = nhwcOrder(*x);
+  bool countPad = !isMax && attrInt(n, "count_include_pad", 0) != 0;
+  if (countPad && (pads[0] || pads[1] || pads[2] || pads[3])) {
+    // count_include_pad: the zeros count in the divisor, so pad explicitly and pool without pads.
+    // Windows that reach past the padding (ceil_mode) still divide by the in-bounds count.
+    auto t = cast<RankedTensorType>(input.getType());
+    SmallVector<int64_t> low = {0, pads[0], pads[1], 0}, high = {0, pads[2], pads[3], 0};
+    SmallVector<int64_t> shape = {t.getDimSize(0), t.getDimSize(1) + pads[0] + pads[2],
+                                  t.getDimSize(2) + pads[1] + pads[3], t.getDimSize(3)};
+    input = padValue(input, RankedTensorType::get(shape, t.getElementType()), low, high, f32(0.0));
+    pads.assign(4, 0);
+  }
+  input = fitSpatial(input, pads, k, stride, dil, out);
+  SmallVector<int64_t> tpad = {pads[0], pads[2], pads[1], pads[3]};
+  for (int i = 0; i < 4; ++i)
+    if (tpad[i] >= k[i / 2])
+      return fail("a pad as large as the kernel is not supported");
+  std::vector<int64_t> nhwcOut = permute(*oshape, kToNHWC);
+  Value result;
+  if (isMax)
+    result = tosa::MaxPool2dOp::create(builder, loc, tensorType(nhwcOut, kFloat), input,
+                                       builder.getDenseI64ArrayAttr(k),
+                                       builder.getDenseI64ArrayAttr(stride),
+                                       builder.getDenseI64ArrayAttr(tpad));
+  else
+    result = tosa::AvgPool2dOp::create(builder, loc, tensorType(nhwcOut, kFloat), input,
+                                       builder.getDenseI64ArrayAttr(k),
+                                       builder.getDenseI64ArrayAttr(stride),
+                                       builder.getDenseI64ArrayAttr(tpad),
+                                       TypeAttr::get(builder.getF32Type()));
+  setOutput(n, 0, result, true, kFloat);
+  return success();
+}
+
+Value Importer::reduceAxes(Value v, ArrayRef<int64_t> axes, bool isMax) {
+  for (int64_t a : axes) {
+    auto t = cast<RankedTensorType>(v.getType());
+    SmallVector<int64_t> shape(t.getShape());
+    shape[a] = 1;
+    auto rt = RankedTensorType::get(shape, t.getElementType());
+    auto axis = builder.getI32IntegerAttr(static_cast<int32_t>(a));
+    if (isMax)
+      v = tosa::ReduceMaxOp::create(builder, loc, rt, v, axis);
+    else
+      v = tosa::ReduceSumOp::create(builder, loc, rt, v, axis);
+  }
+  return v;
+}
+
+LogicalResult Importer::onGlobalPool(const onnx::NodeProto &n) {
+  auto x = get(n.input(0));
+  if (failed(x))
+    return failure();
+  std::vector<int64_t> xs = shapeOf(n.input(0));
+  if (xs.size() != 4)
+    return fail("only 4-D inputs are supported");
+  bool isMax = n.op_type() == "GlobalMaxPool";
+  Value v = reduceAxes(nhwcOrder(*x), {1, 2}, isMax);
+  if (!isMax) {
+    float inv = 1.0f / static_cast<float>(xs[2] * xs[3]);
+    auto shape = cast<RankedTensorType>(v.getType()).getShape();
+    v = elementwise({v}, shape, builder.getF32Type(), [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+      return arith::MulFOp::create(b, l, a[0], arith::ConstantOp::create(b, l, b.getF32FloatAttr(inv)));
+    });
+  }
+  setOutput(n, 0, v, true, kFloat);
+  return success();
+}
+
+LogicalResult Importer::onBatchNorm(const onnx::NodeProto &n) {
+  if (attrInt(n, "training_mode", 0) != 0)
+    return fail("training mode is not supported");
+  if (n.output_size() > 1)
+    return fail("the running statistics outputs (training) are not supported");
+  const Tensor *g = constant(n.input(1)), *b = constant(n.input(2)), *m = constant(n.input(3)),
+               *v = constant(n.input(4));
+  if (!g || !b || !m || !v)
+    return fail("scale, bias, mean and variance must be constant");
+  std::vector<int64_t> xs = shapeOf(n.input(0));
+  if (xs.size() < 2)
+    return fail("expects an input of rank 2 or more");
+  int64_t C = xs[1];
+  if (g->numel() != C || b->numel() != C || m->numel() != C || v->numel() != C)
+    return fail("parameter sizes do not match the channel count");
+  float eps = attrFloat(n, "epsilon", 1e-5f);
+  // y = (x - mean) / sqrt(var + eps) * gamma + beta = x * s + t, with s, t folded here.
+  std::vector<int64_t> pshape(xs.size(), 1);
+  pshape[1] = C;
+  Tensor s(kFloat, pshape), t(kFloat, pshape);
+  for (int64_t c = 0; c < C; ++c) {
+    float sc = static_cast<float>(g->data[c]) / std::sqrt(static_cast<float>(v->data[c]) + eps);
+    s.data[c] = sc;
+    t.data[c] = static_cast<float>(static_cast<float>(b->data[c]) - static_cast<float>(m->data[c]) * sc);
+  }
+  auto x = get(n.input(0));
+  if (failed(x))
+    return failure();
+  Value in = xs.size() == 4 ? nhwcOrder(*x) : onnxOrder(*x);
+  std::vector<int64_t> shape = xs.size() == 4 ? permute(xs, kToNHWC) : xs;
+  if (xs.size() == 4) {
+    s = transpose(s, kToNHWC);
+    t = transpose(t, kToNHWC);
+  }
+  Value r = elementwise({in, constantValue(s), constantValue(t)}, shape, builder.getF32Type(),
+                        [](OpBuilder &b, Location l, ValueRange a) -> Value {
+                          return arith::AddFOp::create(b, l, arith::MulFOp::create(b, l, a[0], a[1]), a[2]);
+                        });
+  setOutput(n, 0, r, xs.size() == 4, kFloat);
+  return success();
+}
+
+LogicalResult Importer::onGemm(const onnx::NodeProto &n) {
+  auto a = get(n.input(0));
+  if (failed(a))
+    return failure();
+  auto oshape = outShape(n);
+  if (failed(oshape))
+    return failure();
+  float alpha = attrFloat(n, "alpha", 1.0f), beta = attrFloat(n, "beta", 1.0f);
+  bool transA = attrInt(n, "transA", 0), transB = attrInt(n, "transB", 0);
+  Value av = onnxOrder(*a);
+  if (transA)
+    av = transposeValue(av, {1, 0});
+  int64_t M = (*oshape)[0], N = (*oshape)[1];
+  int64_t K = cast<RankedTensorType>(av.getType()).getDimSize(1);
+  Value bv;
+  if (const Tensor *bt = constant(n.input(1))) {
+    // B' = alpha * op(B), [K, N], at compile time.
+    Tensor b2 = transB ? transpose(*bt, {1, 0}) : *bt;
+    for (double &d : b2.data)
+      d = b2.cast(d * alpha);
+    alpha = 1.0f;
+    b2.shape = {1, K, N};
+    bv = constantValue(b2);
+  } else {
+    auto b = get(n.input(1));
+    if (failed(b))
+      return failure();
+    bv = onnxOrder(*b);
+    if (transB)
+      bv = transposeValue(bv, {1, 0});
+    bv = reshapeValue(bv, {1, K, N});
+  }
+  Value mm = tosa::MatMulOp::create(builder, loc, tensorType({1, M, N}, kFloat),
+                                    reshapeValue(av, {1, M, K}), bv);
+  Value r = reshapeValue(mm, {M, N});
+  SmallVector<Value> ops = {r};
+  bool hasC = has(n, 2);
+  if (hasC) {
+    if (const Tensor *c = constant(n.input(2))) {
+      Tensor c2 = *c;
+      for (double &d : c2.data)
+        d = c2.cast(d * beta);
+      beta = 1.0f;
+      ops.push_back(constantValue(c2));
+    } else {
+      auto cv = get(n.input(2));
+      if (failed(cv))
+        return failure();
+      ops.push_back(onnxOrder(*cv));
+    }
+  }
+  if (alpha != 1.0f || hasC) {
+    r = elementwise(ops, {M, N}, builder.getF32Type(), [&](OpBuilder &b, Location l, ValueRange v) -> Value {
+      Value acc = v[0];
+      if (alpha != 1.0f)
+        acc = arith::MulFOp::create(b, l, acc, arith::ConstantOp::create(b, l, b.getF32FloatAttr(alpha)));
+      if (v.size() > 1) {
+        Value c = v[1];
+        if (beta != 1.0f)
+          c = arith::MulFOp::create(b, l, c, arith::ConstantOp::create(b, l, b.getF32FloatAttr(beta)));
+        acc = arith::AddFOp::create(b, l, acc, c);
+      }
+      return acc;
+    });
+  }
+  setOutput(n, 0, r, false, kFloat);
+  return success();
+}
+
+LogicalResult Importer::onMatMul(const onnx::NodeProto &n) {
+  auto a = get(n.input(0)), b = get(n.input(1));
+  if (failed(a) || failed(b))
+    return failure();
+  auto oshape = outShape(n);
+  if (failed(oshape))
+    return failure();
+  if (a->dtype != kFloat || b->dtype != kFloat)
+    return fail("supports float32 only");
+  std::vector<int64_t> as = shapeOf(n.input(0)), bs = shapeOf(n.input(1));
+  // numpy matmul: 1-D operands gain a unit axis (removed again from the result).
+  if (as.size() == 1)
+    as.insert(as.begin(), 1);
+  if (bs.size() == 1)
+    bs.push_back(1);
+  int64_t M = as[as.size() - 2], K = as.back(), N = bs.back();
+  int64_t batchA = 1, batchB = 1;
+  for (size_t i = 0; i + 2 < as.size(); ++i)
+    batchA *= as[i];
+  for (size_t i = 0; i + 2 < bs.size(); ++i)
+    batchB *= bs[i];
+  Value av = onnxOrder(*a), bv = onnxOrder(*b);
+  Value mm;
+  if (batchB == 1) {
+    // [batch*M, K] x [K, N]: the batch folds into the rows.
+    mm = tosa::MatMulOp::create(builder, loc, tensorType({1, batchA * M, N}, kFloat),
+                                reshapeValue(av, {1, batchA * M, K}), reshapeValue(bv, {1, K, N}));
+  } else if (batchA == batchB) {
+    std::vector<int64_t> ab(as.begin(), as.end() - 2), bb(bs.begin(), bs.end() - 2);
+    if (ab != bb)
+      return fail("batch dimensions that broadcast are not supported");
+    mm = tosa::MatMulOp::create(builder, loc, tensorType({batchA, M, N}, kFloat),
+                                reshapeValue(av, {batchA, M, K}), reshapeValue(bv, {batchA, K, N}));
+  } else {
+    return fail("batch dimensions that broadcast are not supported");
+  }
+  setOutput(n, 0, reshapeValue(mm, *oshape), false, kFloat);
+  return success();
+}
+
+LogicalResult Importer::onUnary(const onnx::NodeProto &n) {
+  const std::string &op = n.op_type();
+  auto x = get(n.input(0));
+  if (failed(x))
+    return failure();
+  if (op == "Sign") {
+    if (x->dtype != kFloat)
+      return fail("supports float32 only");
+    Value v = bnn::SignOp::create(builder, loc, x->value);
+    setOutput(n, 0, v, x->nhwc, kFloat);
+    return success();
+  }
+  float alpha = attrFloat(n, "alpha", op == "LeakyRelu" ? 0.01f : 0.2f);
+  float beta = attrFloat(n, "beta", 0.5f);
+  return floatElementwise(n, {0}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+    Value x = a[0];
+    auto c = [&](float v) -> Value { return arith::ConstantOp::create(b, l, b.getF32FloatAttr(v)); };
+    if (op == "Relu")
+      return arith::MaximumFOp::create(b, l, x, c(0.0f));
+    if (op == "LeakyRelu") {
+      Value neg = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, x, c(0.0f));
+      return arith::SelectOp::create(b, l, neg, arith::MulFOp::create(b, l, x, c(alpha)), x);
+    }
+    if (op == "Sigmoid") {
+      Value e = math::ExpOp::create(b, l, arith::NegFOp::create(b, l, x));
+      return arith::DivFOp::create(b, l, c(1.0f), arith::AddFOp::create(b, l, c(1.0f), e));
+    }
+    if (op == "Tanh")
+      return math::TanhOp::create(b, l, x);
+    if (op == "HardSigmoid") {
+      Value v = arith::AddFOp::create(b, l, arith::MulFOp::create(b, l, x, c(alpha)), c(beta));
+      return arith::MinimumFOp::create(b, l, arith::MaximumFOp::create(b, l, v, c(0.0f)), c(1.0f));
+    }
+    if (op == "Abs")
+      return math::AbsFOp::create(b, l, x);
+    if (op == "Neg")
+      return arith::NegFOp::create(b, l, x);
+    if (op == "Sqrt")
+      return math::SqrtOp::create(b, l, x);
+    if (op == "Exp")
+      return math::ExpOp::create(b, l, x);
+    if (op == "Log")
+      return math::LogOp::create(b, l, x);
+    // Round: half to even, as ONNX specifies.
+    return math::RoundEvenOp::create(b, l, x);
+  });
+}
+
+LogicalResult Importer::onBinary(const onnx::NodeProto &n) {
+  const std::string &op = n.op_type();
+  SmallVector<Value> ops;
+  std::vector<int64_t> shape;
+  bool nhwc;
+  if (failed(alignOperands(n, {0, 1}, ops, shape, nhwc)))
+    return failure();
+  Type et = cast<RankedTensorType>(ops[0].getType()).getElementType();
+  if (et != cast<RankedTensorType>(ops[1].getType()).getElementType())
+    return fail("operands have different element types");
+  bool isFloat = isa<FloatType>(et);
+  int32_t dtype = dtypeOf(n.input(0));
+  if (!isFloat && op == "Pow")
+    return fail("integer Pow is not supported");
+  if (!isFloat && dtype == kUInt8)
+    return fail("uint8 arithmetic is not supported");
+  Value r = elementwise(ops, shape, et, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+    if (isFloat) {
+      if (op == "Add") return arith::AddFOp::create(b, l, a[0], a[1]);
+      if (op == "Sub") return arith::SubFOp::create(b, l, a[0], a[1]);
+      if (op == "Mul") return arith::MulFOp::create(b, l, a[0], a[1]);
+      if (op == "Div") return arith::DivFOp::create(b, l, a[0], a[1]);
+      return math::PowFOp::create(b, l, a[0], a[1]);
+    }
+    if (op == "Add") return arith::AddIOp::create(b, l, a[0], a[1]);
+    if (op == "Sub") return arith::SubIOp::create(b, l, a[0], a[1]);
+    if (op == "Mul") return arith::MulIOp::create(b, l, a[0], a[1]);
+    return arith::DivSIOp::create(b, l, a[0], a[1]);
+  });
+  setOutput(n, 0, r, nhwc, dtype);
+  return success();
+}
+
+LogicalResult Importer::onCompare(const onnx::NodeProto &n) {
+  const std::string &op = n.op_type();
+  SmallVector<Value> ops;
+  std::vector<int64_t> shape;
+  bool nhwc;
+  if (failed(alignOperands(n, {0, 1}, ops, shape, nhwc)))
+    return failure();
+  Type et = cast<RankedTensorType>(ops[0].getType()).getElementType();
+  bool isFloat = isa<FloatType>(et);
+  bool isUnsigned = dtypeOf(n.input(0)) == kUInt8 || dtypeOf(n.input(0)) == kBool;
+  Value r = elementwise(ops, shape, builder.getI1Type(), [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+    if (isFloat) {
+      auto p = op == "Greater" ? arith::CmpFPredicate::OGT
+               : op == "GreaterOrEqual" ? arith::CmpFPredicate::OGE
+               : op == "Less" ? arith::CmpFPredicate::OLT
+               : op == "LessOrEqual" ? arith::CmpFPredicate::OLE
+                                     : arith::CmpFPredicate::OEQ;
+      return arith::CmpFOp::create(b, l, p, a[0], a[1]);
+    }
+    auto p = op == "Greater" ? (isUnsigned ? arith::CmpIPredicate::ugt : arith::CmpIPredicate::sgt)
+             : op == "GreaterOrEqual" ? (isUnsigned ? arith::CmpIPredicate::uge : arith::CmpIPredicate::sge)
+             : op == "Less" ? (isUnsigned ? arith::CmpIPredicate::ult : arith::CmpIPredicate::slt)
+             : op == "LessOrEqual" ? (isUnsigned ? arith::CmpIPredicate::ule : arith::CmpIPredicate::sle)
+                                   : arith::CmpIPredicate::eq;
+    return arith::CmpIOp::create(b, l, p, a[0], a[1]);
+  });
+  setOutput(n, 0, r, nhwc, kBool);
+  return success();
+}
+
+LogicalResult Importer::onWhere(const onnx::NodeProto &n) {
+  SmallVector<Value> ops;
+  std::vector<int64_t> shape;
+  bool nhwc;
+  if (failed(alignOperands(n, {0, 1, 2}, ops, shape, nhwc)))
+    return failure();
+  Type et = cast<RankedTensorType>(ops[1].getType()).getElementType();
+  Value r = elementwise(ops, shape, et, [](OpBuilder &b, Location l, ValueRange a) -> Value {
+    return arith::SelectOp::create(b, l, a[0], a[1], a[2]);
+  });
+  setOutput(n, 0, r, nhwc, dtypeOf(n.input(1)));
+  return success();
+}
+
+LogicalResult Importer::onPRelu(const onnx::NodeProto &n) {
+  return floatElementwise(n, {0, 1}, [](OpBuilder &b, Location l, ValueRange a) -> Value {
+    Value zero = arith::ConstantOp::create(b, l, b.getF32FloatAttr(0.0f));
+    Value neg = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, a[0], zero);
+    return arith::SelectOp::create(b, l, neg, arith::MulFOp::create(b, l, a[0], a[1]), a[0]);
+  });
+}
+
+LogicalResult Importer::onClip(const onnx::NodeProto &n) {
+  float lo = -INFINITY, hi = INFINITY;
+  for (int i = 1; i <= 2; ++i) {
+    if (!has(n, i))
+      continue;
+    const Tensor *t = constant(n.input(i));
+    if (!t || t->numel() != 1)
+      return fail("min and max must be constant scalars");
+    (i == 1 ? lo : hi) = static_cast<float>(t->data[0]);
+  }
+  return floatElementwise(n, {0}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+    Value v = a[0];
+    // ONNX Clip is max then min; NaN passes through (maxnumf/minnumf would drop it).
+    if (lo != -INFINITY) {
+      Value c = arith::ConstantOp::create(b, l, b.getF32FloatAttr(lo));
+      Value below = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, v, c);
+      v = arith::SelectOp::create(b, l, below, c, v);
+    }
+    if (hi != INFINITY) {
+      Value c = arith::ConstantOp::create(b, l, b.getF32FloatAttr(hi));
+      Value above = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, v, c);
+      v = arith::SelectOp::create(b, l, above, c, v);
+    }
+    return v;
+  });
+}
+
+LogicalResult Importer::onCast(const onnx::NodeProto &n) {
+  auto x = get(n.input(0));
+  if (failed(x))
+    return failure();
+  int32_t to = static_cast<int32_t>(attrInt(n, "to", kFloat));
+  Type dst = elementType(to);
+  if (!dst)
+    return fail(Twine("Cast to ") + dtypeName(to) + " is not supported");
+  int32_t from = x->dtype;
+  Type src = elementType(from);
+  auto shape = cast<RankedTensorType>(x->value.getType()).getShape();
+  bool srcUnsigned = from == kUInt8 || from == kBool, dstUnsigned = to == kUInt8 || to == kBool;
+  Value r = elementwise({x->value}, shape, dst, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+    Value v = a[0];
+    if (src == dst)
+      return v;
+    bool sf = isa<FloatType>(src), df = isa<FloatType>(dst);
+    if (to == kBool) {
+      // Non-zero -> true.
+      if (sf)
+        return arith::CmpFOp::create(b, l, arith::CmpFPredicate::UNE, v,
+                                     arith::ConstantOp::create(b, l, b.getFloatAttr(src, 0.0)));
+      return arith::CmpIOp::create(b, l, arith::CmpIPredicate::ne, v,
+                                   arith::ConstantOp::create(b, l, b.getIntegerAttr(src, 0)));
+    }
+    if (sf && df)
+      return src.getIntOrFloatBitWidth() < dst.getIntOrFloatBitWidth()
+                 ? (Value)arith::ExtFOp::create(b, l, dst, v)
+                 : (Value)arith::TruncFOp::create(b, l, dst, v);
+    if (sf) // float -> int truncates toward zero
+      return dstUnsigned ? (Value)arith::FPToUIOp::create(b, l, dst, v) : (Value)arith::FPToSIOp::create(b, l, dst, v);
+    if (df)
+      return srcUnsigned ? (Value)arith::UIToFPOp::create(b, l, dst, v) : (Value)arith::SIToFPOp::create(b, l, dst, v);
+    unsigned sw = src.getIntOrFloatBitWidth(), dw = dst.getIntOrFloatBitWidth();
+    if (sw == dw)
+      return v;
+    if (sw > dw)
+      return arith::TruncIOp::create(b, l, dst, v);
+    return srcUnsigned ? (Value)arith::ExtUIOp::create(b, l, dst, v) : (Value)arith::ExtSIOp::create(b, l, dst, v);
+  });
+  setOutput(n, 0, r, x->nhwc, to);
+  return success();
+}
+
+LogicalResult Importer::onReshapeLike(const onnx::NodeProto &n) {
+  auto x = get(n.input(0));
+  if (failed(x))
+    return failure();
+  auto oshape = outShape(n);
+  if (failed(oshape))
+    return failure();
+  Value v;
+  std::vector<int64_t> xs = shapeOf(n.input(0));
+  if (x->nhwc && xs.size() == 4 && xs[2] == 1 && xs[3] == 1) {
+    // [N, C, 1, 1] has the same element order in NHWC: no transpose needed.
+    v = x->value;
+  } else {
+    v = onnxOrder(*x);
+  }
+  setOutput(n, 0, reshapeValue(v, *oshape), false, x->dtype);
+  return success();
+}
+
+LogicalResult Importer::onTranspose(const onnx::NodeProto &n) {
+  auto x = get(n.input(0));
+  if (failed(x))
+    return failure();
+  std::vector<int64_t> xs = shapeOf(n.input(0));
+  std::vector<int64_t> perm = attrInts(n, "perm");
+  if (perm.empty())
+    for (int64_t i = static_cast<int64_t>(xs.size()) - 1; i >= 0; --i)
+      perm.push_back(i);
+  setOutput(n, 0, transposeValue(onnxOrder(*x), perm), false, x->dtype);
+  return success();
+}
+
+LogicalResult Importer::onConcat(const onnx::NodeProto &n) {
+  auto oshape = outShape(n);
+  if (failed(oshape))
+    return failure();
+  int64_t rank = static_cast<int64_t>(oshape->size());
+  int64_t axis = normAxis(attrInt(n, "axis", 0), rank);
+  SmallVector<TV> tvs;
+  bool allNhwc = true;
+  for (int i = 0; i < n.input_size(); ++i) {
+    auto tv = get(n.input(i));
+    if (failed(tv))
+      return failure();
+    tvs.push_back(*tv);
+    allNhwc &= tv->nhwc;
+  }
+  SmallVector<Value> vs;
+  for (const TV &tv : tvs)
+    vs.push_back(allNhwc ? tv.value : onnxOrder(tv));
+  std::vector<int64_t> shape = *oshape;
+  if (allNhwc) {
+    // NCHW axis a is NHWC axis position of a in kToNHWC.
+    axis = std::find(kToNHWC.begin(), kToNHWC.end(), axis) - kToNHWC.begin();
+    shape = permute(shape, kToNHWC);
+  }
+  Value r = tosa::ConcatOp::create(builder, loc, tensorType(shape, tvs[0].dtype), vs,
+                                   builder.getI32IntegerAttr(static_cast<int32_t>(axis)));
+  setOutput(n, 0, r, allNhwc, tvs[0].dtype);
+  return success();
+}
+
+LogicalResult Importer::onSplit(const onnx::NodeProto &n) {
+  auto x = get(n.input(0));
+  if (failed(x))
+    return failure();
+  std::vector<int64_t> xs = shapeOf(n.input(0));
+  int64_t axis = normAxis(attrInt(n, "axis", 0), static_cast<int64_t>(xs.size()));
+  Value v = onnxOrder(*x);
+  int64_t offset = 0;
+  for (int i = 0; i < n.output_size(); ++i) {
+    auto os = outShape(n, i);
+    if (failed(os))
+      return failure();
+    SmallVector<int64_t> off(xs.size(), 0), strides(xs.size(), 1);
+    off[axis] = offset;
+    offset += (*os)[axis];
+    Value part = extractSlice(v, off, *os, strides);
+    setOutput(n, i, part, false, x->dtype);
+  }
+  return success();
+}
+
+LogicalResult Importer::onSlice(const onnx::NodeProto &n) {
+  auto x = get(n.input(0));
+  if (failed(x))
+    return failure();
+  std::vector<int64_t> xs = shapeOf(n.input(0));
+  int64_t rank = static_cast<int64_t>(xs.size());
+  auto ints = [&](int i) -> FailureOr<std::vector<int64_t>> {
+    if (!has(n, i))
+      return std::vector<int64_t>{};
+    const Tensor *t = constant(n.input(i));
+    if (!t)
+      return fail("starts, ends, axes and steps must be constant");
+    return t->toInts();
+  };
+  auto starts = ints(1), ends = ints(2), axes = ints(3), steps = ints(4);
+  if (failed(starts) || failed(ends) || failed(axes) || failed(steps))
+    return failure();
+  if (axes->empty())
+    for (size_t i = 0; i < starts->size(); ++i)
+      axes->push_back(static_cast<int64_t>(i));
+  if (steps->empty())
+    steps->assign(starts->size(), 1);
+  SmallVector<int64_t> off(rank, 0), sizes(xs.begin(), xs.end()), strides(rank, 1);
+  for (size_t k = 0; k < axes->size(); ++k) {
+    int64_t a = normAxis((*axes)[k], rank), d = xs[a], s = (*steps)[k];
+    if (s <= 0)
+      return fail("Slice with a negative or zero step is not supported");
+    int64_t b = (*starts)[k] < 0 ? (*starts)[k] + d : (*starts)[k];
+    int64_t e = (*ends)[k] < 0 ? (*ends)[k] + d : (*ends)[k];
+    b = std::clamp<int64_t>(b, 0, d);
+    e = std::clamp<int64_t>(e, 0, d);
+    off[a] = b;
+    sizes[a] = e > b ? (e - b + s - 1) / s : 0;
+    strides[a] = s;
+  }
+  Value r = extractSlice(onnxOrder(*x), off, sizes, strides);
+  setOutput(n, 0, r, false, x->dtype);
+  return success();
+}
+
+LogicalResult Importer::onPad(const onnx::NodeProto &n) {
+  auto x = get(n.input(0));
+  if (failed(x))
+    return failure();
+  std::string mode = attrString(n, "mode", "constant");
+  if (mode != "constant")
+    return fail("pad mode '" + mode + "' is not supported");
+  const Tensor *p = has(n, 1) ? constant(n.input(1)) : nullptr;
+  if (!p)
+    return fail("pads must be constant");
+  if (has(n, 3))
+    return fail("the axes input is not supported");
+  float value = 0.0f;
+  if (has(n, 2)) {
+    const Tensor *c = constant(n.input(2));
+    if (!c)
+      return fail("constant_value must be constant");
+    if (c->numel())
+      value = static_cast<float>(c->data[0]);
+  }
+  if (x->dtype != kFloat)
+    return fail("supports float32 only");
+  std::vector<int64_t> pads = p->toInts();
+  std::vector<int64_t> xs = shapeOf(n.input(0));
+  int64_t rank = static_cast<int64_t>(xs.size());
+  for (int64_t v : pads)
+    if (v < 0)
+      return fail("negative pads are not supported");
+  SmallVector<int64_t> low(pads.begin(), pads.begin() + rank), high(pads.begin() + rank, pads.end());
+  Value in = onnxOrder(*x);
+  bool nhwc = false;
+  if (x->nhwc) {
+    // Pad in NHWC: permute the pad amounts instead of the tensor.
+    in = x->value;
+    std::vector<int64_t> l = permute(std::vector<int64_t>(low.begin(), low.end()), kToNHWC);
+    std::vector<int64_t> h = permute(std::vector<int64_t>(high.begin(), high.end()), kToNHWC);
+    low.assign(l.begin(), l.end());
+    high.assign(h.begin(), h.end());
+    nhwc = true;
+  }
+  auto t = cast<RankedTensorType>(in.getType());
+  SmallVector<int64_t> shape;
+  for (int64_t i = 0; i < rank; ++i)
+    shape.push_back(t.getDimSize(i) + low[i] + high[i]);
+  Value r = padValue(in, RankedTensorType::get(shape, t.getElementType()), low, high, f32(value));
+  setOutput(n, 0, r, nhwc, kFloat);
+  return success();
+}
+
+LogicalResult Importer::onSoftmax(const onnx::NodeProto &n) {
+  auto x = get(n.input(0));
+  if (failed(x))
+    return failure();
+  std::vector<int64_t> xs = shapeOf(n.input(0));
+  int64_t rank = static_cast<int64_t>(xs.size());
+  int64_t axis = normAxis(attrInt(n, "axis", -1), rank);
+  Value v = onnxOrder(*x);
+  // softmax(x) = exp(x - max) / sum(exp(x - max)) along the axis.
+  Value mx = reduceAxes(v, {axis}, true);
+  Value e = elementwise({v, mx}, xs, builder.getF32Type(), [](OpBuilder &b, Location l, ValueRange a) -> Value {
+    return math::ExpOp::create(b, l, arith::SubFOp::create(b, l, a[0], a[1]));
+  });
+  Value s = reduceAxes(e, {axis}, false);
+  Value r = elementwise({e, s}, xs, builder.getF32Type(), [](OpBuilder &b, Location l, ValueRange a) -> Value {
+    return arith::DivFOp::create(b, l, a[0], a[1]);
+  });
+  setOutput(n, 0, r, false, kFloat);
+  return success();
+}
+
+LogicalResult Importer::onReduce(const onnx::NodeProto &n) {
+  auto x = get(n.input(0));
+  if (failed(x))
+    return failure();
+  if (x->dtype != kFloat)
+    return fail("supports float32 only");
+  auto oshape = outShape(n);
+  if (failed(oshape))
+    return failure();
+  std::vector<int64_t> xs = shapeOf(n.input(0));
+  int64_t rank = static_cast<int64_t>(xs.size());
+  std::vector<int64_t> axes = attrInts(n, "axes");
+  if (axes.empty() && has(n, 1)) {
+    const Tensor *t = constant(n.input(1));
+    if (!t)
+      return fail("axes must be constant");
+    axes = t->toInts();
+  }
+  if (axes.empty()) {
+    if (attrInt(n, "noop_with_empty_axes", 0)) {
+      values[n.output(0)] = *x;
+      return success();
+    }
+    for (int64_t i = 0; i < rank; ++i)
+      axes.push_back(i);
+  }
+  int64_t count = 1;
+  for (int64_t &a : axes) {
+    a = normAxis(a, rank);
+    count *= xs[a];
+  }
+  Value v = onnxOrder(*x);
+  v = reduceAxes(v, axes, false);
+  if (n.op_type() == "ReduceMean") {
+    float inv = 1.0f / static_cast<float>(count);
+    auto shape = cast<RankedTensorType>(v.getType()).getShape();
+    v = elementwise({v}, shape, builder.getF32Type(), [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+      return arith::DivFOp::create(b, l, a[0], arith::ConstantOp::create(b, l, b.getF32FloatAttr(static_cast<float>(count))));
+    });
+    (void)inv;
+  }
+  setOutput(n, 0, reshapeValue(v, *oshape), false, kFloat);
+  return success();
+}
+
+Tensor Importer::axisParam(const Tensor &p, int64_t axis, ArrayRef<int64_t> shape) {
+  Tensor r = p;
+  if (p.numel() == 1) {
+    r.shape.assign(shape.size(), 1);
+    return r;
+  }
+  r.shape.assign(shape.size(), 1);
+  r.shape[axis] = p.numel();
+  return r;
+}
+
+LogicalResult Importer::onQuantizeLinear(const onnx::NodeProto &n) {
+  auto x = get(n.input(0));
+  if (failed(x))
+    return failure();
+  const Tensor *scale = constant(n.input(1));
+  if (!scale)
+    return fail("the scale must be constant");
+  Tensor zp(kUInt8, {}, {0.0});
+  if (has(n, 2)) {
+    const Tensor *z = constant(n.input(2));
+    if (!z)
+      return fail("the zero point must be constant");
+    zp = *z;
+  }
+  if (zp.dtype != kInt8 && zp.dtype != kUInt8)
+    return fail("only int8 and uint8 quantization is supported");
+  std::vector<int64_t> xs = shapeOf(n.input(0));
+  int64_t axis = normAxis(attrInt(n, "axis", 1), static_cast<int64_t>(xs.size()));
+  Tensor s = axisParam(*scale, axis, xs), z = axisParam(zp, axis, xs);
+  z.dtype = kFloat;
+  bool isUnsigned = zp.dtype == kUInt8;
+  double lo = isUnsigned ? 0 : -128, hi = isUnsigned ? 255 : 127;
+  // q = saturate(round_half_even(x / scale) + zero_point)
+  Value r = elementwise({onnxOrder(*x), constantValue(s), constantValue(z)}, xs, builder.getIntegerType(8),
+                        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                          Value v = math::RoundEvenOp::create(b, l, arith::DivFOp::create(b, l, a[0], a[1]));
+                          v = arith::AddFOp::create(b, l, v, a[2]);
+                          v = arith::MaximumFOp::create(b, l, v, arith::ConstantOp::create(b, l, b.getF32FloatAttr(lo)));
+                          v = arith::MinimumFOp::create(b, l, v, arith::ConstantOp::create(b, l, b.getF32FloatAttr(hi)));
+                          Type i8 = b.getIntegerType(8);
+                          return isUnsigned ? (Value)arith::FPToUIOp::create(b, l, i8, v)
+                                            : (Value)arith::FPToSIOp::create(b, l, i8, v);
+                        });
+  setOutput(n, 0, r, false, zp.dtype);
+  return success();
+}
+
+LogicalResult Importer::onDequantizeLinear(const onnx::NodeProto &n) {
+  auto x = get(n.input(0));
+  if (failed(x))
+    return failure();
+  const Tensor *scale = constant(n.input(1));
+  if (!scale)
+    return fail("the scale must be constant");
+  Tensor zp(x->dtype, {}, {0.0});
+  if (has(n, 2)) {
+    const Tensor *z = constant(n.input(2));
+    if (!z)
+      return fail("the zero point must be constant");
+    zp = *z;
+  }
+  if (x->dtype != kInt8 && x->dtype != kUInt8 && x->dtype != kInt32)
+    return fail("only int8, uint8 and int32 inputs are supported");
+  std::vector<int64_t> xs = shapeOf(n.input(0));
+  int64_t axis = normAxis(attrInt(n, "axis", 1), static_cast<int64_t>(xs.size()));
+  Tensor s = axisParam(*scale, axis, xs), z = axisParam(zp, axis, xs);
+  z.dtype = kFloat;
+  bool isUnsigned = x->dtype == kUInt8;
+  // y = (x - zero_point) * scale
+  Value r = elementwise({onnxOrder(*x), constantValue(s), constantValue(z)}, xs, builder.getF32Type(),
+                        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                          Type f = b.getF32Type();
+                          Value v = isUnsigned ? (Value)arith::UIToFPOp::create(b, l, f, a[0])
+                                               : (Value)arith::SIToFPOp::create(b, l, f, a[0]);
+                          return arith::MulFOp::create(b, l, arith::SubFOp::create(b, l, v, a[2]), a[1]);
+                        });
+  setOutput(n, 0, r, false, kFloat);
+  return success();
+}
+
+LogicalResult Importer::onBipolarQuant(const onnx::NodeProto &n) {
+  auto x = get(n.input(0));
+  if (failed(x))
+    return failure();
+  if (x->dtype != kFloat)
+    return fail("supports float32 only");
+  Value b = bnn::BipolarSignOp::create(builder, loc, x->value);
+  values[n.output(0)] = TV{b, x->nhwc, kFloat};
+  if (!has(n, 1))
+    return success();
+  // y = bipolar(x) * scale: reuse the element-wise path with the bipolar plane as operand 0.
+  std::string plane = n.output(0) + "#bipolar";
+  values[plane] = TV{b, x->nhwc, kFloat};
+  valueInfo[plane] = {kFloat, shapeOf(n.input(0))};
+  onnx::NodeProto mul = n;
+  mul.set_input(0, plane);
+  return floatElementwise(mul, {0, 1}, [](OpBuilder &bb, Location l, ValueRange a) -> Value {
+    return arith::MulFOp::create(bb, l, a[0], a[1]);
+  });
+}
+
+LogicalResult Importer::onQuant(const onnx::NodeProto &n) {
+  auto x = get(n.input(0));
+  if (failed(x))
+    return failure();
+  const Tensor *scale = constant(n.input(1)), *zp = constant(n.input(2)), *bits = constant(n.input(3));
+  if (!scale || !zp || !bits)
+    return fail("scale, zero point and bit width must be constant");
+  if (bits->numel() != 1 || bits->data[0] != std::floor(bits->data[0]) || bits->data[0] < 1 || bits->data[0] > 32)
+    return fail("the bit width must be one integer in [1, 32]");
+  std::string mode = attrString(n, "rounding_mode", "ROUND");
+  bnn::RoundingMode rm;
+  if (mode == "ROUND")
+    rm = bnn::RoundingMode::ROUND;
+  else if (mode == "CEIL")
+    rm = bnn::RoundingMode::CEIL;
+  else if (mode == "FLOOR")
+    rm = bnn::RoundingMode::FLOOR;
+  else if (mode == "ROUND_TO_ZERO")
+    rm = bnn::RoundingMode::ROUND_TO_ZERO;
+  else
+    return fail("unknown rounding_mode '" + mode + "'");
+  std::vector<int64_t> xs = shapeOf(n.input(0));
+  auto param = [&](const Tensor &p) -> FailureOr<Value> {
+    Tensor t = p;
+    t.dtype = kFloat;
+    std::vector<int64_t> s = t.shape;
+    if (s.size() > xs.size())
+      return fail("scale or zero point has a higher rank than the input");
+    s.insert(s.begin(), xs.size() - s.size(), 1);
+    t.shape = s;
+    if (x->nhwc)
+      t = transpose(t, kToNHWC);
+    return constantValue(t);
+  };
+  auto s = param(*scale), z = param(*zp);
+  if (failed(s) || failed(z))
+    return failure();
+  Value r = bnn::QuantOp::create(builder, loc, x->value.getType(), x->value, *s, *z,
+                                 static_cast<int64_t>(bits->data[0]), attrInt(n, "signed", 1) != 0,
+                                 attrInt(n, "narrow", 0) != 0, rm);
+  setOutput(n, 0, r, x->nhwc, kFloat);
+  return success();
+}
+
+LogicalResult Importer::onMultiThreshold(const onnx::NodeProto &n) {
+  auto x = get(n.input(0));
+  if (failed(x))
+    return failure();
+  const Tensor *t = constant(n.input(1));
+  if (!t || t->rank() != 2)
+    return fail("thresholds must be a constant [C, B] tensor");
+  std::vector<int64_t> xs = shapeOf(n.input(0));
+  std::string layout = attrString(n, "data_layout", "NCHW");
+  int64_t axis = layout == "NHWC" ? static_cast<int64_t>(xs.size()) - 1 : (xs.size() > 1 ? 1 : 0);
+  if (t->shape[0] != 1 && t->shape[0] != xs[axis])
+    return fail("threshold rows do not match the channel count");
+  Value in = x->value;
+  if (x->nhwc && axis == 1)
+    axis = 3; // NCHW channel axis, now innermost
+  else if (x->nhwc)
+    in = onnxOrder(*x);
+  bool nhwc = x->nhwc && in == x->value;
+  Tensor th = *t;
+  th.dtype = kFloat;
+  Value r = bnn::MultiThresholdOp::create(builder, loc, in.getType(), in, constantValue(th), builder.getI64IntegerAttr(axis),
+                                          builder.getF32FloatAttr(attrFloat(n, "out_scale", 1.0f)),
+                                          builder.getF32FloatAttr(attrFloat(n, "out_bias", 0.0f)));
+  setOutput(n, 0, r, nhwc, kFloat);
+  return success();
+}
+
+} // namespace
+
+OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &context, const std::string &path,
+                                     const ImportOptions &options, ModelSignature &signature) {
+  context.loadDialect<func::FuncDialect, arith::ArithDialect, math::MathDialect,
+                      linalg::LinalgDialect, tensor::TensorDialect, tosa::TosaDialect,
+                      bnn::BNNDialect>();
+  Importer importer(context, options);
+  return importer.run(path, signature);
+}
+
+void registerImporterDialects(DialectRegistry &registry) {
+  registry.insert<func::FuncDialect, arith::ArithDialect, math::MathDialect, linalg::LinalgDialect,
+                  tensor::TensorDialect, tosa::TosaDialect, bnn::BNNDialect>();
+}
+
+} // namespace bnnc

@@ -1,0 +1,48 @@
+//===- Importer.h - ONNX to MLIR --------------------------------*- C++ -*-===//
+#ifndef BNNC_COMPILER_IMPORTER_H
+#define BNNC_COMPILER_IMPORTER_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace bnnc {
+
+/// One graph input or output as the compiled entry point sees it (ONNX layout and type).
+struct TensorSignature {
+  std::string name;
+  int32_t dtype = 1; // ONNX TensorProto.DataType
+  std::vector<int64_t> shape;
+};
+
+struct ModelSignature {
+  std::string funcName;
+  std::vector<TensorSignature> inputs, outputs;
+};
+
+struct ImportOptions {
+  /// Name of the entry function (a C identifier).
+  std::string funcName = "model";
+  /// Fixed shapes for graph inputs with dynamic dimensions, by input name.
+  std::map<std::string, std::vector<int64_t>> inputShapes;
+};
+
+/// Reads an ONNX model (binary protobuf, or ONNX text format for `.onnxtxt` files), checks it,
+/// brings it to a supported opset, infers shapes, folds constant subgraphs and builds one
+/// function of TOSA, linalg and bnn ops on tensors. On failure reports errors (naming the ONNX
+/// node and op) through the context's diagnostic engine and returns null.
+mlir::OwningOpRef<mlir::ModuleOp> importOnnxFile(mlir::MLIRContext &context,
+                                                 const std::string &path,
+                                                 const ImportOptions &options,
+                                                 ModelSignature &signature);
+
+/// Registers the dialects the importer produces.
+void registerImporterDialects(mlir::DialectRegistry &registry);
+
+} // namespace bnnc
+
+#endif // BNNC_COMPILER_IMPORTER_H

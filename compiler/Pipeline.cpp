@@ -1,0 +1,111 @@
+//===- Pipeline.cpp - the bnnc pass pipeline --------------------*- C++ -*-===//
+#include "compiler/Pipeline.h"
+
+#include "dialects/BNN/BNNDialect.h"
+#include "passes/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+#include "mlir/Pass/PassRegistry.h"
+
+namespace bnnc {
+
+bool parsePhase(const std::string &text, Phase &phase) {
+  if (text == "import")
+    phase = Phase::Import;
+  else if (text == "binarize")
+    phase = Phase::Binarize;
+  else if (text == "lower")
+    phase = Phase::Lower;
+  else
+    return false;
+  return true;
+}
+
+// The lowering is upstream MLIR throughout, in this order:
+//  1. bnn ops and TOSA to linalg on tensors; fuse element-wise chains.
+//  2. One-shot bufferization of the whole module; results become out-parameters so the entry
+//     point writes straight into the caller's buffers (hoisting static allocations).
+//  3. bnn-static-buffers puts the remaining scratch tensors in static memory: no malloc.
+//  4. linalg to loops, then everything to the LLVM dialect with bare-pointer memrefs, so that
+//     the C signature is `void f(const float *in..., float *out...)`.
+static const char *kLowerToLoops =
+    "func.func(bnn-lower-to-linalg,tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,"
+    "tosa-to-tensor),canonicalize,func.func(linalg-fuse-elementwise-ops),canonicalize,cse,"
+    "one-shot-bufferize{bufferize-function-boundaries "
+    "function-boundary-type-conversion=identity-layout-map},"
+    "canonicalize,cse,canonicalize,"
+    "buffer-results-to-out-params{modify-public-functions hoist-static-allocs},"
+    "bnn-static-buffers,buffer-deallocation-pipeline,canonicalize,"
+    "func.func(bnn-copy-to-linalg,convert-linalg-to-loops),convert-vector-to-scf{full-unroll=true},"
+    "expand-strided-metadata,lower-affine,convert-scf-to-cf";
+static const char *kToLLVM =
+    "convert-vector-to-llvm,finalize-memref-to-llvm,convert-math-to-llvm,convert-math-to-libm,"
+    "convert-arith-to-llvm,convert-func-to-llvm{use-bare-ptr-memref-call-conv},"
+    "convert-cf-to-llvm,convert-ub-to-llvm,reconcile-unrealized-casts,canonicalize";
+
+bool buildPipeline(mlir::OpPassManager &pm, const PipelineOptions &options,
+                   llvm::raw_ostream &errors) {
+  if (options.stopAfter == Phase::Import)
+    return true;
+  // Binarize: recognition and fusion of binary layers (see docs/passes.md). Today the imported
+  // binarizers are kept as bnn ops and executed faithfully in float; what is folded here is the
+  // constant and canonical cleanup the fusion passes will start from.
+  if (mlir::failed(mlir::parsePassPipeline("canonicalize,cse", pm, errors)))
+    return false;
+  if (options.stopAfter == Phase::Binarize)
+    return true;
+  return mlir::succeeded(mlir::parsePassPipeline(kLowerToLoops, pm, errors)) &&
+         mlir::succeeded(mlir::parsePassPipeline(kToLLVM, pm, errors));
+}
+
+namespace {
+struct BnnPipelineOptions : mlir::PassPipelineOptions<BnnPipelineOptions> {
+  Option<std::string> to{*this, "to",
+                         llvm::cl::desc("Last phase to run: binarize or lower"),
+                         llvm::cl::init("lower")};
+};
+} // namespace
+
+void registerPipelines() {
+  mlir::registerPassPipeline(
+      "bnn-pipeline", "bnnc's pipeline from an imported module to the LLVM dialect",
+      [](mlir::OpPassManager &pm, llvm::StringRef optionsText,
+         llvm::function_ref<mlir::LogicalResult(const llvm::Twine &)> errorHandler) {
+        BnnPipelineOptions opts;
+        if (mlir::failed(opts.parseFromString(optionsText)))
+          return mlir::failure();
+        PipelineOptions options;
+        if (!parsePhase(opts.to, options.stopAfter))
+          return errorHandler("bnn-pipeline: unknown phase '" + opts.to +
+                              "' (expected import, binarize or lower)");
+        std::string message;
+        llvm::raw_string_ostream os(message);
+        if (!buildPipeline(pm, options, os))
+          return errorHandler(message);
+        return mlir::success();
+      },
+      [](llvm::function_ref<void(const mlir::detail::PassOptions &)> optHandler) {
+        optHandler(BnnPipelineOptions());
+      });
+}
+
+void registerPipelineDialects(mlir::DialectRegistry &registry) {
+  registry.insert<bnn::BNNDialect, mlir::arith::ArithDialect, mlir::func::FuncDialect,
+                  mlir::linalg::LinalgDialect, mlir::math::MathDialect,
+                  mlir::memref::MemRefDialect, mlir::scf::SCFDialect,
+                  mlir::tensor::TensorDialect, mlir::tosa::TosaDialect,
+                  mlir::bufferization::BufferizationDialect, mlir::LLVM::LLVMDialect>();
+}
+
+} // namespace bnnc

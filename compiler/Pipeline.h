@@ -1,0 +1,49 @@
+//===- Pipeline.h - the bnnc pass pipeline ----------------------*- C++ -*-===//
+//
+// One pipeline for bnnc and bnnc-opt: `bnnc --emit=mlir:PHASE` prints exactly what
+// `bnnc-opt --bnn-pipeline=to=PHASE` computes from the imported module.
+//
+//===----------------------------------------------------------------------===//
+#ifndef BNNC_COMPILER_PIPELINE_H
+#define BNNC_COMPILER_PIPELINE_H
+
+#include <string>
+
+namespace mlir {
+class OpPassManager;
+class DialectRegistry;
+} // namespace mlir
+namespace llvm {
+class raw_ostream;
+}
+
+namespace bnnc {
+
+/// The phases of a compile, in order. Import is the importer's output; each later phase is a
+/// stage of the pass pipeline.
+enum class Phase { Import, Binarize, Lower };
+
+/// Parses "import", "binarize" or "lower"; false if unknown.
+bool parsePhase(const std::string &text, Phase &phase);
+
+struct PipelineOptions {
+  /// The last phase to run.
+  Phase stopAfter = Phase::Lower;
+};
+
+/// Adds the passes that take an imported module (TOSA/linalg/bnn on tensors) to
+/// `options.stopAfter`: Binarize (recognition and fusion of binary layers), then Lower (to the
+/// LLVM dialect, bufferized, with static scratch memory). Returns false, with a message on
+/// `errors`, if an upstream pipeline fails to parse.
+bool buildPipeline(mlir::OpPassManager &pm, const PipelineOptions &options,
+                   llvm::raw_ostream &errors);
+
+/// Registers `bnn-pipeline` (option `to=binarize|lower`) for bnnc-opt.
+void registerPipelines();
+
+/// Registers every dialect that may appear in the pipeline's input or output.
+void registerPipelineDialects(mlir::DialectRegistry &registry);
+
+} // namespace bnnc
+
+#endif // BNNC_COMPILER_PIPELINE_H

@@ -1,0 +1,226 @@
+//===- Tensor.cpp - constant tensors at compile time ------------*- C++ -*-===//
+#include "compiler/Tensor.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+namespace bnnc {
+
+const char *dtypeName(int32_t dtype) {
+  switch (dtype) {
+  case kFloat: return "float32";
+  case kUInt8: return "uint8";
+  case kInt8: return "int8";
+  case kInt32: return "int32";
+  case kInt64: return "int64";
+  case kBool: return "bool";
+  case kDouble: return "float64";
+  case 10: return "float16";
+  case 16: return "bfloat16";
+  case 4: return "uint16";
+  case 5: return "int16";
+  case 8: return "string";
+  default: return "unknown";
+  }
+}
+
+bool isSupportedDType(int32_t dtype) {
+  switch (dtype) {
+  case kFloat: case kUInt8: case kInt8: case kInt32: case kInt64: case kBool: case kDouble:
+    return true;
+  default:
+    return false;
+  }
+}
+
+Tensor::Tensor(int32_t dtype, std::vector<int64_t> shape) : dtype(dtype), shape(std::move(shape)) {
+  data.assign(static_cast<size_t>(numel()), 0.0);
+}
+
+Tensor::Tensor(int32_t dtype, std::vector<int64_t> shape, std::vector<double> values)
+    : dtype(dtype), shape(std::move(shape)), data(std::move(values)) {
+  for (double &v : data)
+    v = cast(v);
+}
+
+int64_t Tensor::numel() const {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+std::vector<int64_t> Tensor::strides() const {
+  std::vector<int64_t> s(shape.size(), 1);
+  for (int64_t i = rank() - 2; i >= 0; --i)
+    s[i] = s[i + 1] * shape[i + 1];
+  return s;
+}
+
+static double wrapInt(double v, double lo, double span) {
+  // C-style conversion: truncate toward zero, then wrap modulo the type's range.
+  double t = std::trunc(v);
+  if (!std::isfinite(t))
+    return 0;
+  double r = std::fmod(t - lo, span);
+  if (r < 0)
+    r += span;
+  return r + lo;
+}
+
+double Tensor::cast(double v) const {
+  switch (dtype) {
+  case kFloat: return static_cast<double>(static_cast<float>(v));
+  case kBool: return v != 0.0 ? 1.0 : 0.0;
+  case kInt8: return wrapInt(v, -128.0, 256.0);
+  case kUInt8: return wrapInt(v, 0.0, 256.0);
+  case kInt32: return wrapInt(v, -2147483648.0, 4294967296.0);
+  case kInt64: return std::isfinite(v) ? std::trunc(v) : 0.0;
+  default: return v;
+  }
+}
+
+double Tensor::broadcastAt(const std::vector<int64_t> &outIndex) const {
+  int64_t offset = 0, stride = 1;
+  int64_t shift = static_cast<int64_t>(outIndex.size()) - rank();
+  for (int64_t i = rank() - 1; i >= 0; --i) {
+    int64_t idx = shape[i] == 1 ? 0 : outIndex[i + shift];
+    offset += idx * stride;
+    stride *= shape[i];
+  }
+  return data[offset];
+}
+
+std::vector<int64_t> Tensor::toInts() const {
+  std::vector<int64_t> out;
+  out.reserve(data.size());
+  for (double v : data) {
+    if (v >= 9.2e18)
+      out.push_back(std::numeric_limits<int64_t>::max());
+    else if (v <= -9.2e18)
+      out.push_back(std::numeric_limits<int64_t>::min());
+    else
+      out.push_back(static_cast<int64_t>(v));
+  }
+  return out;
+}
+
+std::vector<float> Tensor::toFloats() const {
+  return std::vector<float>(data.begin(), data.end());
+}
+
+template <typename T>
+static void readRaw(const std::string &raw, std::vector<double> &out) {
+  size_t n = raw.size() / sizeof(T);
+  out.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    T v;
+    std::memcpy(&v, raw.data() + i * sizeof(T), sizeof(T));
+    out[i] = static_cast<double>(v);
+  }
+}
+
+bool tensorFromProto(const onnx::TensorProto &proto, Tensor &out, std::string &error) {
+  out = Tensor();
+  out.dtype = proto.data_type();
+  if (!isSupportedDType(out.dtype)) {
+    error = std::string("tensor '") + proto.name() + "' has unsupported data type " +
+            dtypeName(out.dtype);
+    return false;
+  }
+  if (proto.data_location() == onnx::TensorProto::EXTERNAL) {
+    error = "tensor '" + proto.name() + "' keeps its data in an external file, which bnnc does not read";
+    return false;
+  }
+  for (int64_t d : proto.dims()) {
+    if (d < 0) {
+      error = "tensor '" + proto.name() + "' has a negative dimension";
+      return false;
+    }
+    out.shape.push_back(d);
+  }
+  int64_t n = out.numel();
+  if (proto.has_raw_data()) {
+    const std::string &raw = proto.raw_data();
+    switch (out.dtype) {
+    case kFloat: readRaw<float>(raw, out.data); break;
+    case kDouble: readRaw<double>(raw, out.data); break;
+    case kInt8: readRaw<int8_t>(raw, out.data); break;
+    case kUInt8: readRaw<uint8_t>(raw, out.data); break;
+    case kBool: readRaw<uint8_t>(raw, out.data); break;
+    case kInt32: readRaw<int32_t>(raw, out.data); break;
+    case kInt64: readRaw<int64_t>(raw, out.data); break;
+    }
+  } else {
+    switch (out.dtype) {
+    case kFloat: out.data.assign(proto.float_data().begin(), proto.float_data().end()); break;
+    case kDouble: out.data.assign(proto.double_data().begin(), proto.double_data().end()); break;
+    case kInt64: out.data.assign(proto.int64_data().begin(), proto.int64_data().end()); break;
+    default: out.data.assign(proto.int32_data().begin(), proto.int32_data().end()); break;
+    }
+  }
+  if (static_cast<int64_t>(out.data.size()) != n) {
+    error = "tensor '" + proto.name() + "' holds " + std::to_string(out.data.size()) +
+            " values but its shape needs " + std::to_string(n);
+    return false;
+  }
+  for (double &v : out.data)
+    v = out.cast(v);
+  return true;
+}
+
+void tensorToProto(const Tensor &t, const std::string &name, onnx::TensorProto &proto) {
+  proto.Clear();
+  proto.set_name(name);
+  proto.set_data_type(t.dtype);
+  for (int64_t d : t.shape)
+    proto.add_dims(d);
+  for (double v : t.data) {
+    switch (t.dtype) {
+    case kFloat: proto.add_float_data(static_cast<float>(v)); break;
+    case kDouble: proto.add_double_data(v); break;
+    case kInt64: proto.add_int64_data(static_cast<int64_t>(v)); break;
+    default: proto.add_int32_data(static_cast<int32_t>(v)); break;
+    }
+  }
+}
+
+bool broadcastShapes(const std::vector<int64_t> &a, const std::vector<int64_t> &b,
+                     std::vector<int64_t> &out) {
+  size_t r = std::max(a.size(), b.size());
+  out.assign(r, 1);
+  for (size_t i = 0; i < r; ++i) {
+    int64_t da = i < r - a.size() ? 1 : a[i - (r - a.size())];
+    int64_t db = i < r - b.size() ? 1 : b[i - (r - b.size())];
+    if (da != db && da != 1 && db != 1)
+      return false;
+    out[i] = da == 1 ? db : da;
+  }
+  return true;
+}
+
+Tensor transpose(const Tensor &t, const std::vector<int64_t> &perm) {
+  std::vector<int64_t> shape(perm.size());
+  for (size_t i = 0; i < perm.size(); ++i)
+    shape[i] = t.shape[perm[i]];
+  Tensor out(t.dtype, shape);
+  std::vector<int64_t> inStrides = t.strides();
+  std::vector<int64_t> idx(perm.size(), 0);
+  for (int64_t flat = 0; flat < out.numel(); ++flat) {
+    int64_t src = 0;
+    for (size_t i = 0; i < perm.size(); ++i)
+      src += idx[i] * inStrides[perm[i]];
+    out.data[flat] = t.data[src];
+    for (int64_t i = static_cast<int64_t>(idx.size()) - 1; i >= 0; --i) {
+      if (++idx[i] < shape[i])
+        break;
+      idx[i] = 0;
+    }
+  }
+  return out;
+}
+
+} // namespace bnnc

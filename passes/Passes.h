@@ -1,0 +1,35 @@
+//===- Passes.h - bnnc passes -----------------------------------*- C++ -*-===//
+//
+// Only the generated declarations and the populate functions: pattern sets can be reused by other
+// drivers (bnnc's pipeline, tests) without running the passes.
+//
+//===----------------------------------------------------------------------===//
+#ifndef BNNC_PASSES_PASSES_H
+#define BNNC_PASSES_PASSES_H
+
+#include "mlir/Pass/Pass.h"
+
+namespace mlir {
+class RewritePatternSet;
+namespace func {
+class FuncOp;
+}
+} // namespace mlir
+
+namespace bnn {
+
+#define GEN_PASS_DECL
+#include "passes/Passes.h.inc"
+
+/// bnn binarizers on tensors -> linalg.generic (BNNToLinalg.cpp).
+void populateBNNToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
+/// memref.copy -> linalg.copy (CopyToLinalg.cpp).
+void populateCopyToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
+#define GEN_PASS_REGISTRATION
+#include "passes/Passes.h.inc"
+
+} // namespace bnn
+
+#endif // BNNC_PASSES_PASSES_H

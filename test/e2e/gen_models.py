@@ -1,0 +1,586 @@
+"""Generates the small ONNX models of bnnc's end-to-end tests, with one fixed input each.
+
+    python3 gen_models.py OUTDIR [--only NAME ...]
+
+Writes, for every model NAME (a family name plus an opset suffix, _op13 or _op17):
+  OUTDIR/NAME.onnx, OUTDIR/NAME.in0.npy [, NAME.in1.npy ...]
+and OUTDIR/manifest.json listing them (file, inputs with shapes, outputs, opset, kind).
+--only takes family names (float_cnn) or full names (float_cnn_op13) and may be repeated.
+
+Everything is deterministic: fixed seeds, single-threaded torch.
+
+The models are exported with torch.onnx.export. Float models are exported as usual (constant
+folding on, so BatchNorm after a float conv is folded into it). Fake-quant BNN models are exported
+with do_constant_folding=False, as real exports are, so the weight-side Sign / Abs / ReduceMean /
+Mul subgraph arrives intact.
+
+Binarized models amplify float-rounding differences: a pre-sign value within ~1e-6 of 0 may
+flip. So every value that reaches a Sign here lies on a lattice offset by half a step:
+  * the inputs and the float stem's weights are dyadic (multiples of 1/16), so the stem conv sums
+    exactly to multiples of 1/256;
+  * a binary conv / linear computes alpha_c * d with d an integer;
+  * every BatchNorm that feeds a Sign maps the lattice unit u_c of its input to (Z + 1/2) * t_c:
+    mean_c = u_c * (k_c + j_c + 1/2), beta_c = t_c * j_c, gamma_c / sqrt(var_c + eps) = t_c / u_c;
+  * a residual adds a (Z + 1/2) * t_c / 2 branch to a (Z + 1/2) * t_c shortcut: the sum is an odd
+    multiple of t_c / 4, never 0; PReLU (slope > 0) and MaxPool keep signs.
+The BatchNorm statistics are calibrated on the model's own test input (k_c = the median of d, or
+a higher quantile before a max-pool), so both signs occur about equally. The smallest |pre-sign
+value| is checked and recorded in the manifest.
+"""
+
+import argparse
+import json
+import os
+import sys
+import warnings
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+OPSETS = (13, 17)
+MIN_PRESIGN_ABS = 1e-2  # every pre-sign value of the BNN test models is at least this far from 0
+
+# ---------------------------------------------------------------------------------------------
+# building blocks
+
+
+class Binarize(nn.Module):
+    """torch.sign, exported as ONNX Sign. Records min |input| while a probe is active."""
+
+    probe = None  # a list while probing, else None
+
+    def forward(self, x):
+        if Binarize.probe is not None:
+            Binarize.probe.append(float(x.detach().abs().min()))
+        return torch.sign(x)
+
+
+class SteBinarize(nn.Module):
+    """The straight-through-estimator encoding, clip + x + (sign(x) - x).detach():
+    exports as Clip, Sign, Sub, Add."""
+
+    def forward(self, x):
+        if Binarize.probe is not None:
+            Binarize.probe.append(float(x.detach().abs().min()))
+        c = torch.clamp(x, -1.0, 1.0)
+        return c + (torch.sign(c) - c).detach()
+
+
+def xnor_weight(w):
+    """Sign(W) * mean|W| over the input dims (per output channel), as XNOR-Net."""
+    dims = tuple(range(1, w.dim()))
+    return torch.sign(w) * w.abs().mean(dim=dims, keepdim=True)
+
+
+class BinConv2d(nn.Conv2d):
+    """Conv2d whose weight is Sign(W) * alpha_c (alpha_c = mean |W_c|); zero padding as ONNX."""
+
+    def __init__(self, *args, ste=False, **kwargs):
+        kwargs.setdefault("bias", False)
+        super().__init__(*args, **kwargs)
+        self.ste = ste
+
+    def alpha(self):
+        return self.weight.detach().abs().mean(dim=(1, 2, 3))
+
+    def forward(self, x):
+        if self.ste:
+            w = self.weight
+            wb = w + (xnor_weight(w) - w).detach()
+        else:
+            wb = xnor_weight(self.weight)
+        return F.conv2d(x, wb, self.bias, self.stride, self.padding, self.dilation, self.groups)
+
+
+class BinLinear(nn.Linear):
+    """Linear whose weight is Sign(W) * alpha_o (alpha_o = mean |W_o|)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("bias", False)
+        super().__init__(*args, **kwargs)
+
+    def alpha(self):
+        return self.weight.detach().abs().mean(dim=1)
+
+    def forward(self, x):
+        return F.linear(x, xnor_weight(self.weight), self.bias)
+
+
+class LatticeBN(nn.Module):
+    """A BatchNorm (exported as plain BatchNormalization) whose statistics are set, in one
+    calibration pass, so that inputs on the lattice unit * Z come out on (Z + 1/2) * t."""
+
+    calibrating = False
+
+    def __init__(self, channels, unit, t, seed, dims=4, quantile=0.5):
+        super().__init__()
+        self.quantile = quantile  # of the input that lands on 0 (0.5: balanced signs)
+        self.bn = nn.BatchNorm2d(channels) if dims == 4 else nn.BatchNorm1d(channels)
+        self.channels = channels
+        self.unit = unit  # a float, or a callable returning the per-channel unit
+        self.t = torch.as_tensor(t, dtype=torch.float32).expand(channels).clone()
+        self.seed = seed
+
+    def _unit(self):
+        u = self.unit() if callable(self.unit) else self.unit
+        return torch.as_tensor(u, dtype=torch.float32).expand(self.channels).clone()
+
+    def calibrate(self, x):
+        g = torch.Generator().manual_seed(self.seed)
+        u = self._unit().double()
+        t = self.t.double()
+        perm = (1, 0) + tuple(range(2, x.dim()))
+        q = torch.round(x.detach().double().permute(*perm).reshape(self.channels, -1) / u[:, None])
+        k = torch.quantile(q, self.quantile, dim=1).floor()
+        j = torch.randint(-2, 3, (self.channels,), generator=g).double()
+        var = 0.5 + 1.5 * torch.rand(self.channels, generator=g, dtype=torch.float64)
+        eps = self.bn.eps
+        with torch.no_grad():
+            self.bn.running_mean.copy_((u * (k + j + 0.5)).float())
+            self.bn.running_var.copy_(var.float())
+            self.bn.weight.copy_((t / u * torch.sqrt(var + eps)).float())
+            self.bn.bias.copy_((t * j).float())
+
+    def forward(self, x):
+        if LatticeBN.calibrating:
+            self.calibrate(x)
+        return self.bn(x)
+
+
+def steps(channels, gen, hi=1.0):
+    """Random per-channel lattice steps t_c in [0.25, hi)."""
+    return 0.25 + (hi - 0.25) * torch.rand(channels, generator=gen)
+
+
+def dyadic_(param, gen, lo=-8, hi=8, denom=16.0):
+    """Fill a parameter with multiples of 1/denom in [lo/denom, hi/denom]."""
+    with torch.no_grad():
+        param.copy_(torch.randint(lo, hi + 1, param.shape, generator=gen).float() / denom)
+
+
+def calibrate(model, inputs):
+    model.eval()
+    LatticeBN.calibrating = True
+    try:
+        with torch.no_grad():
+            model(*inputs)
+    finally:
+        LatticeBN.calibrating = False
+
+
+def presign_min_abs(model, inputs):
+    Binarize.probe = []
+    try:
+        with torch.no_grad():
+            model(*inputs)
+        return min(Binarize.probe) if Binarize.probe else None
+    finally:
+        Binarize.probe = None
+
+
+def randn(rng, *shape):
+    return rng.standard_normal(shape).astype(np.float32)
+
+
+def dyadic_input(rng, *shape, lo=-16, hi=16, denom=16.0):
+    return (rng.integers(lo, hi + 1, size=shape) / denom).astype(np.float32)
+
+
+def half_offset_input(rng, *shape, n=8):
+    """Values (k + 1/2) / n, never 0: for inputs that go straight into a Sign."""
+    return ((rng.integers(-n, n, size=shape) + 0.5) / n).astype(np.float32)
+
+
+def randomize_bn_(bn, gen):
+    """Non-trivial BatchNorm statistics for float models."""
+    with torch.no_grad():
+        c = bn.num_features
+        bn.running_mean.copy_(torch.randn(c, generator=gen) * 0.2)
+        bn.running_var.copy_(0.5 + torch.rand(c, generator=gen))
+        bn.weight.copy_(0.5 + torch.rand(c, generator=gen))
+        bn.bias.copy_(torch.randn(c, generator=gen) * 0.2)
+
+
+# ---------------------------------------------------------------------------------------------
+# models: each builder returns (module, [input arrays], kind[, options]); kind is "float" or
+# "bnn"; options: {"fold": bool} overrides the constant folding (default: on for float models).
+
+BUILDERS = {}
+
+
+def builder(name):
+    def register(fn):
+        BUILDERS[name] = fn
+        return fn
+
+    return register
+
+
+@builder("float_cnn")
+def build_float_cnn():
+    class FloatCNN(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(3, 8, 3, stride=1, padding=1)
+            self.bn1 = nn.BatchNorm2d(8)  # directly after a float conv: folded at export
+            self.conv2 = nn.Conv2d(8, 8, 3, stride=2, padding=2, dilation=2, groups=4)
+            self.bn2 = nn.BatchNorm2d(8)  # after a ReLU: kept as BatchNormalization
+            self.pool1 = nn.MaxPool2d(3, stride=2, padding=1)
+            self.conv3 = nn.Conv2d(8, 16, (3, 1), padding=(1, 0))
+            self.pool2 = nn.AvgPool2d(3, stride=1, padding=1, count_include_pad=False)
+            self.pool3 = nn.AvgPool2d(2)
+            self.gap = nn.AdaptiveAvgPool2d(1)
+            self.fc = nn.Linear(16, 10)
+
+        def forward(self, x):
+            x = F.relu(self.bn1(self.conv1(x)))
+            x = self.bn2(F.relu(self.conv2(x)))
+            x = self.pool1(x)
+            x = F.relu(self.conv3(x))
+            x = self.pool3(self.pool2(x))
+            x = torch.flatten(self.gap(x), 1)
+            return torch.softmax(self.fc(x), dim=1)
+
+    torch.manual_seed(1)
+    m = FloatCNN()
+    g = torch.Generator().manual_seed(11)
+    randomize_bn_(m.bn1, g)
+    randomize_bn_(m.bn2, g)
+    rng = np.random.default_rng(101)
+    return m, [randn(rng, 2, 3, 16, 16)], "float"
+
+
+@builder("float_mlp")
+def build_float_mlp():
+    class FloatMLP(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc1 = nn.Linear(32, 48)
+            self.prelu = nn.PReLU(48, init=0.2)
+            self.w2 = nn.Parameter(torch.randn(48, 40) * 0.2)  # x @ W: MatMul
+            self.b2 = nn.Parameter(torch.randn(40) * 0.1)
+            self.fc3 = nn.Linear(40, 24)
+            self.fc4 = nn.Linear(40, 24)
+            self.fc5 = nn.Linear(24, 8)
+
+        def forward(self, x):
+            x = self.prelu(self.fc1(x))
+            x = F.leaky_relu(torch.matmul(x, self.w2) + self.b2, 0.1)
+            a = torch.sigmoid(self.fc3(x))
+            b = torch.tanh(self.fc4(x))
+            c = F.hardsigmoid(a * 3.0 - b * 2.0)
+            d = torch.clamp(self.fc5(c + b), -0.5, 0.75)
+            return F.relu6(d * 8.0) - d
+
+    torch.manual_seed(2)
+    m = FloatMLP()
+    with torch.no_grad():
+        m.prelu.weight.copy_(torch.linspace(0.05, 0.5, 48))
+    rng = np.random.default_rng(102)
+    return m, [randn(rng, 3, 32)], "float"
+
+
+@builder("float_misc")
+def build_float_misc():
+    class Misc(nn.Module):
+        def forward(self, a, b):
+            s = a + b
+            d = a - b * 0.5
+            m = a * b
+            q = a / (b.abs() + 1.0)
+            c = torch.cat([s, m], dim=1)  # [2, 8, 6, 6]
+            p1, p2 = torch.split(c, [3, 5], dim=1)
+            sl = p2[:, 1:4, ::2, 1:]  # [2, 3, 3, 5]
+            pd = F.pad(sl, (1, 2, 0, 1), value=0.5)  # [2, 3, 4, 8]
+            t = pd.permute(0, 2, 3, 1)  # [2, 4, 8, 3]
+            r = t.contiguous().view(2, -1)  # [2, 96] (constant shape; see float_view)
+            u = torch.squeeze(p1.unsqueeze(1), 1)  # [2, 3, 6, 6]
+            red = torch.mean(q, dim=(2, 3), keepdim=True)  # [2, 4, 1, 1]
+            tot = torch.sum(d, dim=1, keepdim=True)  # [2, 1, 6, 6]
+            e = torch.exp(-d.abs())
+            lg = torch.log(a.abs() + 1.0)
+            sq = torch.sqrt(m.abs() + 0.1)
+            pw = torch.pow(a.abs() + 0.5, 1.5) + d**2
+            y = red + e + lg * sq - pw / (tot.abs() + 2.0) - u.sum(dim=1, keepdim=True)
+            return r, -y
+
+    rng = np.random.default_rng(103)
+    return Misc(), [randn(rng, 2, 4, 6, 6), randn(rng, 1, 4, 1, 6)], "float"
+
+
+@builder("float_view")
+def build_float_view():
+    """The classic classifier head x.view(x.size(0), -1), exported with constant folding off: the
+    target shape arrives as Constant, Unsqueeze, Concat feeding Reshape."""
+
+    class FloatView(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(2, 4, 3, stride=2)
+            self.fc = nn.Linear(4 * 3 * 3, 6)
+
+        def forward(self, x):
+            x = F.relu(self.conv(x))
+            x = x.view(x.size(0), -1)
+            return self.fc(x)
+
+    torch.manual_seed(7)
+    rng = np.random.default_rng(108)
+    # Exported with constant folding off, or torch folds the shape computation away.
+    return FloatView(), [randn(rng, 2, 2, 7, 7)], "float", {"fold": False}
+
+
+@builder("bnn_cnn")
+def build_bnn_cnn():
+    """Float stem, three binary convs (a residual block, a MaxPool), a binary Linear, a float
+    head."""
+
+    class BnnCNN(nn.Module):
+        def __init__(self):
+            super().__init__()
+            g = torch.Generator().manual_seed(21)
+            t0 = steps(16, g)
+            self.stem = nn.Conv2d(3, 16, 3, padding=1, bias=False)
+            dyadic_(self.stem.weight, g)
+            self.bn0 = LatticeBN(16, 1.0 / 256, t0, seed=1)
+            self.sign1 = Binarize()
+            self.conv1 = BinConv2d(16, 16, 3, padding=1)
+            self.bn1 = LatticeBN(16, self.conv1.alpha, t0 / 2, seed=2)  # residual: half the step
+            self.act1 = nn.PReLU(16, init=0.25)
+            self.sign2 = Binarize()
+            self.conv2 = BinConv2d(16, 24, 3, padding=1)
+            # A 2x2 max-pool follows: centre on the 0.84 quantile so that the pooled signs balance.
+            self.bn2 = LatticeBN(24, self.conv2.alpha, steps(24, g), seed=3,
+                                 quantile=0.84)
+            self.pool = nn.MaxPool2d(2)
+            self.sign3 = Binarize()
+            self.conv3 = BinConv2d(24, 24, 3, stride=2, padding=1)
+            self.bn3 = LatticeBN(24, self.conv3.alpha, steps(24, g), seed=4)
+            self.sign4 = Binarize()
+            self.fc1 = BinLinear(24 * 3 * 3, 48)
+            self.bn4 = LatticeBN(48, self.fc1.alpha, steps(48, g), seed=5, dims=2)
+            self.act4 = nn.PReLU(48, init=0.25)
+            self.fc2 = nn.Linear(48, 10)
+
+        def forward(self, x):
+            h0 = self.bn0(self.stem(x))  # [N,16,12,12]
+            h1 = self.act1(self.bn1(self.conv1(self.sign1(h0))) + h0)
+            h2 = self.pool(self.bn2(self.conv2(self.sign2(h1))))  # [N,24,6,6]
+            h3 = self.bn3(self.conv3(self.sign3(h2)))  # [N,24,3,3]
+            f = torch.flatten(h3, 1)
+            z = self.act4(self.bn4(self.fc1(self.sign4(f))))
+            return self.fc2(z)
+
+    torch.manual_seed(3)
+    m = BnnCNN()
+    with torch.no_grad():
+        m.act1.weight.copy_(torch.linspace(0.1, 0.4, 16))
+    rng = np.random.default_rng(104)
+    return m, [dyadic_input(rng, 2, 3, 12, 12)], "bnn"
+
+
+@builder("bnn_mlp")
+def build_bnn_mlp():
+    """Binary Linear layers on a binarized input, BatchNorm1d, PReLU, float head."""
+
+    class BnnMLP(nn.Module):
+        def __init__(self):
+            super().__init__()
+            g = torch.Generator().manual_seed(22)
+            self.sign0 = Binarize()
+            self.fc1 = BinLinear(100, 70)
+            self.bn1 = LatticeBN(70, self.fc1.alpha, steps(70, g), seed=6, dims=2)
+            self.sign1 = Binarize()
+            self.fc2 = BinLinear(70, 33)
+            self.bn2 = LatticeBN(33, self.fc2.alpha, steps(33, g), seed=7, dims=2)
+            self.act2 = nn.PReLU(33, init=0.2)
+            self.fc3 = nn.Linear(33, 10)
+
+        def forward(self, x):
+            h = self.bn1(self.fc1(self.sign0(x)))
+            h = self.act2(self.bn2(self.fc2(self.sign1(h))))
+            return self.fc3(h)
+
+    torch.manual_seed(4)
+    m = BnnMLP()
+    rng = np.random.default_rng(105)
+    return m, [half_offset_input(rng, 4, 100)], "bnn"
+
+
+@builder("bnn_tail")
+def build_bnn_tail():
+    """Channel counts that are not multiples of 32/64 (packing tails), groups, stride, no pad."""
+
+    class BnnTail(nn.Module):
+        def __init__(self):
+            super().__init__()
+            g = torch.Generator().manual_seed(23)
+            self.sign0 = Binarize()
+            self.conv1 = BinConv2d(70, 30, 3, padding=1)
+            self.bn1 = LatticeBN(30, self.conv1.alpha, steps(30, g), seed=8)
+            self.sign1 = Binarize()
+            self.conv2 = BinConv2d(30, 33, 3, stride=2, padding=1, groups=3)
+            self.bn2 = LatticeBN(33, self.conv2.alpha, steps(33, g), seed=9)
+            self.sign2 = Binarize()
+            self.conv3 = BinConv2d(33, 40, 2, padding=0)
+            self.bn3 = LatticeBN(40, self.conv3.alpha, steps(40, g), seed=10)
+
+        def forward(self, x):
+            h = self.bn1(self.conv1(self.sign0(x)))  # [1,30,8,8]
+            h = self.bn2(self.conv2(self.sign1(h)))  # [1,33,4,4]
+            return self.bn3(self.conv3(self.sign2(h)))  # [1,40,3,3]
+
+    torch.manual_seed(5)
+    m = BnnTail()
+    rng = np.random.default_rng(106)
+    return m, [half_offset_input(rng, 1, 70, 8, 8)], "bnn"
+
+
+@builder("bnn_ste")
+def build_bnn_ste():
+    """Binarizers written with the straight-through-estimator trick (Clip, Sign, Sub, Add), on
+    activations and on weights, then a GlobalAveragePool + Gemm head."""
+
+    class BnnSte(nn.Module):
+        def __init__(self):
+            super().__init__()
+            g = torch.Generator().manual_seed(24)
+            self.stem = nn.Conv2d(1, 8, 3, padding=1, bias=False)
+            dyadic_(self.stem.weight, g)
+            self.bn0 = LatticeBN(8, 1.0 / 256, steps(8, g, 0.75), seed=11)
+            self.sign1 = SteBinarize()
+            self.conv1 = BinConv2d(8, 16, 3, padding=1, ste=True)
+            self.bn1 = LatticeBN(16, self.conv1.alpha, steps(16, g, 0.75), seed=12)
+            self.sign2 = SteBinarize()
+            self.conv2 = BinConv2d(16, 16, 3, padding=1, ste=True)
+            self.bn2 = LatticeBN(16, self.conv2.alpha, steps(16, g, 0.75), seed=13)
+            self.gap = nn.AdaptiveAvgPool2d(1)
+            self.fc = nn.Linear(16, 5)
+
+        def forward(self, x):
+            h = self.bn0(self.stem(x))
+            h = self.bn1(self.conv1(self.sign1(h)))
+            h = self.bn2(self.conv2(self.sign2(h)))
+            return self.fc(torch.flatten(self.gap(h), 1))
+
+    torch.manual_seed(6)
+    m = BnnSte()
+    rng = np.random.default_rng(107)
+    return m, [dyadic_input(rng, 1, 1, 10, 10)], "bnn"
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def export(name, opset, outdir):
+    family = name
+    module, inputs, kind, *rest = BUILDERS[family]()
+    options = rest[0] if rest else {}
+    fold = options.get("fold", kind == "float")
+    module.eval()
+    tin = [torch.from_numpy(x) for x in inputs]
+    min_abs = None
+    if kind == "bnn":
+        calibrate(module, tin)
+        min_abs = presign_min_abs(module, tin)
+        if min_abs is None or min_abs < MIN_PRESIGN_ABS:
+            raise RuntimeError(f"{family}: smallest |pre-sign value| {min_abs} < {MIN_PRESIGN_ABS}")
+    with torch.no_grad():
+        outs = module(*tin)
+    if isinstance(outs, torch.Tensor):
+        outs = (outs,)
+
+    full = f"{family}_op{opset}"
+    onnx_file = f"{full}.onnx"
+    input_names = [f"in{i}" for i in range(len(inputs))]
+    output_names = [f"out{i}" for i in range(len(outs))]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            module,
+            tuple(tin),
+            os.path.join(outdir, onnx_file),
+            opset_version=opset,
+            input_names=input_names,
+            output_names=output_names,
+            do_constant_folding=fold,
+            training=torch.onnx.TrainingMode.EVAL,
+        )
+    entry = {
+        "name": full,
+        "family": family,
+        "kind": kind,
+        "opset": opset,
+        "constant_folding": fold,
+        "file": onnx_file,
+        "inputs": [],
+        "outputs": [
+            {"name": n, "shape": list(o.shape), "dtype": str(o.dtype).replace("torch.", "")}
+            for n, o in zip(output_names, outs)
+        ],
+    }
+    for i, x in enumerate(inputs):
+        f = f"{full}.in{i}.npy"
+        np.save(os.path.join(outdir, f), x)
+        entry["inputs"].append(
+            {"name": input_names[i], "file": f, "shape": list(x.shape), "dtype": str(x.dtype)})
+    if min_abs is not None:
+        entry["min_presign_abs"] = min_abs
+    return entry
+
+
+def check(outdir, entry):
+    """onnx.checker plus the list of op types (stored in the manifest)."""
+    import onnx
+
+    model = onnx.load(os.path.join(outdir, entry["file"]))
+    onnx.checker.check_model(model)
+    ops = sorted({n.op_type for n in model.graph.node})
+    entry["ops"] = ops
+    entry["bytes"] = os.path.getsize(os.path.join(outdir, entry["file"]))
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("outdir")
+    ap.add_argument("--only", action="append", default=[], metavar="NAME",
+                    help="generate only this model (family name or NAME_opXX); repeatable")
+    args = ap.parse_args(argv)
+
+    torch.set_num_threads(1)
+    os.makedirs(args.outdir, exist_ok=True)
+
+    wanted = [(f, o) for f in BUILDERS for o in OPSETS]
+    if args.only:
+        known = {f for f, _ in wanted} | {f"{f}_op{o}" for f, o in wanted}
+        unknown = [n for n in args.only if n not in known]
+        if unknown:
+            ap.error(f"unknown model(s): {', '.join(unknown)}; "
+                     f"known: {', '.join(sorted(BUILDERS))}")
+        wanted = [(f, o) for f, o in wanted if f in args.only or f"{f}_op{o}" in args.only]
+
+    entries = []
+    for family, opset in wanted:
+        entry = export(family, opset, args.outdir)
+        check(args.outdir, entry)
+        entries.append(entry)
+        extra = ""
+        if "min_presign_abs" in entry:
+            extra = f", min|pre-sign|={entry['min_presign_abs']:.3g}"
+        print(f"gen_models: {entry['name']}: {entry['bytes']} bytes, "
+              f"ops {' '.join(entry['ops'])}{extra}")
+
+    manifest = {"models": entries}
+    tmp = os.path.join(args.outdir, "manifest.json.tmp")
+    with open(tmp, "w") as f:
+        json.dump(manifest, f, indent=1, sort_keys=True)
+        f.write("\n")
+    os.replace(tmp, os.path.join(args.outdir, "manifest.json"))
+    print(f"gen_models: {len(entries)} models in {args.outdir}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

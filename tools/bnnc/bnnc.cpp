@@ -1,0 +1,234 @@
+//===- bnnc.cpp - the bnnc compiler driver ----------------------*- C++ -*-===//
+//
+//   bnnc MODEL.onnx [-target=x86_64] [-mcpu=...] [-mattr=...] [-o OUT]
+//        [--emit=obj|exe|asm|llvm|mlir[:import|binarize|lower]]
+//
+// Options live here, in the tool, and are passed down as plain structs.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Codegen.h"
+#include "compiler/Importer.h"
+#include "compiler/Link.h"
+#include "compiler/Pipeline.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Pass/PassManager.h"
+#include "passes/Passes.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Target/TargetMachine.h"
+
+using namespace llvm;
+
+static cl::OptionCategory category("bnnc options");
+static cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx>"), cl::Required,
+                                      cl::cat(category));
+static cl::opt<std::string> outputPath("o", cl::desc("Output file"), cl::value_desc("path"),
+                                       cl::cat(category));
+static cl::opt<std::string> target("target",
+                                   cl::desc("x86_64, aarch64, armv7, riscv64, riscv64-rvv or an "
+                                            "LLVM triple"),
+                                   cl::init("x86_64"), cl::cat(category));
+static cl::opt<std::string> mcpu("mcpu", cl::desc("Target CPU (or 'native')"), cl::cat(category));
+static cl::opt<std::string> mattr("mattr", cl::desc("Target features, e.g. +avx2,-fma"),
+                                  cl::cat(category));
+static cl::opt<std::string> emit("emit",
+                                 cl::desc("obj (default, with a C header), exe, asm, llvm, or "
+                                          "mlir[:import|binarize|lower]"),
+                                 cl::init("obj"), cl::cat(category));
+static cl::opt<std::string> modelName("name",
+                                      cl::desc("Entry point name (default: the model file's stem)"),
+                                      cl::cat(category));
+static cl::list<std::string> inputShapes("input-shape",
+                                         cl::desc("Fix a dynamic input shape: NAME:1x3x32x32"),
+                                         cl::cat(category));
+static cl::opt<unsigned> optLevel("O", cl::desc("Optimization level (0-3)"), cl::Prefix,
+                                  cl::init(3), cl::cat(category));
+
+namespace {
+
+int fail(const Twine &msg) {
+  errs() << "bnnc: error: " << msg << "\n";
+  return 1;
+}
+
+/// A C identifier from a file stem.
+std::string identifier(StringRef stem) {
+  std::string id;
+  for (char c : stem)
+    id += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  if (id.empty() || std::isdigit(static_cast<unsigned char>(id[0])))
+    id = "model_" + id;
+  return id;
+}
+
+/// Prints diagnostics as `bnnc: error: FILE: message`, naming the ONNX file; the node and op
+/// are in the message itself.
+void printDiagnostic(mlir::Diagnostic &diag) {
+  std::string file;
+  if (auto fl = dyn_cast<mlir::FileLineColLoc>(diag.getLocation()))
+    file = fl.getFilename().str();
+  else if (auto nl = dyn_cast<mlir::NameLoc>(diag.getLocation()))
+    if (auto fl = dyn_cast<mlir::FileLineColLoc>(nl.getChildLoc()))
+      file = fl.getFilename().str();
+  const char *kind = diag.getSeverity() == mlir::DiagnosticSeverity::Error     ? "error"
+                     : diag.getSeverity() == mlir::DiagnosticSeverity::Warning ? "warning"
+                                                                               : "note";
+  errs() << "bnnc: " << kind << ": " << (file.empty() ? "" : file + ": ") << diag.str() << "\n";
+  for (auto &note : diag.getNotes())
+    errs() << "bnnc: note: " << note.str() << "\n";
+}
+
+bool parseShapes(std::map<std::string, std::vector<int64_t>> &out) {
+  for (const std::string &spec : inputShapes) {
+    auto [name, dims] = StringRef(spec).rsplit(':');
+    if (dims.empty() || name.empty()) {
+      fail("--input-shape expects NAME:D0xD1x..., got '" + spec + "'");
+      return false;
+    }
+    SmallVector<StringRef> parts;
+    dims.split(parts, 'x');
+    std::vector<int64_t> shape;
+    for (StringRef p : parts) {
+      int64_t d;
+      if (p.getAsInteger(10, d) || d <= 0) {
+        fail("--input-shape: bad dimension '" + p + "' in '" + spec + "'");
+        return false;
+      }
+      shape.push_back(d);
+    }
+    out[name.str()] = shape;
+  }
+  return true;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(argc, argv, "bnnc: an ahead-of-time compiler for binarized neural networks\n");
+
+  // What to emit.
+  StringRef emitKind = emit, phaseText;
+  std::tie(emitKind, phaseText) = StringRef(emit).split(':');
+  bnnc::PipelineOptions pipelineOptions;
+  if (emitKind == "mlir") {
+    if (!phaseText.empty() && !bnnc::parsePhase(phaseText.str(), pipelineOptions.stopAfter))
+      return fail("unknown phase '" + phaseText + "' (expected import, binarize or lower)");
+  } else if (emitKind != "obj" && emitKind != "exe" && emitKind != "asm" && emitKind != "llvm") {
+    return fail("unknown --emit kind '" + emit + "' (expected obj, exe, asm, llvm or mlir[:phase])");
+  } else if (!phaseText.empty()) {
+    return fail("only --emit=mlir takes a phase");
+  }
+
+  // Output names: model.onnx -> model.o + model.h (or OUT and OUT's stem + .h).
+  StringRef stem = sys::path::stem(inputPath);
+  std::string out = outputPath;
+  if (out.empty()) {
+    const char *ext = emitKind == "obj" ? ".o" : emitKind == "asm" ? ".s" : emitKind == "llvm" ? ".ll" : emitKind == "mlir" ? ".mlir" : "";
+    out = emitKind == "mlir" ? "-" : (stem + ext).str();
+  }
+  std::string name = modelName.empty() ? identifier(stem) : modelName.getValue();
+  if (name != identifier(name))
+    return fail("-name must be a C identifier, got '" + name + "'");
+
+  bnnc::ImportOptions importOptions;
+  importOptions.funcName = name;
+  if (!parseShapes(importOptions.inputShapes))
+    return 1;
+
+  mlir::DialectRegistry registry;
+  bnnc::registerImporterDialects(registry);
+  bnnc::registerPipelineDialects(registry);
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  mlir::registerAllPasses();
+  bnn::registerBNNPasses();
+  mlir::MLIRContext context(registry);
+  context.getDiagEngine().registerHandler([](mlir::Diagnostic &d) { printDiagnostic(d); });
+
+  // The target comes first: lowering needs its data layout.
+  bnnc::TargetSpec spec;
+  std::string error;
+  if (!bnnc::resolveTarget(target, mcpu, mattr, spec, error))
+    return fail(error);
+  auto tm = bnnc::createTargetMachine(spec, optLevel, error);
+  if (!tm)
+    return fail(error);
+
+  bnnc::ModelSignature signature;
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      bnnc::importOnnxFile(context, inputPath, importOptions, signature);
+  if (!module)
+    return 1;
+  bnnc::setModuleTarget(*module, *tm);
+
+  mlir::PassManager pm(&context);
+  if (emitKind != "mlir")
+    pipelineOptions.stopAfter = bnnc::Phase::Lower;
+  if (!bnnc::buildPipeline(pm, pipelineOptions, errs()))
+    return fail("cannot build the pass pipeline");
+  if (mlir::failed(pm.run(*module)))
+    return fail("compilation of '" + inputPath + "' failed");
+
+  if (emitKind == "mlir") {
+    auto file = mlir::openOutputFile(out, &error);
+    if (!file)
+      return fail(error);
+    module->print(file->os());
+    file->keep();
+    return 0;
+  }
+
+  if (emitKind == "exe") {
+    SmallString<128> tmpObject;
+    if (auto ec = sys::fs::createTemporaryFile("bnnc-" + name, "o", tmpObject))
+      return fail("cannot create a temporary file: " + ec.message());
+    FileRemover remover(tmpObject);
+    {
+      std::error_code ec;
+      raw_fd_ostream os(tmpObject, ec);
+      if (ec)
+        return fail("cannot write '" + tmpObject + "': " + ec.message());
+      if (!bnnc::emitModule(*module, signature, *tm, bnnc::OutputKind::Object, /*entryAlias=*/true,
+                            optLevel, os, error))
+        return fail(error);
+    }
+    if (!bnnc::linkExecutable(std::string(tmpObject), spec.triple, out, argv[0], error))
+      return fail(error);
+    return 0;
+  }
+
+  auto kind = emitKind == "obj" ? bnnc::OutputKind::Object
+              : emitKind == "asm" ? bnnc::OutputKind::Assembly
+                                  : bnnc::OutputKind::LLVMIR;
+  std::error_code ec;
+  ToolOutputFile file(out, ec, kind == bnnc::OutputKind::Object ? sys::fs::OF_None : sys::fs::OF_Text);
+  if (ec)
+    return fail("cannot write '" + out + "': " + ec.message());
+  if (!bnnc::emitModule(*module, signature, *tm, kind, /*entryAlias=*/false, optLevel, file.os(), error))
+    return fail(error);
+  if (kind == bnnc::OutputKind::Object) {
+    SmallString<256> headerPath(out);
+    sys::path::replace_extension(headerPath, ".h");
+    ToolOutputFile header(headerPath, ec, sys::fs::OF_Text);
+    if (ec)
+      return fail("cannot write '" + headerPath + "': " + ec.message());
+    header.os() << bnnc::generateHeader(signature, sys::path::filename(inputPath).str());
+    header.keep();
+  }
+  file.keep();
+  return 0;
+}
