@@ -178,11 +178,15 @@ void tensorToProto(const Tensor &t, const std::string &name, onnx::TensorProto &
   proto.set_data_type(t.dtype);
   for (int64_t d : t.shape)
     proto.add_dims(d);
+  if (t.dtype == kInt64) {
+    for (int64_t v : t.toInts()) // clamped: INT64_MAX "to the end" markers survive
+      proto.add_int64_data(v);
+    return;
+  }
   for (double v : t.data) {
     switch (t.dtype) {
     case kFloat: proto.add_float_data(static_cast<float>(v)); break;
     case kDouble: proto.add_double_data(v); break;
-    case kInt64: proto.add_int64_data(static_cast<int64_t>(v)); break;
     default: proto.add_int32_data(static_cast<int32_t>(v)); break;
     }
   }
