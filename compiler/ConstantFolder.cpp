@@ -526,9 +526,6 @@ bool staticShape(const onnx::GraphProto &g, const std::string &name, std::vector
 bool foldConstants(onnx::ModelProto &model, ConstantMap &constants, std::string &error) {
   int opset = defaultOpset(model);
   onnx::GraphProto *graph = model.mutable_graph();
-  std::set<std::string> graphOutputs;
-  for (const auto &o : graph->output())
-    graphOutputs.insert(o.name());
   bool changed = true;
   while (changed) {
     changed = false;
@@ -560,12 +557,9 @@ bool foldConstants(onnx::ModelProto &model, ConstantMap &constants, std::string 
           allConstant = true;
         }
       }
-      bool producesGraphOutput = false;
-      for (const std::string &o : node.output())
-        producesGraphOutput |= graphOutputs.count(o) > 0;
       std::vector<Tensor> outputs;
       FoldStatus status = FoldStatus::NotFoldable;
-      if (allConstant && !producesGraphOutput) {
+      if (allConstant) {
         std::string err;
         status = evaluateNode(node, opset, inputs, outputs, err);
         if (status == FoldStatus::Error) {

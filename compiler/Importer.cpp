@@ -636,10 +636,6 @@ OwningOpRef<ModuleOp> Importer::run(const std::string &p, ModelSignature &sig) {
     resultTypes.push_back(tensorType(shape, dt));
     sig.outputs.push_back({out.name(), dt, shape});
   }
-  if (sig.inputs.empty()) {
-    modelError("the model has no runtime inputs");
-    return nullptr;
-  }
 
   builder.setInsertionPointToEnd(module->getBody());
   auto func = func::FuncOp::create(builder, FileLineColLoc::get(&ctx, path, 0, 0),
@@ -765,9 +761,15 @@ LogicalResult Importer::onIdentity(const onnx::NodeProto &n) {
   if (failed(tv))
     return failure();
   values[n.output(0)] = *tv;
-  // Dropout's optional mask output (inference: all true) is not supported as a graph value.
-  if (n.output_size() > 1 && !n.output(1).empty())
-    return fail("the mask output of Dropout is not supported");
+  // Dropout at inference keeps every element: its optional mask is all true.
+  if (n.output_size() > 1 && !n.output(1).empty()) {
+    auto shape = outShape(n, 1);
+    if (failed(shape))
+      return failure();
+    auto type = tensorType(*shape, kBool);
+    Value mask = arith::ConstantOp::create(builder, loc, DenseElementsAttr::get(type, true));
+    setOutput(n, 1, mask, false, kBool);
+  }
   return success();
 }
 
@@ -1214,26 +1216,40 @@ LogicalResult Importer::onBinary(const onnx::NodeProto &n) {
   if (failed(alignOperands(n, {0, 1}, ops, shape, nhwc)))
     return failure();
   Type et = cast<RankedTensorType>(ops[0].getType()).getElementType();
-  if (et != cast<RankedTensorType>(ops[1].getType()).getElementType())
-    return fail("operands have different element types");
+  Type et1 = cast<RankedTensorType>(ops[1].getType()).getElementType();
   bool isFloat = isa<FloatType>(et);
-  int32_t dtype = dtypeOf(n.input(0));
+  int32_t dtype = dtypeOf(n.input(0)), dtype1 = dtypeOf(n.input(1));
+  // Pow is the one op whose operands may differ in type (float base, integer exponent).
+  if (et != et1 && !(op == "Pow" && isFloat))
+    return fail("operands have different element types");
   if (!isFloat && op == "Pow")
     return fail("integer Pow is not supported");
-  if (!isFloat && dtype == kUInt8)
-    return fail("uint8 arithmetic is not supported");
+  bool isUnsigned = dtype == kUInt8;
+  bool exponentUnsigned = dtype1 == kUInt8 || dtype1 == kBool;
   Value r = elementwise(ops, shape, et, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
     if (isFloat) {
       if (op == "Add") return arith::AddFOp::create(b, l, a[0], a[1]);
       if (op == "Sub") return arith::SubFOp::create(b, l, a[0], a[1]);
       if (op == "Mul") return arith::MulFOp::create(b, l, a[0], a[1]);
       if (op == "Div") return arith::DivFOp::create(b, l, a[0], a[1]);
-      return math::PowFOp::create(b, l, a[0], a[1]);
+      Value e = a[1];
+      if (e.getType() != et) {
+        if (isa<FloatType>(e.getType()))
+          e = e.getType().getIntOrFloatBitWidth() < et.getIntOrFloatBitWidth()
+                  ? (Value)arith::ExtFOp::create(b, l, et, e)
+                  : (Value)arith::TruncFOp::create(b, l, et, e);
+        else
+          e = exponentUnsigned ? (Value)arith::UIToFPOp::create(b, l, et, e)
+                               : (Value)arith::SIToFPOp::create(b, l, et, e);
+      }
+      return math::PowFOp::create(b, l, a[0], e);
     }
+    // Two's complement add, sub and mul give the same bits signed or unsigned; Div does not.
     if (op == "Add") return arith::AddIOp::create(b, l, a[0], a[1]);
     if (op == "Sub") return arith::SubIOp::create(b, l, a[0], a[1]);
     if (op == "Mul") return arith::MulIOp::create(b, l, a[0], a[1]);
-    return arith::DivSIOp::create(b, l, a[0], a[1]);
+    return isUnsigned ? (Value)arith::DivUIOp::create(b, l, a[0], a[1])
+                      : (Value)arith::DivSIOp::create(b, l, a[0], a[1]);
   });
   setOutput(n, 0, r, nhwc, dtype);
   return success();

@@ -1,0 +1,189 @@
+// Unit tests of the compile-time evaluator: every folded op against values computed by hand or
+// by a direct loop, and the graph-level folding of weight subgraphs and shape chains.
+#include "compiler/ConstantFolder.h"
+
+#include <gtest/gtest.h>
+#include <onnx/defs/parser.h>
+#include <onnx/onnx_pb.h>
+
+#include <cmath>
+#include <random>
+
+using namespace bnnc;
+
+namespace {
+
+onnx::NodeProto node(const std::string &op, int inputs, int outputs = 1) {
+  onnx::NodeProto n;
+  n.set_op_type(op);
+  n.set_name(op);
+  for (int i = 0; i < inputs; ++i)
+    n.add_input("i" + std::to_string(i));
+  for (int i = 0; i < outputs; ++i)
+    n.add_output("o" + std::to_string(i));
+  return n;
+}
+
+void setInts(onnx::NodeProto &n, const std::string &name, std::vector<int64_t> v) {
+  auto *a = n.add_attribute();
+  a->set_name(name);
+  a->set_type(onnx::AttributeProto::INTS);
+  for (int64_t x : v)
+    a->add_ints(x);
+}
+
+void setInt(onnx::NodeProto &n, const std::string &name, int64_t v) {
+  auto *a = n.add_attribute();
+  a->set_name(name);
+  a->set_type(onnx::AttributeProto::INT);
+  a->set_i(v);
+}
+
+Tensor eval(const onnx::NodeProto &n, std::vector<const Tensor *> in, int opset = 13) {
+  std::vector<Tensor> out;
+  std::string error;
+  EXPECT_EQ(evaluateNode(n, opset, in, out, error), FoldStatus::Folded) << error;
+  return out.empty() ? Tensor() : out[0];
+}
+
+} // namespace
+
+TEST(ConstantFolder, XnorNetScaleIsMeanAbsPerChannel) {
+  // alpha_c = mean over (I, KH, KW) of |W_c|: Abs -> ReduceMean(axes 1,2,3, keepdims).
+  std::mt19937 rng(7);
+  std::normal_distribution<float> dist;
+  Tensor w(kFloat, {4, 3, 2, 2});
+  for (double &v : w.data)
+    v = dist(rng);
+  Tensor absW = eval(node("Abs", 1), {&w});
+  auto mean = node("ReduceMean", 1);
+  setInts(mean, "axes", {1, 2, 3});
+  Tensor alpha = eval(mean, {&absW});
+  ASSERT_EQ(alpha.shape, (std::vector<int64_t>{4, 1, 1, 1}));
+  for (int c = 0; c < 4; ++c) {
+    double sum = 0;
+    for (int k = 0; k < 12; ++k)
+      sum += std::fabs(w.data[c * 12 + k]);
+    EXPECT_NEAR(alpha.data[c], sum / 12, 1e-6);
+  }
+  // Sign(W) * alpha is +-alpha_c: the value the binarization pass classifies.
+  Tensor signW = eval(node("Sign", 1), {&w});
+  Tensor scaled = eval(node("Mul", 2), {&signW, &alpha});
+  for (int c = 0; c < 4; ++c)
+    for (int k = 0; k < 12; ++k)
+      EXPECT_EQ(std::fabs(scaled.data[c * 12 + k]), alpha.data[c]);
+}
+
+TEST(ConstantFolder, SignOfZeroIsZero) {
+  Tensor x(kFloat, {3}, {-2, 0, 5});
+  EXPECT_EQ(eval(node("Sign", 1), {&x}).data, (std::vector<double>{-1, 0, 1}));
+}
+
+TEST(ConstantFolder, RoundIsHalfToEven) {
+  Tensor x(kFloat, {6}, {0.5, 1.5, 2.5, -0.5, -1.5, 2.4});
+  EXPECT_EQ(eval(node("Round", 1), {&x}).data, (std::vector<double>{0, 2, 2, -0, -2, 2}));
+}
+
+TEST(ConstantFolder, BroadcastingBinaryOps) {
+  Tensor a(kFloat, {2, 1}, {1, 2});
+  Tensor b(kFloat, {3}, {10, 20, 30});
+  Tensor sum = eval(node("Add", 2), {&a, &b});
+  EXPECT_EQ(sum.shape, (std::vector<int64_t>{2, 3}));
+  EXPECT_EQ(sum.data, (std::vector<double>{11, 21, 31, 12, 22, 32}));
+  Tensor q = eval(node("Div", 2), {&b, &a});
+  EXPECT_FLOAT_EQ(static_cast<float>(q.data[3]), 5.0f);
+  Tensor p = eval(node("Pow", 2), {&a, &a});
+  EXPECT_EQ(p.data, (std::vector<double>{1, 4}));
+}
+
+TEST(ConstantFolder, IntegerDivisionTruncatesAndRejectsZero) {
+  Tensor a(kInt64, {2}, {7, -7});
+  Tensor b(kInt64, {1}, {2});
+  EXPECT_EQ(eval(node("Div", 2), {&a, &b}).data, (std::vector<double>{3, -3}));
+  Tensor zero(kInt64, {1}, {0});
+  std::vector<Tensor> out;
+  std::string error;
+  EXPECT_EQ(evaluateNode(node("Div", 2), 13, {&a, &zero}, out, error), FoldStatus::Error);
+}
+
+TEST(ConstantFolder, ShapeGatherConcatReshapeChain) {
+  // x.view(x.size(0), -1) as PyTorch exports it.
+  Tensor x(kFloat, {2, 3, 4, 5});
+  Tensor shape = eval(node("Shape", 1), {&x});
+  EXPECT_EQ(shape.data, (std::vector<double>{2, 3, 4, 5}));
+  Tensor idx(kInt64, {}, {0});
+  Tensor n = eval(node("Gather", 2), {&shape, &idx});
+  EXPECT_EQ(n.shape, std::vector<int64_t>{});
+  auto unsq = node("Unsqueeze", 2);
+  Tensor axes(kInt64, {1}, {0});
+  Tensor n1 = eval(unsq, {&n, &axes});
+  Tensor minus1(kInt64, {1}, {-1});
+  auto concat = node("Concat", 2);
+  setInt(concat, "axis", 0);
+  Tensor target = eval(concat, {&n1, &minus1});
+  EXPECT_EQ(target.data, (std::vector<double>{2, -1}));
+  Tensor flat = eval(node("Reshape", 2), {&x, &target});
+  EXPECT_EQ(flat.shape, (std::vector<int64_t>{2, 60}));
+}
+
+TEST(ConstantFolder, SliceWithOpenEndAndSteps) {
+  Tensor x(kFloat, {6}, {0, 1, 2, 3, 4, 5});
+  Tensor starts(kInt64, {1}, {1}), ends(kInt64, {1}, {9.3e18}), axes(kInt64, {1}, {0}),
+      steps(kInt64, {1}, {2});
+  EXPECT_EQ(eval(node("Slice", 5), {&x, &starts, &ends, &axes, &steps}).data,
+            (std::vector<double>{1, 3, 5}));
+  Tensor nstarts(kInt64, {1}, {-1}), nends(kInt64, {1}, {-9.3e18}), nsteps(kInt64, {1}, {-2});
+  EXPECT_EQ(eval(node("Slice", 5), {&x, &nstarts, &nends, &axes, &nsteps}).data,
+            (std::vector<double>{5, 3, 1}));
+}
+
+TEST(ConstantFolder, ReductionsWithKeepdimsOff) {
+  Tensor x(kFloat, {2, 3}, {1, 2, 3, 4, 5, 6});
+  auto sum = node("ReduceSum", 2);
+  setInt(sum, "keepdims", 0);
+  Tensor axes(kInt64, {1}, {1});
+  Tensor r = eval(sum, {&x, &axes});
+  EXPECT_EQ(r.shape, std::vector<int64_t>{2});
+  EXPECT_EQ(r.data, (std::vector<double>{6, 15}));
+  auto mx = node("ReduceMax", 1);
+  Tensor m = eval(mx, {&x});
+  EXPECT_EQ(m.shape, (std::vector<int64_t>{1, 1}));
+  EXPECT_EQ(m.data, std::vector<double>{6});
+}
+
+TEST(ConstantFolder, UnknownOpsAreLeftAlone) {
+  Tensor x(kFloat, {1}, {1});
+  std::vector<Tensor> out;
+  std::string error;
+  EXPECT_EQ(evaluateNode(node("Conv", 1), 13, {&x}, out, error), FoldStatus::NotFoldable);
+  auto custom = node("BipolarQuant", 1);
+  custom.set_domain("qonnx.custom_op.general");
+  EXPECT_EQ(evaluateNode(custom, 13, {&x}, out, error), FoldStatus::NotFoldable);
+}
+
+TEST(ConstantFolder, GraphFoldingRemovesWeightSubgraph) {
+  const char *text = R"(
+    <ir_version: 8, opset_import: ["" : 13]>
+    g (float[1,3,4,4] x) => (float[1,2,4,4] y) <float[2,3,3,3] w = {
+      1,-2,3,-4,5,-6,7,-8,9,1,-2,3,-4,5,-6,7,-8,9,1,-2,3,-4,5,-6,7,-8,9,
+      -1,2,-3,4,-5,6,-7,8,-9,-1,2,-3,4,-5,6,-7,8,-9,-1,2,-3,4,-5,6,-7,8,-9}> {
+      a = Abs(w)
+      m = ReduceMean<axes = [1, 2, 3]>(a)
+      s = Sign(w)
+      wb = Mul(s, m)
+      y = Conv<pads = [1, 1, 1, 1]>(x, wb)
+    })";
+  onnx::ModelProto model;
+  auto status = onnx::OnnxParser::Parse(model, text);
+  ASSERT_TRUE(status.IsOK()) << status.ErrorMessage();
+  ConstantMap constants;
+  std::string error;
+  for (const auto &init : model.graph().initializer())
+    ASSERT_TRUE(tensorFromProto(init, constants[init.name()], error)) << error;
+  ASSERT_TRUE(foldConstants(model, constants, error)) << error;
+  ASSERT_EQ(model.graph().node_size(), 1);
+  EXPECT_EQ(model.graph().node(0).op_type(), "Conv");
+  ASSERT_TRUE(constants.count("wb"));
+  EXPECT_FLOAT_EQ(static_cast<float>(constants["wb"].data[0]), 5.0f);  // mean|w_0| = 5
+  EXPECT_FLOAT_EQ(static_cast<float>(constants["wb"].data[1]), -5.0f);
+}
