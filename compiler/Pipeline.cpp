@@ -58,10 +58,13 @@ bool buildPipeline(mlir::OpPassManager &pm, const PipelineOptions &options,
                    llvm::raw_ostream &errors) {
   if (options.stopAfter == Phase::Import)
     return true;
-  // Binarize: recognition and fusion of binary layers (see docs/passes.md). Today the imported
-  // binarizers are kept as bnn ops and executed faithfully in float; what is folded here is the
-  // constant and canonical cleanup the fusion passes will start from.
-  if (mlir::failed(mlir::parsePassPipeline("canonicalize,cse", pm, errors)))
+  // Binarize: every binarizer encoding becomes bnn.binarize, then convolutions and matmuls of
+  // binary operands become packed XNOR-popcount ops (docs/passes.md).
+  std::string binarize = std::string("func.func(bnn-normalize-binarizers{sign-zero-positive=") +
+                         (options.signZeroPositive ? "true" : "false") +
+                         "},canonicalize,bnn-fuse-binary-layers{remarks=" +
+                         (options.remarks ? "true" : "false") + "}),canonicalize,cse";
+  if (mlir::failed(mlir::parsePassPipeline(binarize, pm, errors)))
     return false;
   if (options.stopAfter == Phase::Binarize)
     return true;
@@ -74,6 +77,12 @@ struct BnnPipelineOptions : mlir::PassPipelineOptions<BnnPipelineOptions> {
   Option<std::string> to{*this, "to",
                          llvm::cl::desc("Last phase to run: binarize or lower"),
                          llvm::cl::init("lower")};
+  Option<bool> remarks{*this, "remarks",
+                       llvm::cl::desc("Report each conv/matmul: binarized or why not"),
+                       llvm::cl::init(false)};
+  Option<bool> signZeroPositive{*this, "sign-zero-positive",
+                                llvm::cl::desc("Map exact zeros at binarizers to +1"),
+                                llvm::cl::init(false)};
 };
 } // namespace
 
@@ -86,6 +95,8 @@ void registerPipelines() {
         if (mlir::failed(opts.parseFromString(optionsText)))
           return mlir::failure();
         PipelineOptions options;
+        options.remarks = opts.remarks;
+        options.signZeroPositive = opts.signZeroPositive;
         if (!parsePhase(opts.to, options.stopAfter))
           return errorHandler("bnn-pipeline: unknown phase '" + opts.to +
                               "' (expected import, binarize or lower)");

@@ -29,6 +29,10 @@ bool parsePhase(const std::string &text, Phase &phase);
 struct PipelineOptions {
   /// The last phase to run.
   Phase stopAfter = Phase::Lower;
+  /// Report every conv/matmul as binarized or why it stays float (as remarks).
+  bool remarks = false;
+  /// Map exact zeros at binarizers to +1 (faster, changes results; each place is reported).
+  bool signZeroPositive = false;
 };
 
 /// Adds the passes that take an imported module (TOSA/linalg/bnn on tensors) to

@@ -185,6 +185,190 @@ struct LowerMultiThreshold : OpRewritePattern<bnn::MultiThresholdOp> {
   }
 };
 
+/// binarize: y = x > t_c ? 1 : (x < t_c ? -1 : tie).
+struct LowerBinarize : OpRewritePattern<bnn::BinarizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(bnn::BinarizeOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = op.getType();
+    int64_t rank = type.getRank();
+    Value thresholds = arith::ConstantOp::create(rewriter, loc, op.getThresholds());
+    AffineExpr channel = op.getThresholds().getNumElements() == 1
+                             ? rewriter.getAffineConstantExpr(0)
+                             : rewriter.getAffineDimExpr(rank - 1);
+    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank),
+                                   AffineMap::get(rank, 0, channel)};
+    float tie = op.getTieValue();
+    rewriter.replaceOp(op, buildElementwise(rewriter, loc, type, ValueRange{op.getInput(), thresholds},
+                                            maps, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+      Value gt = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, a[0], a[1]);
+      Value lt = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, a[0], a[1]);
+      Value inner = arith::SelectOp::create(b, l, lt, f32(b, l, -1.0), f32(b, l, tie));
+      return arith::SelectOp::create(b, l, gt, f32(b, l, 1.0), inner);
+    }));
+    return success();
+  }
+};
+
+Value i64(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v));
+}
+
+Value zeroFilled(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Type elem) {
+  Value empty = tensor::EmptyOp::create(b, loc, shape, elem);
+  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(elem));
+  return linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+}
+
+/// pack: channels padded with 0 to whole words, then for word w of each position
+///   sign |= (x[64w + b] < 0) << b,   mask |= (x[64w + b] != 0) << b   over b in [0, 64).
+struct LowerPack : OpRewritePattern<bnn::PackOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(bnn::PackOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    auto in = op.getInput().getType();
+    auto packed = op.getSign().getType();
+    int64_t rank = in.getRank(), words = packed.getShape().back();
+    Value input = op.getInput();
+    if (words * 64 != in.getShape().back()) {
+      SmallVector<int64_t> shape(in.getShape());
+      shape.back() = words * 64;
+      SmallVector<OpFoldResult> low(rank, rewriter.getIndexAttr(0)), high(rank, rewriter.getIndexAttr(0));
+      high.back() = rewriter.getIndexAttr(words * 64 - in.getShape().back());
+      input = tensor::PadOp::create(rewriter, loc, RankedTensorType::get(shape, in.getElementType()),
+                                    input, low, high, f32(rewriter, loc, 0.0));
+    }
+    // [..., words * 64] -> [..., words, 64], so that every indexing map is a projection.
+    SmallVector<int64_t> expanded(in.getShape());
+    expanded.back() = words;
+    expanded.push_back(64);
+    SmallVector<ReassociationIndices> reassociation;
+    for (int64_t i = 0; i + 1 < rank; ++i)
+      reassociation.push_back({i});
+    reassociation.push_back({rank - 1, rank});
+    input = tensor::ExpandShapeOp::create(
+        rewriter, loc, RankedTensorType::get(expanded, in.getElementType()), input, reassociation);
+    // Loops: d0..d(rank-1) over the packed shape, d(rank) over the bits of a word.
+    AffineMap inMap = AffineMap::getMultiDimIdentityMap(rank + 1, ctx);
+    AffineMap outMap = AffineMap::getMultiDimIdentityMap(rank + 1, ctx).getMajorSubMap(rank);
+    SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+    iters.push_back(utils::IteratorType::reduction);
+    Value init = zeroFilled(rewriter, loc, packed.getShape(), rewriter.getI64Type());
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{packed, packed}, ValueRange{input}, ValueRange{init, init},
+        ArrayRef<AffineMap>{inMap, outMap, outMap}, iters,
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          Value bit = arith::IndexCastOp::create(b, l, b.getI64Type(),
+                                                 linalg::IndexOp::create(b, l, rank));
+          Value zero = f32(b, l, 0.0);
+          Value neg = arith::ExtUIOp::create(
+              b, l, b.getI64Type(), arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, a[0], zero));
+          Value nz = arith::ExtUIOp::create(
+              b, l, b.getI64Type(), arith::CmpFOp::create(b, l, arith::CmpFPredicate::UNE, a[0], zero));
+          Value s = arith::OrIOp::create(b, l, a[1], arith::ShLIOp::create(b, l, neg, bit));
+          Value m = arith::OrIOp::create(b, l, a[2], arith::ShLIOp::create(b, l, nz, bit));
+          linalg::YieldOp::create(b, l, ValueRange{s, m});
+        });
+    rewriter.replaceOp(op, generic.getResults());
+    return success();
+  }
+};
+
+/// The XNOR-popcount reduction shared by bconv2d and bmatmul:
+///   A += popcount(m & (s ^ w)),  B += popcount(m)
+/// and then y = multiplier[o] * (B - 2A) + bias[o]: each valid +-1 product is +1 when the
+/// bits agree, so the dot product over the m-selected bits is (#agree - #differ) = B - 2A.
+/// Padding and tail bits have m = 0 and add nothing (BINARY_SEMANTICS §1-§3).
+Value buildPopcountLayer(PatternRewriter &rewriter, Location loc, RankedTensorType resultType,
+                         Value sign, Value mask, Value weights, Value multiplier, Value bias,
+                         ArrayRef<AffineMap> inputMaps, AffineMap accMap,
+                         ArrayRef<utils::IteratorType> iters) {
+  MLIRContext *ctx = rewriter.getContext();
+  Type i32 = rewriter.getI32Type();
+  auto accType = RankedTensorType::get(resultType.getShape(), i32);
+  Value init = zeroFilled(rewriter, loc, resultType.getShape(), i32);
+  SmallVector<AffineMap> maps(inputMaps);
+  maps.push_back(accMap);
+  maps.push_back(accMap);
+  auto reduce = linalg::GenericOp::create(
+      rewriter, loc, TypeRange{accType, accType}, ValueRange{sign, mask, weights},
+      ValueRange{init, init}, maps, iters, [&](OpBuilder &b, Location l, ValueRange a) {
+        Value x = arith::XOrIOp::create(b, l, a[0], a[2]);
+        Value differ = math::CtPopOp::create(b, l, arith::AndIOp::create(b, l, a[1], x));
+        Value valid = math::CtPopOp::create(b, l, a[1]);
+        Value acc = arith::AddIOp::create(b, l, a[3], arith::TruncIOp::create(b, l, b.getI32Type(), differ));
+        Value cnt = arith::AddIOp::create(b, l, a[4], arith::TruncIOp::create(b, l, b.getI32Type(), valid));
+        linalg::YieldOp::create(b, l, ValueRange{acc, cnt});
+      });
+  int64_t rank = resultType.getRank();
+  AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+  AffineMap channel = AffineMap::get(rank, 0, getAffineDimExpr(rank - 1, ctx));
+  return buildElementwise(rewriter, loc, resultType,
+                          ValueRange{reduce.getResult(0), reduce.getResult(1), multiplier, bias},
+                          {id, id, channel, channel}, [](OpBuilder &b, Location l, ValueRange a) -> Value {
+    Value twice = arith::AddIOp::create(b, l, a[0], a[0]);
+    Value d = arith::SIToFPOp::create(b, l, b.getF32Type(), arith::SubIOp::create(b, l, a[1], twice));
+    return arith::AddFOp::create(b, l, arith::MulFOp::create(b, l, a[2], d), a[3]);
+  });
+}
+
+struct LowerBConv2D : OpRewritePattern<bnn::BConv2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(bnn::BConv2DOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    auto pad = op.getPad();
+    auto stride = op.getStride();
+    auto dilation = op.getDilation();
+    // Zero padding: padded taps get m = 0 and contribute nothing, exactly as ONNX pads with 0.
+    auto padPlane = [&](Value plane) -> Value {
+      if (pad[0] == 0 && pad[1] == 0 && pad[2] == 0 && pad[3] == 0)
+        return plane;
+      auto t = cast<RankedTensorType>(plane.getType());
+      SmallVector<int64_t> shape = {t.getDimSize(0), t.getDimSize(1) + pad[0] + pad[1],
+                                    t.getDimSize(2) + pad[2] + pad[3], t.getDimSize(3)};
+      SmallVector<OpFoldResult> low = {rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[0]),
+                                       rewriter.getIndexAttr(pad[2]), rewriter.getIndexAttr(0)};
+      SmallVector<OpFoldResult> high = {rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[1]),
+                                        rewriter.getIndexAttr(pad[3]), rewriter.getIndexAttr(0)};
+      return tensor::PadOp::create(rewriter, loc, RankedTensorType::get(shape, t.getElementType()),
+                                   plane, low, high, i64(rewriter, loc, 0));
+    };
+    Value sign = padPlane(op.getInputSign()), mask = padPlane(op.getInputMask());
+    // Loops: n, oh, ow, o | kh, kw, word.
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    AffineMap inMap = AffineMap::get(7, 0, {d(0), d(1) * stride[0] + d(4) * dilation[0],
+                                            d(2) * stride[1] + d(5) * dilation[1], d(6)}, ctx);
+    AffineMap wMap = AffineMap::get(7, 0, {d(3), d(4), d(5), d(6)}, ctx);
+    AffineMap accMap = AffineMap::get(7, 0, {d(0), d(1), d(2), d(3)}, ctx);
+    SmallVector<utils::IteratorType> iters(4, utils::IteratorType::parallel);
+    iters.append(3, utils::IteratorType::reduction);
+    rewriter.replaceOp(op, buildPopcountLayer(rewriter, loc, op.getType(), sign, mask,
+                                              op.getWeights(), op.getMultiplier(), op.getBias(),
+                                              {inMap, inMap, wMap}, accMap, iters));
+    return success();
+  }
+};
+
+struct LowerBMatMul : OpRewritePattern<bnn::BMatMulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(bnn::BMatMulOp op, PatternRewriter &rewriter) const override {
+    MLIRContext *ctx = op.getContext();
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    // Loops: b, i, n | word.
+    AffineMap inMap = AffineMap::get(4, 0, {d(0), d(1), d(3)}, ctx);
+    AffineMap wMap = AffineMap::get(4, 0, {d(2), d(3)}, ctx);
+    AffineMap accMap = AffineMap::get(4, 0, {d(0), d(1), d(2)}, ctx);
+    SmallVector<utils::IteratorType> iters(3, utils::IteratorType::parallel);
+    iters.push_back(utils::IteratorType::reduction);
+    rewriter.replaceOp(op, buildPopcountLayer(rewriter, op.getLoc(), op.getType(), op.getInputSign(),
+                                              op.getInputMask(), op.getWeights(), op.getMultiplier(),
+                                              op.getBias(), {inMap, inMap, wMap}, accMap, iters));
+    return success();
+  }
+};
+
 struct BNNLowerToLinalgPass : bnn::impl::BNNLowerToLinalgBase<BNNLowerToLinalgPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
@@ -197,6 +381,7 @@ struct BNNLowerToLinalgPass : bnn::impl::BNNLowerToLinalgBase<BNNLowerToLinalgPa
 } // namespace
 
 void bnn::populateBNNToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<LowerSign, LowerBipolarSign, LowerQuant, LowerMultiThreshold>(
+  patterns.add<LowerSign, LowerBipolarSign, LowerQuant, LowerMultiThreshold, LowerBinarize,
+               LowerPack, LowerBConv2D, LowerBMatMul>(
       patterns.getContext());
 }

@@ -9,6 +9,9 @@
 
 #include "mlir/Pass/Pass.h"
 
+namespace bnn {
+class BNNDialect;
+}
 namespace mlir {
 class RewritePatternSet;
 namespace func {
@@ -26,6 +29,13 @@ void populateBNNToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
 /// memref.copy -> linalg.copy (CopyToLinalg.cpp).
 void populateCopyToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
+/// Binarizer encodings -> bnn.binarize (NormalizeBinarizers.cpp).
+void populateNormalizeBinarizersPatterns(mlir::RewritePatternSet &patterns,
+                                         bool signZeroPositive);
+
+/// Binary conv/matmul -> bnn.pack + bnn.bconv2d / bnn.bmatmul (FuseBinaryLayers.cpp).
+void populateFuseBinaryLayersPatterns(mlir::RewritePatternSet &patterns);
 
 #define GEN_PASS_REGISTRATION
 #include "passes/Passes.h.inc"

@@ -76,4 +76,66 @@ def BNNCopyToLinalg : Pass<"bnn-copy-to-linalg", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def BNNNormalizeBinarizers : Pass<"bnn-normalize-binarizers", "mlir::func::FuncOp"> {
+  let summary = "Turn every activation binarizer encoding into bnn.binarize";
+  let description = [{
+    Finds element-wise subgraphs (chains of linalg.generic ops with constant side operands and
+    bnn binarizers) that compute a step function of one runtime value, and replaces each by one
+    `bnn.binarize` with per-channel thresholds and the exact value at the threshold (ONNX Sign's
+    0, BipolarQuant's +1, Greater's -1), times the step's level when it is not 1. It covers
+    `Sign(x)`, `Sign(x + b_c)`, `Where(x >= t, 1, -1)`, `Greater -> Cast -> Mul -> Sub`, the
+    straight-through-estimator spellings `x + (Sign(x) - x)` with or without Clip, QONNX
+    `BipolarQuant`, 1-bit `Quant` and bipolar `MultiThreshold`, and a monotone affine transform
+    (BatchNorm) in front of any of them, which moves into the thresholds.
+
+    The classification is by evaluation, in float32 as the generated code computes: per channel,
+    the subgraph is evaluated on the source values |x| <= 2^20, the threshold found by bisection
+    over the ordered floats and the step checked on a spread of samples.
+
+    Before:
+    ```mlir
+    %c = linalg.generic ... { cmpf oge %x, %t } -> tensor<...xi1>
+    %y = linalg.generic ... { select %c, 1.0, -1.0 } -> tensor<...xf32>
+    ```
+    After:
+    ```mlir
+    %y = bnn.binarize %x {thresholds = dense<t>, tie = #bnn<tie positive>} : tensor<...xf32>
+    ```
+  }];
+  let options = [
+    Option<"signZeroPositive", "sign-zero-positive", "bool", "false",
+           "Map exact zeros to +1 (the faster bipolar form) instead of ONNX Sign's 0; every "
+           "binarizer whose result this may change is reported as a warning">
+  ];
+  let dependentDialects = ["bnn::BNNDialect", "mlir::linalg::LinalgDialect",
+                           "mlir::arith::ArithDialect", "mlir::tensor::TensorDialect"];
+}
+
+def BNNFuseBinaryLayers : Pass<"bnn-fuse-binary-layers", "mlir::func::FuncOp"> {
+  let summary = "Turn convolutions and matmuls of binary operands into packed XNOR-popcount ops";
+  let description = [{
+    A `tosa.conv2d` or `tosa.matmul` whose activations come from `bnn.binarize` (through
+    slices, reshapes and zero padding) and whose constant weights are `+-alpha` per output
+    channel becomes `bnn.pack` + `bnn.bconv2d` / `bnn.bmatmul` with packed weights, the true
+    reduction length, and `multiplier = alpha`, `bias = conv bias`. With `remarks`, every
+    convolution and matmul is reported as binarized or, if it stays float, why.
+
+    Before:
+    ```mlir
+    %b = bnn.binarize %x {...} : tensor<1x8x8x64xf32>
+    %y = tosa.conv2d %b, %w, %bias, %zp, %zp {pad = array<i64: 1, 1, 1, 1>, ...}
+    ```
+    After:
+    ```mlir
+    %s, %m = bnn.pack %b : tensor<1x8x8x64xf32> -> tensor<1x8x8x1xi64>, tensor<1x8x8x1xi64>
+    %y = bnn.bconv2d %s, %m, %packed, %alpha, %bias {in_channels = 64 : i64, ...}
+    ```
+  }];
+  let options = [
+    Option<"remarks", "remarks", "bool", "false",
+           "Report every conv/matmul: binarized, or why it stays float">
+  ];
+  let dependentDialects = ["bnn::BNNDialect", "mlir::arith::ArithDialect"];
+}
+
 #endif // BNNC_PASSES_TD

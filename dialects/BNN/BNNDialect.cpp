@@ -139,3 +139,112 @@ LogicalResult MultiThresholdOp::verify() {
            << " channels";
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// Binarize and the packed layers
+//===----------------------------------------------------------------------===//
+
+/// 64-bit words needed for `bits` bits.
+static int64_t wordsFor(int64_t bits) { return (bits + 63) / 64; }
+
+float BinarizeOp::getTieValue() {
+  switch (getTie()) {
+  case Tie::POSITIVE: return 1.0f;
+  case Tie::ZERO: return 0.0f;
+  case Tie::NEGATIVE: return -1.0f;
+  }
+  return 0.0f;
+}
+
+LogicalResult BinarizeOp::verify() {
+  auto type = getInput().getType();
+  int64_t n = getThresholds().getNumElements();
+  int64_t channels = type.getRank() ? type.getDimSize(type.getRank() - 1) : 1;
+  if (n != 1 && n != channels)
+    return emitOpError("has ") << n << " thresholds for " << channels
+                               << " channels (expected 1 or one per channel)";
+  return success();
+}
+
+LogicalResult PackOp::verify() {
+  auto in = getInput().getType();
+  auto sign = getSign().getType();
+  if (sign != getMask().getType())
+    return emitOpError("sign and mask planes must have the same type");
+  if (in.getRank() < 1 || sign.getRank() != in.getRank())
+    return emitOpError("packed planes must have the input's rank");
+  for (int64_t i = 0; i + 1 < in.getRank(); ++i)
+    if (sign.getDimSize(i) != in.getDimSize(i))
+      return emitOpError("packed dimension ") << i << " differs from the input's";
+  int64_t c = in.getDimSize(in.getRank() - 1);
+  if (sign.getDimSize(in.getRank() - 1) != wordsFor(c))
+    return emitOpError("packs ") << c << " channels into " << wordsFor(c) << " words, not "
+                                 << sign.getDimSize(in.getRank() - 1);
+  return success();
+}
+
+/// Checks the packed input planes, weights and per-channel transform of a binary layer.
+static LogicalResult verifyBinaryLayer(Operation *op, RankedTensorType sign, RankedTensorType mask,
+                                       RankedTensorType weights, RankedTensorType multiplier,
+                                       RankedTensorType bias, int64_t reduction, int64_t outChannels) {
+  if (sign != mask)
+    return op->emitOpError("sign and mask planes must have the same type");
+  int64_t words = sign.getDimSize(sign.getRank() - 1);
+  if (weights.getDimSize(weights.getRank() - 1) != words)
+    return op->emitOpError("weights have ") << weights.getDimSize(weights.getRank() - 1)
+                                            << " words per row, the input " << words;
+  if (reduction < 1 || wordsFor(reduction) != words)
+    return op->emitOpError("reduction length ") << reduction << " does not fill " << words
+                                                << " words";
+  if (multiplier.getRank() != 1 || multiplier.getDimSize(0) != outChannels ||
+      bias.getRank() != 1 || bias.getDimSize(0) != outChannels)
+    return op->emitOpError("multiplier and bias must have one value per output channel (")
+           << outChannels << ")";
+  return success();
+}
+
+LogicalResult BConv2DOp::verify() {
+  auto s = getInputSign().getType();
+  auto w = getWeights().getType();
+  auto out = getOutput().getType();
+  if (s.getRank() != 4 || w.getRank() != 4 || out.getRank() != 4)
+    return emitOpError("expects 4-D NHWC planes, OHWI weights and a 4-D result");
+  if (getPad().size() != 4 || getStride().size() != 2 || getDilation().size() != 2)
+    return emitOpError("expects 4 pads, 2 strides and 2 dilations");
+  for (int64_t v : getPad())
+    if (v < 0)
+      return emitOpError("pads must be non-negative");
+  for (int i = 0; i < 2; ++i)
+    if (getStride()[i] < 1 || getDilation()[i] < 1)
+      return emitOpError("strides and dilations must be positive");
+  if (failed(verifyBinaryLayer(*this, s, getInputMask().getType(), w, getMultiplier().getType(),
+                               getBias().getType(), getInChannels(), w.getDimSize(0))))
+    return failure();
+  int64_t expected[2];
+  for (int i = 0; i < 2; ++i) {
+    int64_t in = s.getDimSize(1 + i), k = w.getDimSize(1 + i);
+    int64_t span = in + getPad()[2 * i] + getPad()[2 * i + 1] - getDilation()[i] * (k - 1) - 1;
+    expected[i] = span < 0 ? 0 : span / getStride()[i] + 1;
+  }
+  if (out.getDimSize(0) != s.getDimSize(0) || out.getDimSize(1) != expected[0] ||
+      out.getDimSize(2) != expected[1] || out.getDimSize(3) != w.getDimSize(0))
+    return emitOpError("result shape must be [") << s.getDimSize(0) << ", " << expected[0] << ", "
+                                                << expected[1] << ", " << w.getDimSize(0) << "]";
+  return success();
+}
+
+LogicalResult BMatMulOp::verify() {
+  auto s = getInputSign().getType();
+  auto w = getWeights().getType();
+  auto out = getOutput().getType();
+  if (s.getRank() != 3 || w.getRank() != 2 || out.getRank() != 3)
+    return emitOpError("expects [B, M, words] planes, [N, words] weights and a [B, M, N] result");
+  if (failed(verifyBinaryLayer(*this, s, getInputMask().getType(), w, getMultiplier().getType(),
+                               getBias().getType(), getK(), w.getDimSize(0))))
+    return failure();
+  if (out.getDimSize(0) != s.getDimSize(0) || out.getDimSize(1) != s.getDimSize(1) ||
+      out.getDimSize(2) != w.getDimSize(0))
+    return emitOpError("result shape must be [") << s.getDimSize(0) << ", " << s.getDimSize(1)
+                                                << ", " << w.getDimSize(0) << "]";
+  return success();
+}

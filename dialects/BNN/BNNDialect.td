@@ -36,6 +36,15 @@ def BNN_RoundingMode : I32EnumAttr<"RoundingMode", "QONNX Quant rounding mode", 
   let genSpecializedAttr = 0;
 }
 
+def BNN_Tie : I32EnumAttr<"Tie", "value of a binarizer exactly at its threshold", [
+    I32EnumAttrCase<"POSITIVE", 0, "positive">, // x >= t -> +1 (bipolar, BipolarQuant, Where(>=))
+    I32EnumAttrCase<"ZERO", 1, "zero">,         // x == t -> 0 (ONNX Sign: ternary)
+    I32EnumAttrCase<"NEGATIVE", 2, "negative">  // x > t -> +1 (Greater)
+  ]> {
+  let cppNamespace = "::bnn";
+  let genSpecializedAttr = 0;
+}
+
 class BNN_Op<string mnemonic, list<Trait> traits = []>
     : Op<BNN_Dialect, mnemonic, traits>;
 

@@ -11,6 +11,8 @@ include "mlir/IR/BuiltinAttributeInterfaces.td"
 def BNN_FloatTensor : RankedTensorOf<[F32]>;
 
 def BNN_RoundingModeAttr : EnumAttr<BNN_Dialect, BNN_RoundingMode, "rounding_mode">;
+def BNN_TieAttr : EnumAttr<BNN_Dialect, BNN_Tie, "tie">;
+def BNN_PackedTensor : RankedTensorOf<[I64]>;
 
 //===----------------------------------------------------------------------===//
 // Binarizers, as imported
@@ -100,6 +102,105 @@ def BNN_MultiThresholdOp : BNN_Op<"multi_threshold", [Pure]> {
                        I64Attr:$channel_axis, F32Attr:$out_scale, F32Attr:$out_bias);
   let results = (outs BNN_FloatTensor:$output);
   let assemblyFormat = "$input `,` $thresholds attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// The canonical binarizer and bit-packed layers
+//===----------------------------------------------------------------------===//
+
+def BNN_BinarizeOp : BNN_Op<"binarize", [Pure, Elementwise, SameOperandsAndResultType]> {
+  let summary = "Canonical binarizer: +1 above the threshold, -1 below";
+  let description = [{
+    `y = x > t_c ? +1 : (x < t_c ? -1 : tie)`, where `t_c` is `thresholds[c]` for the index `c`
+    along the innermost axis (or the single value of a one-element `thresholds`), and `tie` is
+    +1 (`positive`), 0 (`zero`, ONNX Sign's ternary semantics) or -1 (`negative`). Every
+    activation binarizer encoding found in exported models is normalized to this op.
+
+    Example:
+    ```mlir
+    %b = bnn.binarize %x {thresholds = dense<0.0> : tensor<1xf32>, tie = #bnn<tie zero>}
+       : tensor<1x8x8x64xf32>
+    ```
+  }];
+  let arguments = (ins BNN_FloatTensor:$input, FloatElementsAttr<32>:$thresholds, BNN_TieAttr:$tie);
+  let results = (outs BNN_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The value at exactly the threshold: +1, 0 or -1.
+    float getTieValue();
+  }];
+}
+
+def BNN_PackOp : BNN_Op<"pack", [Pure]> {
+  let summary = "Pack +-1/0 values into sign and non-zero bit planes";
+  let description = [{
+    Packs the innermost axis (channels) of a tensor of -1, 0 and +1 values into 64-bit words,
+    least significant bit first: `sign` has bit 1 where the value is -1 (+1 is bit 0), `mask` has
+    bit 1 where it is non-zero. Bits past the channel count are 0 in both planes. With the mask a
+    binary dot product is exact for ternary inputs and for zero padding:
+    `dot = popcount(m) - 2 * popcount(m & (s ^ w))`.
+
+    Example:
+    ```mlir
+    %s, %m = bnn.pack %b : tensor<1x8x8x100xf32> -> tensor<1x8x8x2xi64>, tensor<1x8x8x2xi64>
+    ```
+  }];
+  let arguments = (ins BNN_FloatTensor:$input);
+  let results = (outs BNN_PackedTensor:$sign, BNN_PackedTensor:$mask);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($sign) `,` type($mask)";
+  let hasVerifier = 1;
+}
+
+def BNN_BConv2DOp : BNN_Op<"bconv2d", [Pure]> {
+  let summary = "Binary 2-D convolution by XNOR-popcount, with a per-channel output transform";
+  let description = [{
+    NHWC input as packed planes (`bnn.pack`), weights packed as `[O, KH, KW, words]` (bit 1 for
+    -1), true input channel count `in_channels`, zero padding `pad = [top, bottom, left, right]`.
+    For output channel `o` at each position:
+    `d = sum over in-bounds taps of (popcount(m) - 2 * popcount(m & (s ^ w_o)))`, exact for
+    ternary inputs and zero padding (padded taps add nothing, as ONNX's Conv after Sign), and
+    `y = multiplier[o] * d + bias[o]`.
+
+    Example:
+    ```mlir
+    %y = bnn.bconv2d %s, %m, %w, %mul, %bias {in_channels = 64 : i64, pad = array<i64: 1, 1, 1, 1>,
+           stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>}
+       : (tensor<1x8x8x1xi64>, tensor<1x8x8x1xi64>, tensor<32x3x3x1xi64>, tensor<32xf32>,
+          tensor<32xf32>) -> tensor<1x8x8x32xf32>
+    ```
+  }];
+  let arguments = (ins BNN_PackedTensor:$input_sign, BNN_PackedTensor:$input_mask,
+                       BNN_PackedTensor:$weights, BNN_FloatTensor:$multiplier,
+                       BNN_FloatTensor:$bias, I64Attr:$in_channels,
+                       DenseI64ArrayAttr:$pad, DenseI64ArrayAttr:$stride,
+                       DenseI64ArrayAttr:$dilation);
+  let results = (outs BNN_FloatTensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def BNN_BMatMulOp : BNN_Op<"bmatmul", [Pure]> {
+  let summary = "Binary matrix product by XNOR-popcount, with a per-column output transform";
+  let description = [{
+    `A` as packed planes `[B, M, words]` (`bnn.pack`), weights packed as `[N, words]` (row n is
+    column n of the float matrix), true reduction length `k`:
+    `d[b, i, n] = popcount(m) - 2 * popcount(m & (s ^ w_n))` summed over the words, and
+    `y = multiplier[n] * d + bias[n]`.
+
+    Example:
+    ```mlir
+    %y = bnn.bmatmul %s, %m, %w, %mul, %bias {k = 100 : i64}
+       : (tensor<1x4x2xi64>, tensor<1x4x2xi64>, tensor<10x2xi64>, tensor<10xf32>, tensor<10xf32>)
+       -> tensor<1x4x10xf32>
+    ```
+  }];
+  let arguments = (ins BNN_PackedTensor:$input_sign, BNN_PackedTensor:$input_mask,
+                       BNN_PackedTensor:$weights, BNN_FloatTensor:$multiplier,
+                       BNN_FloatTensor:$bias, I64Attr:$k);
+  let results = (outs BNN_FloatTensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
 

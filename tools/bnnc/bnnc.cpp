@@ -53,6 +53,15 @@ static cl::opt<std::string> modelName("name",
 static cl::list<std::string> inputShapes("input-shape",
                                          cl::desc("Fix a dynamic input shape: NAME:1x3x32x32"),
                                          cl::cat(category));
+static cl::opt<bool> remarks("remarks",
+                             cl::desc("Report every Conv/Gemm/MatMul: binarized, or why it "
+                                      "stays float"),
+                             cl::cat(category));
+static cl::opt<std::string> signZero("sign-zero",
+                                     cl::desc("faithful (default: ONNX Sign maps 0 to 0) or "
+                                              "positive (0 -> +1, faster; every binarizer this "
+                                              "may change is reported)"),
+                                     cl::init("faithful"), cl::cat(category));
 static cl::opt<unsigned> optLevel("O", cl::desc("Optimization level (0-3)"), cl::Prefix,
                                   cl::init(3), cl::cat(category));
 
@@ -76,16 +85,32 @@ std::string identifier(StringRef stem) {
 /// Prints diagnostics as `bnnc: error: FILE: message`, naming the ONNX file; the node and op
 /// are in the message itself.
 void printDiagnostic(mlir::Diagnostic &diag) {
+  // The ONNX file and node names behind a location (fused ops carry several nodes).
   std::string file;
-  if (auto fl = dyn_cast<mlir::FileLineColLoc>(diag.getLocation()))
-    file = fl.getFilename().str();
-  else if (auto nl = dyn_cast<mlir::NameLoc>(diag.getLocation()))
-    if (auto fl = dyn_cast<mlir::FileLineColLoc>(nl.getChildLoc()))
+  SmallVector<std::string> nodes;
+  diag.getLocation()->walk([&](mlir::Location loc) {
+    if (auto fl = dyn_cast<mlir::FileLineColLoc>(loc))
       file = fl.getFilename().str();
+    else if (auto nl = dyn_cast<mlir::NameLoc>(loc))
+      nodes.push_back(nl.getName().str());
+    return mlir::WalkResult::advance();
+  });
   const char *kind = diag.getSeverity() == mlir::DiagnosticSeverity::Error     ? "error"
                      : diag.getSeverity() == mlir::DiagnosticSeverity::Warning ? "warning"
+                     : diag.getSeverity() == mlir::DiagnosticSeverity::Remark  ? "remark"
                                                                                : "note";
-  errs() << "bnnc: " << kind << ": " << (file.empty() ? "" : file + ": ") << diag.str() << "\n";
+  std::string where;
+  std::string message = diag.str();
+  // Importer errors already name their node; others get the nodes from the location.
+  if (!nodes.empty() && message.rfind("node '", 0) != 0) {
+    where = "node";
+    where += nodes.size() > 1 ? "s " : " ";
+    for (size_t i = 0; i < nodes.size(); ++i)
+      where += (i ? ", '" : "'") + nodes[i] + "'";
+    where += ": ";
+  }
+  errs() << "bnnc: " << kind << ": " << (file.empty() ? "" : file + ": ") << where << message
+         << "\n";
   for (auto &note : diag.getNotes())
     errs() << "bnnc: note: " << note.str() << "\n";
 }
@@ -143,6 +168,11 @@ int main(int argc, char **argv) {
   std::string name = modelName.empty() ? identifier(stem) : modelName.getValue();
   if (name != identifier(name))
     return fail("-name must be a C identifier, got '" + name + "'");
+
+  if (signZero != "faithful" && signZero != "positive")
+    return fail("--sign-zero must be faithful or positive, got '" + signZero + "'");
+  pipelineOptions.remarks = remarks;
+  pipelineOptions.signZeroPositive = signZero == "positive";
 
   bnnc::ImportOptions importOptions;
   importOptions.funcName = name;

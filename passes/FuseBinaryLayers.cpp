@@ -1,0 +1,226 @@
+//===- FuseBinaryLayers.cpp - binary conv/matmul to XNOR-popcount -*- C++ -*-===//
+#include "dialects/BNN/BNNDialect.h"
+#include "passes/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include <cmath>
+
+namespace bnn {
+#define GEN_PASS_DEF_BNNFUSEBINARYLAYERS
+#include "passes/Passes.h.inc"
+} // namespace bnn
+
+using namespace mlir;
+
+namespace {
+
+/// Relative tolerance for "all weights of a channel have the same magnitude": the scale is
+/// computed in float32 (mean|W|, a power of two ...) and multiplied into every weight.
+constexpr double kWeightTolerance = 1e-6;
+
+/// Why a value is not known to hold only -1, 0 and +1; empty if it is.
+std::string whyNotTernary(Value v) {
+  Operation *def = v.getDefiningOp();
+  if (!def)
+    return "activations are a graph input, not binarized";
+  if (isa<bnn::BinarizeOp>(def))
+    return {};
+  // Shape-only ops keep the values.
+  if (isa<tensor::ExtractSliceOp, tosa::ReshapeOp, tosa::TransposeOp, tosa::MaxPool2dOp>(def))
+    return whyNotTernary(def->getOperand(0));
+  if (auto pad = dyn_cast<tensor::PadOp>(def)) {
+    Value padValue = pad.getConstantPaddingValue();
+    FloatAttr f;
+    if (padValue && matchPattern(padValue, m_Constant(&f)) &&
+        (f.getValueAsDouble() == 0.0 || std::fabs(f.getValueAsDouble()) == 1.0))
+      return whyNotTernary(pad.getSource());
+    return "activations are padded with a value other than -1, 0 or +1";
+  }
+  if (auto concat = dyn_cast<tosa::ConcatOp>(def)) {
+    for (Value in : concat.getInput1())
+      if (auto why = whyNotTernary(in); !why.empty())
+        return why;
+    return {};
+  }
+  std::string name = def->getName().getStringRef().str();
+  return "activations are not binary (they come from " + name + ", not from a binarizer)";
+}
+
+/// A constant weight matrix classified as +-alpha per output channel.
+struct BinaryWeights {
+  std::vector<float> alpha;
+  std::vector<uint64_t> bits; // [outChannels][rows][words], bit 1 for a negative weight
+  int64_t words = 0;
+};
+
+/// `at(o, r, i)` reads weight `i` of row `r` of output channel `o`; the reduction runs over
+/// `rows * inner` values, packed per row in `words` 64-bit words.
+template <typename At>
+std::string classifyWeights(int64_t outChannels, int64_t rows, int64_t inner, At at,
+                            BinaryWeights &out) {
+  out.words = (inner + 63) / 64;
+  out.alpha.assign(outChannels, 0.0f);
+  out.bits.assign(outChannels * rows * out.words, 0);
+  for (int64_t o = 0; o < outChannels; ++o) {
+    float alpha = std::fabs(at(o, 0, 0));
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t i = 0; i < inner; ++i) {
+        float w = at(o, r, i);
+        if (std::fabs(std::fabs(w) - alpha) > kWeightTolerance * alpha ||
+            (alpha > 0 && w == 0.0f))
+          return "weights are not +-alpha per output channel (channel " + std::to_string(o) +
+                 " has " + std::to_string(alpha) + " and " + std::to_string(w) + ")";
+        if (std::signbit(w))
+          out.bits[(o * rows + r) * out.words + i / 64] |= uint64_t(1) << (i % 64);
+      }
+    out.alpha[o] = alpha;
+  }
+  return {};
+}
+
+DenseElementsAttr floatConstant(Value v) {
+  DenseElementsAttr attr;
+  if (matchPattern(v, m_Constant(&attr)) && attr.getElementType().isF32())
+    return attr;
+  return {};
+}
+
+Value packedConstant(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                     ArrayRef<uint64_t> bits) {
+  auto type = RankedTensorType::get(shape, b.getI64Type());
+  SmallVector<APInt> values;
+  for (uint64_t v : bits)
+    values.push_back(APInt(64, v));
+  return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, values));
+}
+
+Value f32Vector(OpBuilder &b, Location loc, ArrayRef<float> values) {
+  auto type = RankedTensorType::get({static_cast<int64_t>(values.size())}, b.getF32Type());
+  return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, values));
+}
+
+/// Packs a ternary-valued tensor: the sign and non-zero planes.
+std::pair<Value, Value> pack(OpBuilder &b, Location loc, Value v) {
+  auto type = cast<RankedTensorType>(v.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape.back() = (shape.back() + 63) / 64;
+  auto packed = RankedTensorType::get(shape, b.getI64Type());
+  auto op = bnn::PackOp::create(b, loc, packed, packed, v);
+  return {op.getSign(), op.getMask()};
+}
+
+std::string whyNotBinaryConv(tosa::Conv2DOp conv, BinaryWeights *weights) {
+  if (auto why = whyNotTernary(conv.getInput()); !why.empty())
+    return why;
+  auto w = floatConstant(conv.getWeight());
+  if (!w)
+    return "weights are not a float32 constant";
+  if (!floatConstant(conv.getBias()))
+    return "bias is not a float32 constant";
+  auto shape = w.getType().getShape(); // O, KH, KW, I
+  auto values = w.getValues<float>();
+  BinaryWeights local;
+  return classifyWeights(
+      shape[0], shape[1] * shape[2], shape[3],
+      [&](int64_t o, int64_t r, int64_t i) { return values[(o * shape[1] * shape[2] + r) * shape[3] + i]; },
+      weights ? *weights : local);
+}
+
+std::string whyNotBinaryMatMul(tosa::MatMulOp mm, BinaryWeights *weights) {
+  if (auto why = whyNotTernary(mm.getA()); !why.empty())
+    return why;
+  auto b = floatConstant(mm.getB());
+  if (!b)
+    return "the right operand is not a float32 constant";
+  auto shape = b.getType().getShape(); // 1, K, N
+  if (shape[0] != 1)
+    return "batched constant right operands are not supported";
+  auto values = b.getValues<float>();
+  int64_t K = shape[1], N = shape[2];
+  BinaryWeights local;
+  return classifyWeights(
+      N, 1, K, [&](int64_t n, int64_t, int64_t k) { return values[k * N + n]; },
+      weights ? *weights : local);
+}
+
+struct FuseConv : OpRewritePattern<tosa::Conv2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::Conv2DOp conv, PatternRewriter &rewriter) const override {
+    BinaryWeights weights;
+    if (auto why = whyNotBinaryConv(conv, &weights); !why.empty())
+      return rewriter.notifyMatchFailure(conv, why);
+    Location loc = conv.getLoc();
+    auto wShape = conv.getWeight().getType().getShape();
+    auto [sign, mask] = pack(rewriter, loc, conv.getInput());
+    Value packed = packedConstant(rewriter, loc, {wShape[0], wShape[1], wShape[2], weights.words}, weights.bits);
+    auto bias = floatConstant(conv.getBias());
+    SmallVector<float> biasValues(bias.getValues<float>());
+    if (biasValues.size() == 1)
+      biasValues.assign(wShape[0], biasValues[0]);
+    Value result = bnn::BConv2DOp::create(
+        rewriter, loc, conv.getType(), sign, mask, packed, f32Vector(rewriter, loc, weights.alpha),
+        f32Vector(rewriter, loc, biasValues), wShape[3], conv.getPadAttr(), conv.getStrideAttr(),
+        conv.getDilationAttr());
+    rewriter.replaceOp(conv, result);
+    return success();
+  }
+};
+
+struct FuseMatMul : OpRewritePattern<tosa::MatMulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::MatMulOp mm, PatternRewriter &rewriter) const override {
+    BinaryWeights weights;
+    if (auto why = whyNotBinaryMatMul(mm, &weights); !why.empty())
+      return rewriter.notifyMatchFailure(mm, why);
+    Location loc = mm.getLoc();
+    auto bShape = mm.getB().getType().getShape();
+    int64_t K = bShape[1], N = bShape[2];
+    auto [sign, mask] = pack(rewriter, loc, mm.getA());
+    Value packed = packedConstant(rewriter, loc, {N, weights.words}, weights.bits);
+    Value result = bnn::BMatMulOp::create(rewriter, loc, mm.getType(), sign, mask, packed,
+                                          f32Vector(rewriter, loc, weights.alpha),
+                                          f32Vector(rewriter, loc, SmallVector<float>(N, 0.0f)), K);
+    rewriter.replaceOp(mm, result);
+    return success();
+  }
+};
+
+struct BNNFuseBinaryLayersPass : bnn::impl::BNNFuseBinaryLayersBase<BNNFuseBinaryLayersPass> {
+  using BNNFuseBinaryLayersBase::BNNFuseBinaryLayersBase;
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    bnn::populateFuseBinaryLayersPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+    if (!remarks)
+      return;
+    // What became binary, and why the rest stayed float.
+    getOperation().walk([&](Operation *op) {
+      if (auto conv = dyn_cast<tosa::Conv2DOp>(op))
+        emitRemark(op->getLoc()) << "Conv stays float: " << whyNotBinaryConv(conv, nullptr);
+      else if (isa<tosa::DepthwiseConv2DOp>(op))
+        emitRemark(op->getLoc()) << "Conv stays float: depthwise binary convolutions are not "
+                                    "supported yet";
+      else if (auto mm = dyn_cast<tosa::MatMulOp>(op))
+        emitRemark(op->getLoc()) << "MatMul/Gemm stays float: " << whyNotBinaryMatMul(mm, nullptr);
+      else if (auto b = dyn_cast<bnn::BConv2DOp>(op))
+        emitRemark(op->getLoc()) << "Conv binarized: bconv2d, K = "
+                                 << b.getInChannels() * b.getWeights().getType().getDimSize(1) *
+                                        b.getWeights().getType().getDimSize(2);
+      else if (auto b = dyn_cast<bnn::BMatMulOp>(op))
+        emitRemark(op->getLoc()) << "MatMul/Gemm binarized: bmatmul, K = " << b.getK();
+    });
+  }
+};
+
+} // namespace
+
+void bnn::populateFuseBinaryLayersPatterns(RewritePatternSet &patterns) {
+  patterns.add<FuseConv, FuseMatMul>(patterns.getContext());
+}
