@@ -48,7 +48,15 @@ std::string whyNotTernary(Value v) {
         return why;
     return {};
   }
-  std::string name = def->getName().getStringRef().str();
+  // Name the ONNX node the activations come from, when the location knows it.
+  std::string name;
+  def->getLoc()->walk([&](Location loc) {
+    if (auto named = dyn_cast<NameLoc>(loc))
+      name = "node '" + named.getName().str() + "'";
+    return name.empty() ? WalkResult::advance() : WalkResult::interrupt();
+  });
+  if (name.empty())
+    name = def->getName().getStringRef().str();
   return "activations are not binary (they come from " + name + ", not from a binarizer)";
 }
 

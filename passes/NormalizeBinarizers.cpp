@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace bnn {
@@ -28,14 +29,28 @@ struct NormalizeStep : RewritePattern {
   LogicalResult matchAndRewrite(Operation *op, PatternRewriter &rewriter) const override {
     if (!bnn::isChainLink(op))
       return failure();
-    auto full = bnn::ElementwiseChain::build(op->getResult(0));
-    if (!full)
-      return rewriter.notifyMatchFailure(op, "not an element-wise function of one value");
-    // Longest chain first: the full DAG's source, then each intermediate result.
-    SmallVector<Value> sources = {full->getSource()};
-    for (Operation *link : full->getOps())
-      if (link != op)
-        sources.push_back(link->getResult(0));
+    // Candidate sources, longest chain first: the source of the whole element-wise DAG (if it
+    // has one), then the values met walking back along first runtime operands (a residual Add
+    // has two runtime operands; the Sign after it still binarizes the Add's result).
+    SmallVector<Value> sources;
+    if (auto full = bnn::ElementwiseChain::build(op->getResult(0)))
+      sources.push_back(full->getSource());
+    SmallVector<Value> path;
+    for (Operation *link = op; bnn::isChainLink(link) && path.size() < 64;) {
+      Value operand;
+      for (Value v : link->getOperands())
+        if (!matchPattern(v, m_Constant())) {
+          operand = v;
+          break;
+        }
+      if (!operand)
+        break;
+      path.push_back(operand);
+      link = operand.getDefiningOp();
+    }
+    for (Value v : llvm::reverse(path))
+      if (!llvm::is_contained(sources, v))
+        sources.push_back(v);
     for (Value source : sources) {
       auto chain = bnn::ElementwiseChain::build(op->getResult(0), source);
       if (!chain)
