@@ -276,23 +276,21 @@ struct LowerPack : OpRewritePattern<bnn::PackOp> {
 };
 
 /// The XNOR-popcount reduction shared by bconv2d and bmatmul:
-///   A += popcount(m & (s ^ w)),  B += popcount(m)
-/// and then y = multiplier[o] * (B - 2A) + bias[o]: each valid +-1 product is +1 when the
-/// bits agree, so the dot product over the m-selected bits is (#agree - #differ) = B - 2A.
-/// Padding and tail bits have m = 0 and add nothing (BINARY_SEMANTICS §1-§3).
+///   A += popcount(m & (s ^ w)),  B += popcount(m),  d = B - 2A.
+/// Each valid +-1 product is +1 where the bits agree, so the dot product over the m-selected
+/// bits is #agree - #differ = B - 2A. Padding and tail bits have m = 0 and add nothing
+/// (BINARY_SEMANTICS §1-§3).
 Value buildPopcountLayer(PatternRewriter &rewriter, Location loc, RankedTensorType resultType,
-                         Value sign, Value mask, Value weights, Value multiplier, Value bias,
-                         ArrayRef<AffineMap> inputMaps, AffineMap accMap,
-                         ArrayRef<utils::IteratorType> iters) {
+                         Value sign, Value mask, Value weights, ArrayRef<AffineMap> inputMaps,
+                         AffineMap accMap, ArrayRef<utils::IteratorType> iters) {
   MLIRContext *ctx = rewriter.getContext();
   Type i32 = rewriter.getI32Type();
-  auto accType = RankedTensorType::get(resultType.getShape(), i32);
   Value init = zeroFilled(rewriter, loc, resultType.getShape(), i32);
   SmallVector<AffineMap> maps(inputMaps);
   maps.push_back(accMap);
   maps.push_back(accMap);
   auto reduce = linalg::GenericOp::create(
-      rewriter, loc, TypeRange{accType, accType}, ValueRange{sign, mask, weights},
+      rewriter, loc, TypeRange{resultType, resultType}, ValueRange{sign, mask, weights},
       ValueRange{init, init}, maps, iters, [&](OpBuilder &b, Location l, ValueRange a) {
         Value x = arith::XOrIOp::create(b, l, a[0], a[2]);
         Value differ = math::CtPopOp::create(b, l, arith::AndIOp::create(b, l, a[1], x));
@@ -303,15 +301,169 @@ Value buildPopcountLayer(PatternRewriter &rewriter, Location loc, RankedTensorTy
       });
   int64_t rank = resultType.getRank();
   AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
-  AffineMap channel = AffineMap::get(rank, 0, getAffineDimExpr(rank - 1, ctx));
   return buildElementwise(rewriter, loc, resultType,
-                          ValueRange{reduce.getResult(0), reduce.getResult(1), multiplier, bias},
-                          {id, id, channel, channel}, [](OpBuilder &b, Location l, ValueRange a) -> Value {
-    Value twice = arith::AddIOp::create(b, l, a[0], a[0]);
-    Value d = arith::SIToFPOp::create(b, l, b.getF32Type(), arith::SubIOp::create(b, l, a[1], twice));
-    return arith::AddFOp::create(b, l, arith::MulFOp::create(b, l, a[2], d), a[3]);
+                          ValueRange{reduce.getResult(0), reduce.getResult(1)}, {id, id},
+                          [](OpBuilder &b, Location l, ValueRange a) -> Value {
+    return arith::SubIOp::create(b, l, a[1], arith::AddIOp::create(b, l, a[0], a[0]));
   });
 }
+
+/// output_transform: y = multiplier[c] * float(d) + bias[c].
+struct LowerOutputTransform : OpRewritePattern<bnn::OutputTransformOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(bnn::OutputTransformOp op, PatternRewriter &rewriter) const override {
+    MLIRContext *ctx = op.getContext();
+    auto type = op.getType();
+    int64_t rank = type.getRank();
+    AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    AffineMap channel = AffineMap::get(rank, 0, getAffineDimExpr(rank - 1, ctx));
+    rewriter.replaceOp(op, buildElementwise(rewriter, op.getLoc(), type,
+                                            ValueRange{op.getInput(), op.getMultiplier(), op.getBias()},
+                                            {id, channel, channel},
+                                            [](OpBuilder &b, Location l, ValueRange a) -> Value {
+      Value d = arith::SIToFPOp::create(b, l, b.getF32Type(), a[0]);
+      return arith::AddFOp::create(b, l, arith::MulFOp::create(b, l, a[1], d), a[2]);
+    }));
+    return success();
+  }
+};
+
+/// threshold: per channel, v = d < low ? -1 : (d < high ? 0 : +1), mirrored where descending;
+/// then packed as bnn.pack packs: channels padded to whole words (padding gets v = 0), sign bit
+/// for -1, mask bit for non-zero.
+struct LowerThreshold : OpRewritePattern<bnn::ThresholdOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(bnn::ThresholdOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    auto in = op.getInput().getType();
+    auto packed = op.getSign().getType();
+    int64_t rank = in.getRank(), words = packed.getShape().back();
+    // d and the per-channel vectors are padded to whole words, then split into [words, 64].
+    auto padTo = [&](Value v, Attribute padValue) -> Value {
+      auto t = cast<RankedTensorType>(v.getType());
+      if (t.getShape().back() == words * 64)
+        return v;
+      SmallVector<int64_t> padded(t.getShape());
+      padded.back() = words * 64;
+      SmallVector<OpFoldResult> low(t.getRank(), rewriter.getIndexAttr(0)), high(t.getRank(), rewriter.getIndexAttr(0));
+      high.back() = rewriter.getIndexAttr(words * 64 - t.getShape().back());
+      Value pv = arith::ConstantOp::create(rewriter, loc, cast<TypedAttr>(padValue));
+      return tensor::PadOp::create(rewriter, loc, RankedTensorType::get(padded, t.getElementType()), v,
+                                   low, high, pv);
+    };
+    auto expand = [&](Value v, int64_t r) -> Value {
+      auto t = cast<RankedTensorType>(v.getType());
+      SmallVector<int64_t> shape(t.getShape());
+      shape.back() = words;
+      shape.push_back(64);
+      SmallVector<ReassociationIndices> re;
+      for (int64_t i = 0; i + 1 < r; ++i)
+        re.push_back({i});
+      re.push_back({r - 1, r});
+      return tensor::ExpandShapeOp::create(rewriter, loc, RankedTensorType::get(shape, t.getElementType()), v, re);
+    };
+    // Padded channels get low = INT32_MIN, high = INT32_MAX: every d lands in [low, high), so
+    // their value is 0 and both tail bits stay 0.
+    Value d = expand(padTo(op.getInput(), rewriter.getI32IntegerAttr(0)), rank);
+    Value low = expand(padTo(op.getLow(), rewriter.getI32IntegerAttr(INT32_MIN)), 1);
+    Value high = expand(padTo(op.getHigh(), rewriter.getI32IntegerAttr(INT32_MAX)), 1);
+    Value desc = expand(padTo(op.getDescending(), rewriter.getBoolAttr(false)), 1);
+    AffineMap inMap = AffineMap::getMultiDimIdentityMap(rank + 1, ctx);
+    AffineMap chanMap = AffineMap::get(rank + 1, 0, {getAffineDimExpr(rank - 1, ctx), getAffineDimExpr(rank, ctx)}, ctx);
+    AffineMap outMap = AffineMap::getMultiDimIdentityMap(rank + 1, ctx).getMajorSubMap(rank);
+    SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+    iters.push_back(utils::IteratorType::reduction);
+    Value init = zeroFilled(rewriter, loc, packed.getShape(), rewriter.getI64Type());
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{packed, packed}, ValueRange{d, low, high, desc},
+        ValueRange{init, init}, ArrayRef<AffineMap>{inMap, chanMap, chanMap, chanMap, outMap, outMap},
+        iters, [&](OpBuilder &b, Location l, ValueRange a) {
+          Value bit = arith::IndexCastOp::create(b, l, b.getI64Type(), linalg::IndexOp::create(b, l, rank));
+          Value below = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, a[0], a[1]);
+          Value atOrAbove = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, a[0], a[2]);
+          // negative: below low (ascending) or from high on (descending); non-zero: outside [low, high).
+          Value neg = arith::SelectOp::create(b, l, a[3], atOrAbove, below);
+          Value nz = arith::OrIOp::create(b, l, below, atOrAbove);
+          Value negBits = arith::ShLIOp::create(b, l, arith::ExtUIOp::create(b, l, b.getI64Type(), neg), bit);
+          Value nzBits = arith::ShLIOp::create(b, l, arith::ExtUIOp::create(b, l, b.getI64Type(), nz), bit);
+          linalg::YieldOp::create(b, l, ValueRange{arith::OrIOp::create(b, l, a[4], negBits),
+                                                   arith::OrIOp::create(b, l, a[5], nzBits)});
+        });
+    rewriter.replaceOp(op, generic.getResults());
+    return success();
+  }
+};
+
+/// bmaxpool2d over packed planes: per window, pos = OR(~s & m) (some +1), allneg = AND(s & m)
+/// (every tap -1); the result is +1 if pos, else -1 if allneg, else 0:
+///   sign' = ~pos & allneg,  mask' = pos | allneg.
+/// Out-of-bounds taps must not count: the planes are padded with -1 (s = m = all ones), the
+/// neutral element of max over {-1, 0, +1}; tail bits stay 0 because every window holds at
+/// least one real tap whose tail bits are 0.
+struct LowerBMaxPool2D : OpRewritePattern<bnn::BMaxPool2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(bnn::BMaxPool2DOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    auto pad = op.getPad();
+    auto kernel = op.getKernel();
+    auto stride = op.getStride();
+    auto padPlane = [&](Value plane) -> Value {
+      if (pad[0] == 0 && pad[1] == 0 && pad[2] == 0 && pad[3] == 0)
+        return plane;
+      auto t = cast<RankedTensorType>(plane.getType());
+      SmallVector<int64_t> shape = {t.getDimSize(0), t.getDimSize(1) + pad[0] + pad[1],
+                                    t.getDimSize(2) + pad[2] + pad[3], t.getDimSize(3)};
+      SmallVector<OpFoldResult> low = {rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[0]),
+                                       rewriter.getIndexAttr(pad[2]), rewriter.getIndexAttr(0)};
+      SmallVector<OpFoldResult> high = {rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[1]),
+                                        rewriter.getIndexAttr(pad[3]), rewriter.getIndexAttr(0)};
+      return tensor::PadOp::create(rewriter, loc, RankedTensorType::get(shape, t.getElementType()),
+                                   plane, low, high, i64(rewriter, loc, -1));
+    };
+    Value s = padPlane(op.getInputSign()), m = padPlane(op.getInputMask());
+    auto outType = op.getSign().getType();
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    // Loops: n, oh, ow, word | kh, kw.
+    AffineMap inMap = AffineMap::get(6, 0, {d(0), d(1) * stride[0] + d(4), d(2) * stride[1] + d(5), d(3)}, ctx);
+    AffineMap outMap = AffineMap::get(6, 0, {d(0), d(1), d(2), d(3)}, ctx);
+    SmallVector<utils::IteratorType> iters(4, utils::IteratorType::parallel);
+    iters.append(2, utils::IteratorType::reduction);
+    Value pos0 = zeroFilled(rewriter, loc, outType.getShape(), rewriter.getI64Type());
+    Value empty = tensor::EmptyOp::create(rewriter, loc, outType.getShape(), rewriter.getI64Type());
+    Value neg0 = linalg::FillOp::create(rewriter, loc, i64(rewriter, loc, -1), empty).getResult(0);
+    // A window's kernel extent is a loop range: give it through a dummy-free map on a shaped
+    // operand (the kernel tensor) so the loop bounds are known.
+    Value window = tensor::EmptyOp::create(rewriter, loc, ArrayRef<int64_t>{kernel[0], kernel[1]}, rewriter.getI64Type());
+    AffineMap windowMap = AffineMap::get(6, 0, {d(4), d(5)}, ctx);
+    auto reduce = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{outType, outType}, ValueRange{s, m, window}, ValueRange{pos0, neg0},
+        ArrayRef<AffineMap>{inMap, inMap, windowMap, outMap, outMap}, iters,
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          Value ones = arith::ConstantOp::create(b, l, b.getI64IntegerAttr(-1));
+          Value notS = arith::XOrIOp::create(b, l, a[0], ones);
+          Value pos = arith::OrIOp::create(b, l, a[3], arith::AndIOp::create(b, l, notS, a[1]));
+          Value neg = arith::AndIOp::create(b, l, a[4], arith::AndIOp::create(b, l, a[0], a[1]));
+          linalg::YieldOp::create(b, l, ValueRange{pos, neg});
+        });
+    int64_t rank = 4;
+    AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    Value pos = reduce.getResult(0), neg = reduce.getResult(1);
+    Value init = tensor::EmptyOp::create(rewriter, loc, outType.getShape(), rewriter.getI64Type());
+    SmallVector<utils::IteratorType> par(rank, utils::IteratorType::parallel);
+    auto combine = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{outType, outType}, ValueRange{pos, neg}, ValueRange{init, init},
+        ArrayRef<AffineMap>{id, id, id, id}, par, [&](OpBuilder &b, Location l, ValueRange a) {
+          Value ones = arith::ConstantOp::create(b, l, b.getI64IntegerAttr(-1));
+          Value sign = arith::AndIOp::create(b, l, arith::XOrIOp::create(b, l, a[0], ones), a[1]);
+          Value mask = arith::OrIOp::create(b, l, a[0], a[1]);
+          linalg::YieldOp::create(b, l, ValueRange{sign, mask});
+        });
+    rewriter.replaceOp(op, combine.getResults());
+    return success();
+  }
+};
 
 struct LowerBConv2D : OpRewritePattern<bnn::BConv2DOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -345,8 +497,7 @@ struct LowerBConv2D : OpRewritePattern<bnn::BConv2DOp> {
     SmallVector<utils::IteratorType> iters(4, utils::IteratorType::parallel);
     iters.append(3, utils::IteratorType::reduction);
     rewriter.replaceOp(op, buildPopcountLayer(rewriter, loc, op.getType(), sign, mask,
-                                              op.getWeights(), op.getMultiplier(), op.getBias(),
-                                              {inMap, inMap, wMap}, accMap, iters));
+                                              op.getWeights(), {inMap, inMap, wMap}, accMap, iters));
     return success();
   }
 };
@@ -363,8 +514,8 @@ struct LowerBMatMul : OpRewritePattern<bnn::BMatMulOp> {
     SmallVector<utils::IteratorType> iters(3, utils::IteratorType::parallel);
     iters.push_back(utils::IteratorType::reduction);
     rewriter.replaceOp(op, buildPopcountLayer(rewriter, op.getLoc(), op.getType(), op.getInputSign(),
-                                              op.getInputMask(), op.getWeights(), op.getMultiplier(),
-                                              op.getBias(), {inMap, inMap, wMap}, accMap, iters));
+                                              op.getInputMask(), op.getWeights(),
+                                              {inMap, inMap, wMap}, accMap, iters));
     return success();
   }
 };
@@ -382,6 +533,7 @@ struct BNNLowerToLinalgPass : bnn::impl::BNNLowerToLinalgBase<BNNLowerToLinalgPa
 
 void bnn::populateBNNToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<LowerSign, LowerBipolarSign, LowerQuant, LowerMultiThreshold, LowerBinarize,
-               LowerPack, LowerBConv2D, LowerBMatMul>(
+               LowerPack, LowerBConv2D, LowerBMatMul, LowerOutputTransform, LowerThreshold,
+               LowerBMaxPool2D>(
       patterns.getContext());
 }

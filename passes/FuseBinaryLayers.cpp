@@ -171,10 +171,13 @@ struct FuseConv : OpRewritePattern<tosa::Conv2DOp> {
     SmallVector<float> biasValues(bias.getValues<float>());
     if (biasValues.size() == 1)
       biasValues.assign(wShape[0], biasValues[0]);
-    Value result = bnn::BConv2DOp::create(
-        rewriter, loc, conv.getType(), sign, mask, packed, f32Vector(rewriter, loc, weights.alpha),
-        f32Vector(rewriter, loc, biasValues), wShape[3], conv.getPadAttr(), conv.getStrideAttr(),
-        conv.getDilationAttr());
+    auto dType = RankedTensorType::get(conv.getType().getShape(), rewriter.getI32Type());
+    Value d = bnn::BConv2DOp::create(rewriter, loc, dType, sign, mask, packed, wShape[3],
+                                     conv.getPadAttr(), conv.getStrideAttr(), conv.getDilationAttr());
+    // conv(x, +-alpha) + bias = alpha * d + bias.
+    Value result = bnn::OutputTransformOp::create(rewriter, loc, conv.getType(), d,
+                                                  f32Vector(rewriter, loc, weights.alpha),
+                                                  f32Vector(rewriter, loc, biasValues));
     rewriter.replaceOp(conv, result);
     return success();
   }
@@ -191,9 +194,11 @@ struct FuseMatMul : OpRewritePattern<tosa::MatMulOp> {
     int64_t K = bShape[1], N = bShape[2];
     auto [sign, mask] = pack(rewriter, loc, mm.getA());
     Value packed = packedConstant(rewriter, loc, {N, weights.words}, weights.bits);
-    Value result = bnn::BMatMulOp::create(rewriter, loc, mm.getType(), sign, mask, packed,
-                                          f32Vector(rewriter, loc, weights.alpha),
-                                          f32Vector(rewriter, loc, SmallVector<float>(N, 0.0f)), K);
+    auto dType = RankedTensorType::get(mm.getType().getShape(), rewriter.getI32Type());
+    Value d = bnn::BMatMulOp::create(rewriter, loc, dType, sign, mask, packed, K);
+    Value result = bnn::OutputTransformOp::create(
+        rewriter, loc, mm.getType(), d, f32Vector(rewriter, loc, weights.alpha),
+        f32Vector(rewriter, loc, SmallVector<float>(N, 0.0f)));
     rewriter.replaceOp(mm, result);
     return success();
   }

@@ -183,10 +183,9 @@ LogicalResult PackOp::verify() {
   return success();
 }
 
-/// Checks the packed input planes, weights and per-channel transform of a binary layer.
+/// Checks the packed input planes and weights of a binary layer.
 static LogicalResult verifyBinaryLayer(Operation *op, RankedTensorType sign, RankedTensorType mask,
-                                       RankedTensorType weights, RankedTensorType multiplier,
-                                       RankedTensorType bias, int64_t reduction, int64_t outChannels) {
+                                       RankedTensorType weights, int64_t reduction) {
   if (sign != mask)
     return op->emitOpError("sign and mask planes must have the same type");
   int64_t words = sign.getDimSize(sign.getRank() - 1);
@@ -196,11 +195,14 @@ static LogicalResult verifyBinaryLayer(Operation *op, RankedTensorType sign, Ran
   if (reduction < 1 || wordsFor(reduction) != words)
     return op->emitOpError("reduction length ") << reduction << " does not fill " << words
                                                 << " words";
-  if (multiplier.getRank() != 1 || multiplier.getDimSize(0) != outChannels ||
-      bias.getRank() != 1 || bias.getDimSize(0) != outChannels)
-    return op->emitOpError("multiplier and bias must have one value per output channel (")
-           << outChannels << ")";
   return success();
+}
+
+/// Output size of a window op along one axis (floor, as ONNX without ceil_mode).
+static int64_t windowOutput(int64_t in, int64_t padBegin, int64_t padEnd, int64_t kernel,
+                            int64_t stride, int64_t dilation) {
+  int64_t span = in + padBegin + padEnd - dilation * (kernel - 1) - 1;
+  return span < 0 ? 0 : span / stride + 1;
 }
 
 LogicalResult BConv2DOp::verify() {
@@ -217,19 +219,16 @@ LogicalResult BConv2DOp::verify() {
   for (int i = 0; i < 2; ++i)
     if (getStride()[i] < 1 || getDilation()[i] < 1)
       return emitOpError("strides and dilations must be positive");
-  if (failed(verifyBinaryLayer(*this, s, getInputMask().getType(), w, getMultiplier().getType(),
-                               getBias().getType(), getInChannels(), w.getDimSize(0))))
+  if (failed(verifyBinaryLayer(*this, s, getInputMask().getType(), w, getInChannels())))
     return failure();
-  int64_t expected[2];
-  for (int i = 0; i < 2; ++i) {
-    int64_t in = s.getDimSize(1 + i), k = w.getDimSize(1 + i);
-    int64_t span = in + getPad()[2 * i] + getPad()[2 * i + 1] - getDilation()[i] * (k - 1) - 1;
-    expected[i] = span < 0 ? 0 : span / getStride()[i] + 1;
-  }
-  if (out.getDimSize(0) != s.getDimSize(0) || out.getDimSize(1) != expected[0] ||
-      out.getDimSize(2) != expected[1] || out.getDimSize(3) != w.getDimSize(0))
-    return emitOpError("result shape must be [") << s.getDimSize(0) << ", " << expected[0] << ", "
-                                                << expected[1] << ", " << w.getDimSize(0) << "]";
+  int64_t h = windowOutput(s.getDimSize(1), getPad()[0], getPad()[1], w.getDimSize(1),
+                           getStride()[0], getDilation()[0]);
+  int64_t wd = windowOutput(s.getDimSize(2), getPad()[2], getPad()[3], w.getDimSize(2),
+                            getStride()[1], getDilation()[1]);
+  if (out.getDimSize(0) != s.getDimSize(0) || out.getDimSize(1) != h || out.getDimSize(2) != wd ||
+      out.getDimSize(3) != w.getDimSize(0))
+    return emitOpError("result shape must be [") << s.getDimSize(0) << ", " << h << ", " << wd
+                                                << ", " << w.getDimSize(0) << "]";
   return success();
 }
 
@@ -239,12 +238,74 @@ LogicalResult BMatMulOp::verify() {
   auto out = getOutput().getType();
   if (s.getRank() != 3 || w.getRank() != 2 || out.getRank() != 3)
     return emitOpError("expects [B, M, words] planes, [N, words] weights and a [B, M, N] result");
-  if (failed(verifyBinaryLayer(*this, s, getInputMask().getType(), w, getMultiplier().getType(),
-                               getBias().getType(), getK(), w.getDimSize(0))))
+  if (failed(verifyBinaryLayer(*this, s, getInputMask().getType(), w, getK())))
     return failure();
   if (out.getDimSize(0) != s.getDimSize(0) || out.getDimSize(1) != s.getDimSize(1) ||
       out.getDimSize(2) != w.getDimSize(0))
     return emitOpError("result shape must be [") << s.getDimSize(0) << ", " << s.getDimSize(1)
                                                 << ", " << w.getDimSize(0) << "]";
+  return success();
+}
+
+/// Per-channel vectors must have one entry per innermost index of `type`.
+static LogicalResult verifyPerChannel(Operation *op, RankedTensorType type,
+                                      std::initializer_list<std::pair<const char *, Type>> params) {
+  if (type.getRank() < 1)
+    return op->emitOpError("expects a ranked input of rank >= 1");
+  int64_t c = type.getDimSize(type.getRank() - 1);
+  for (auto [name, t] : params) {
+    auto r = cast<RankedTensorType>(t);
+    if (r.getRank() != 1 || r.getDimSize(0) != c)
+      return op->emitOpError() << name << " must have one value per channel (" << c << ")";
+  }
+  return success();
+}
+
+LogicalResult OutputTransformOp::verify() {
+  auto in = getInput().getType();
+  if (getOutput().getType().getShape() != in.getShape())
+    return emitOpError("result shape must equal the input shape");
+  return verifyPerChannel(*this, in, {{"multiplier", getMultiplier().getType()},
+                                      {"bias", getBias().getType()}});
+}
+
+LogicalResult ThresholdOp::verify() {
+  auto in = getInput().getType();
+  if (failed(verifyPerChannel(*this, in, {{"low", getLow().getType()},
+                                          {"high", getHigh().getType()},
+                                          {"descending", getDescending().getType()}})))
+    return failure();
+  auto sign = getSign().getType();
+  if (sign != getMask().getType() || sign.getRank() != in.getRank())
+    return emitOpError("sign and mask planes must have the input's rank and equal types");
+  for (int64_t i = 0; i + 1 < in.getRank(); ++i)
+    if (sign.getDimSize(i) != in.getDimSize(i))
+      return emitOpError("packed dimension ") << i << " differs from the input's";
+  if (sign.getShape().back() != wordsFor(in.getShape().back()))
+    return emitOpError("packs ") << in.getShape().back() << " channels into "
+                                 << wordsFor(in.getShape().back()) << " words";
+  return success();
+}
+
+LogicalResult BMaxPool2DOp::verify() {
+  auto s = getInputSign().getType();
+  if (s != getInputMask().getType() || getSign().getType() != getMask().getType())
+    return emitOpError("sign and mask planes must have equal types");
+  if (s.getRank() != 4 || getKernel().size() != 2 || getStride().size() != 2 ||
+      getPad().size() != 4)
+    return emitOpError("expects NHWC planes, 2 kernel sizes, 2 strides and 4 pads");
+  for (int i = 0; i < 2; ++i)
+    if (getKernel()[i] < 1 || getStride()[i] < 1)
+      return emitOpError("kernel sizes and strides must be positive");
+  for (int i = 0; i < 4; ++i)
+    if (getPad()[i] < 0 || getPad()[i] >= getKernel()[i / 2])
+      return emitOpError("pads must be non-negative and smaller than the kernel");
+  int64_t h = windowOutput(s.getDimSize(1), getPad()[0], getPad()[1], getKernel()[0], getStride()[0], 1);
+  int64_t w = windowOutput(s.getDimSize(2), getPad()[2], getPad()[3], getKernel()[1], getStride()[1], 1);
+  auto out = getSign().getType();
+  if (out.getRank() != 4 || out.getDimSize(0) != s.getDimSize(0) || out.getDimSize(1) != h ||
+      out.getDimSize(2) != w || out.getDimSize(3) != s.getDimSize(3))
+    return emitOpError("result shape must be [") << s.getDimSize(0) << ", " << h << ", " << w
+                                                << ", " << s.getDimSize(3) << "]";
   return success();
 }

@@ -153,53 +153,116 @@ def BNN_PackOp : BNN_Op<"pack", [Pure]> {
   let hasVerifier = 1;
 }
 
+def BNN_IntTensor : RankedTensorOf<[I32]>;
+def BNN_BoolTensor : RankedTensorOf<[I1]>;
+
 def BNN_BConv2DOp : BNN_Op<"bconv2d", [Pure]> {
-  let summary = "Binary 2-D convolution by XNOR-popcount, with a per-channel output transform";
+  let summary = "Binary 2-D convolution by XNOR-popcount";
   let description = [{
     NHWC input as packed planes (`bnn.pack`), weights packed as `[O, KH, KW, words]` (bit 1 for
     -1), true input channel count `in_channels`, zero padding `pad = [top, bottom, left, right]`.
-    For output channel `o` at each position:
-    `d = sum over in-bounds taps of (popcount(m) - 2 * popcount(m & (s ^ w_o)))`, exact for
-    ternary inputs and zero padding (padded taps add nothing, as ONNX's Conv after Sign), and
-    `y = multiplier[o] * d + bias[o]`.
+    The result is the integer dot product of the +-1 (or 0) inputs with the +-1 weights:
+    `d = sum over in-bounds taps of (popcount(m) - 2 * popcount(m & (s ^ w_o)))`,
+    exact for ternary inputs and for zero padding (a padded tap adds nothing, as in ONNX's Conv
+    after Sign). `bnn.output_transform` or `bnn.threshold` turns it into floats or packed bits.
 
     Example:
     ```mlir
-    %y = bnn.bconv2d %s, %m, %w, %mul, %bias {in_channels = 64 : i64, pad = array<i64: 1, 1, 1, 1>,
+    %d = bnn.bconv2d %s, %m, %w {in_channels = 64 : i64, pad = array<i64: 1, 1, 1, 1>,
            stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>}
-       : (tensor<1x8x8x1xi64>, tensor<1x8x8x1xi64>, tensor<32x3x3x1xi64>, tensor<32xf32>,
-          tensor<32xf32>) -> tensor<1x8x8x32xf32>
+       : (tensor<1x8x8x1xi64>, tensor<1x8x8x1xi64>, tensor<32x3x3x1xi64>) -> tensor<1x8x8x32xi32>
     ```
   }];
   let arguments = (ins BNN_PackedTensor:$input_sign, BNN_PackedTensor:$input_mask,
-                       BNN_PackedTensor:$weights, BNN_FloatTensor:$multiplier,
-                       BNN_FloatTensor:$bias, I64Attr:$in_channels,
+                       BNN_PackedTensor:$weights, I64Attr:$in_channels,
                        DenseI64ArrayAttr:$pad, DenseI64ArrayAttr:$stride,
                        DenseI64ArrayAttr:$dilation);
-  let results = (outs BNN_FloatTensor:$output);
+  let results = (outs BNN_IntTensor:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
 
 def BNN_BMatMulOp : BNN_Op<"bmatmul", [Pure]> {
-  let summary = "Binary matrix product by XNOR-popcount, with a per-column output transform";
+  let summary = "Binary matrix product by XNOR-popcount";
   let description = [{
     `A` as packed planes `[B, M, words]` (`bnn.pack`), weights packed as `[N, words]` (row n is
-    column n of the float matrix), true reduction length `k`:
-    `d[b, i, n] = popcount(m) - 2 * popcount(m & (s ^ w_n))` summed over the words, and
-    `y = multiplier[n] * d + bias[n]`.
+    column n of the float matrix), true reduction length `k`. The result is the integer dot
+    product `d[b, i, n] = sum over words of (popcount(m) - 2 * popcount(m & (s ^ w_n)))`.
 
     Example:
     ```mlir
-    %y = bnn.bmatmul %s, %m, %w, %mul, %bias {k = 100 : i64}
-       : (tensor<1x4x2xi64>, tensor<1x4x2xi64>, tensor<10x2xi64>, tensor<10xf32>, tensor<10xf32>)
-       -> tensor<1x4x10xf32>
+    %d = bnn.bmatmul %s, %m, %w {k = 100 : i64}
+       : (tensor<1x4x2xi64>, tensor<1x4x2xi64>, tensor<10x2xi64>) -> tensor<1x4x10xi32>
     ```
   }];
   let arguments = (ins BNN_PackedTensor:$input_sign, BNN_PackedTensor:$input_mask,
-                       BNN_PackedTensor:$weights, BNN_FloatTensor:$multiplier,
-                       BNN_FloatTensor:$bias, I64Attr:$k);
+                       BNN_PackedTensor:$weights, I64Attr:$k);
+  let results = (outs BNN_IntTensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def BNN_OutputTransformOp : BNN_Op<"output_transform", [Pure]> {
+  let summary = "Per-channel scale and bias of a binary layer's integer result";
+  let description = [{
+    `y = multiplier[c] * float(d) + bias[c]` for channel `c` (the innermost index), computed in
+    float32 in that order. The weight scale alpha, a conv bias and a BatchNorm fold into it.
+
+    Example:
+    ```mlir
+    %y = bnn.output_transform %d, %mul, %bias
+       : (tensor<1x8x8x32xi32>, tensor<32xf32>, tensor<32xf32>) -> tensor<1x8x8x32xf32>
+    ```
+  }];
+  let arguments = (ins BNN_IntTensor:$input, BNN_FloatTensor:$multiplier, BNN_FloatTensor:$bias);
   let results = (outs BNN_FloatTensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def BNN_ThresholdOp : BNN_Op<"threshold", [Pure]> {
+  let summary = "Integer thresholds from a binary layer's result straight to packed bits";
+  let description = [{
+    For channel `c` (innermost), the binarized value of the integer `d` is
+    `-1` for `d < low[c]`, `0` for `low[c] <= d < high[c]` and `+1` for `d >= high[c]`, or the
+    mirror image (`+1` below `low`, `-1` from `high` on) where `descending[c]` is set. The
+    result is packed like `bnn.pack`: sign bit 1 for -1, mask bit 1 for non-zero. The
+    thresholds are derived at compile time from the float transform and binarizer they replace
+    (BINARY_SEMANTICS §5), by evaluating that transform exactly at the integers.
+
+    Example:
+    ```mlir
+    %s, %m = bnn.threshold %d, %low, %high, %desc
+       : (tensor<1x8x8x32xi32>, tensor<32xi32>, tensor<32xi32>, tensor<32xi1>)
+       -> tensor<1x8x8x1xi64>, tensor<1x8x8x1xi64>
+    ```
+  }];
+  let arguments = (ins BNN_IntTensor:$input, BNN_IntTensor:$low, BNN_IntTensor:$high,
+                       BNN_BoolTensor:$descending);
+  let results = (outs BNN_PackedTensor:$sign, BNN_PackedTensor:$mask);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def BNN_BMaxPool2DOp : BNN_Op<"bmaxpool2d", [Pure]> {
+  let summary = "Max pooling of packed -1/0/+1 values, by bitwise logic";
+  let description = [{
+    Max pooling over NHWC packed planes. Since Sign is monotone, `Sign(MaxPool(y)) ==
+    MaxPool(Sign(y))`, and on the packed form the max of a window is +1 if any value is +1
+    (`OR(~s & m)`), -1 if all are -1 (`AND(s & m)`), else 0. Taps outside the input are ignored,
+    as in ONNX's MaxPool. `pad = [top, bottom, left, right]`.
+
+    Example:
+    ```mlir
+    %s2, %m2 = bnn.bmaxpool2d %s, %m {kernel = array<i64: 2, 2>, stride = array<i64: 2, 2>,
+                                      pad = array<i64: 0, 0, 0, 0>}
+       : (tensor<1x8x8x1xi64>, tensor<1x8x8x1xi64>) -> tensor<1x4x4x1xi64>, tensor<1x4x4x1xi64>
+    ```
+  }];
+  let arguments = (ins BNN_PackedTensor:$input_sign, BNN_PackedTensor:$input_mask,
+                       DenseI64ArrayAttr:$kernel, DenseI64ArrayAttr:$stride,
+                       DenseI64ArrayAttr:$pad);
+  let results = (outs BNN_PackedTensor:$sign, BNN_PackedTensor:$mask);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
