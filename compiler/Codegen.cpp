@@ -27,48 +27,109 @@
 
 namespace bnnc {
 
+namespace {
+
+/// Default CPU and features of a target. `abiFeatures` stay when the user picks another CPU with
+/// -mcpu (the object must keep the calling convention and float ABI of the platform's C library);
+/// `extraFeatures` are this target's ISA extensions beyond that baseline and give way to the
+/// user's CPU.
+struct TargetDefaults {
+  const char *cpu;
+  const char *abiFeatures;
+  const char *extraFeatures;
+};
+
+struct ShortTarget {
+  const char *name, *triple;
+  TargetDefaults defaults;
+};
+
+// x86-64-v2 has popcnt and SSE4.2 and runs on any x86-64 of the last fifteen years. ARMv7-A with
+// NEON and VFPv4 (32 double registers), hard float as Debian's armhf. RV64GC (m/a/f/d/c: the
+// lp64d float ABI of Linux) plus Zbb (scalar cpop), and plus V (RVV 1.0) for riscv64-rvv.
+const ShortTarget kShortTargets[] = {
+    {"x86_64", "x86_64-unknown-linux-gnu", {"x86-64-v2", "", ""}},
+    {"aarch64", "aarch64-unknown-linux-gnu", {"generic", "", "+neon"}},
+    {"armv7", "armv7-unknown-linux-gnueabihf", {"generic", "+vfp2", "+neon,+vfp4,+d32"}},
+    {"riscv64", "riscv64-unknown-linux-gnu", {"generic-rv64", "+m,+a,+f,+d,+c", "+zbb"}},
+    {"riscv64-rvv", "riscv64-unknown-linux-gnu", {"generic-rv64", "+m,+a,+f,+d,+c", "+zbb,+v"}},
+};
+
+/// Conservative defaults for a full triple: the baseline every machine of that architecture (and
+/// float ABI) has.
+TargetDefaults tripleDefaults(const llvm::Triple &t) {
+  switch (t.getArch()) {
+  case llvm::Triple::x86_64:
+    return {"x86-64-v2", "", ""};
+  case llvm::Triple::aarch64:
+    return {"generic", "", "+neon"};
+  case llvm::Triple::arm:
+  case llvm::Triple::thumb:
+    if (t.isHardFloatABI()) // Debian armhf's baseline: VFPv3 with 16 double registers
+      return {"generic", "+vfp3d16", ""};
+    return {"generic", "", ""};
+  case llvm::Triple::riscv64:
+    return {"generic-rv64", "+m,+a,+f,+d,+c", ""};
+  case llvm::Triple::riscv32:
+    return {"generic-rv32", "+m,+a,+f,+d,+c", ""};
+  default:
+    return {"generic", "", ""};
+  }
+}
+
+std::string joinFeatures(std::initializer_list<std::string> parts) {
+  std::string out;
+  for (const std::string &p : parts)
+    if (!p.empty())
+      out += (out.empty() ? "" : ",") + p;
+  return out;
+}
+
+} // namespace
+
 bool resolveTarget(const std::string &target, const std::string &cpu, const std::string &mattr,
                    TargetSpec &spec, std::string &error) {
-  // Default CPUs and features per short name. x86-64-v2 has popcnt and SSE4.2 and runs on any
-  // x86-64 of the last fifteen years; the RISC-V base needs m/a/f/d/c for the lp64d float ABI.
-  struct Known {
-    const char *name, *triple, *cpu, *features;
-  };
-  static const Known known[] = {
-      {"x86_64", "x86_64-unknown-linux-gnu", "x86-64-v2", ""},
-      {"aarch64", "aarch64-unknown-linux-gnu", "generic", "+neon"},
-      {"armv7", "armv7-unknown-linux-gnueabihf", "generic", "+neon,+vfp4,+d32"},
-      {"riscv64", "riscv64-unknown-linux-gnu", "generic-rv64", "+m,+a,+f,+d,+c,+zbb"},
-      {"riscv64-rvv", "riscv64-unknown-linux-gnu", "generic-rv64", "+m,+a,+f,+d,+c,+zbb,+v"},
-  };
   spec = TargetSpec();
+  TargetDefaults defaults{"generic", "", ""};
   bool found = false;
-  for (const Known &k : known)
+  for (const ShortTarget &k : kShortTargets)
     if (target == k.name) {
-      spec = {k.triple, k.cpu, k.features};
+      spec.triple = k.triple;
+      defaults = k.defaults;
       found = true;
     }
   if (!found) {
-    llvm::Triple triple(target);
-    if (triple.getArch() == llvm::Triple::UnknownArch) {
+    llvm::Triple triple(llvm::Triple::normalize(target));
+    if (target.empty() || triple.getArch() == llvm::Triple::UnknownArch) {
       error = "unknown target '" + target +
-              "' (expected x86_64, aarch64, armv7, riscv64, riscv64-rvv or an LLVM triple)";
+              "' (expected x86_64, aarch64, armv7, riscv64, riscv64-rvv or an LLVM triple such "
+              "as aarch64-unknown-linux-gnu)";
       return false;
     }
     spec.triple = triple.str();
-    spec.cpu = "generic";
+    defaults = tripleDefaults(triple);
   }
   if (cpu == "native") {
+    // The host's CPU and exactly its features; only meaningful for the host's architecture.
+    llvm::Triple host(llvm::sys::getProcessTriple());
+    if (llvm::Triple(spec.triple).getArch() != host.getArch()) {
+      error = "-mcpu=native describes this machine (" + host.getArchName().str() +
+              "), not the target " + spec.triple + "; name a CPU instead";
+      return false;
+    }
     spec.cpu = llvm::sys::getHostCPUName().str();
     llvm::SubtargetFeatures features;
     for (const auto &f : llvm::sys::getHostCPUFeatures())
       features.AddFeature(f.first(), f.second);
-    spec.features = features.getString();
+    spec.features = joinFeatures({features.getString(), mattr});
   } else if (!cpu.empty()) {
+    // The user's CPU brings its own extensions; keep only what the ABI needs.
     spec.cpu = cpu;
+    spec.features = joinFeatures({defaults.abiFeatures, mattr});
+  } else {
+    spec.cpu = defaults.cpu;
+    spec.features = joinFeatures({defaults.abiFeatures, defaults.extraFeatures, mattr});
   }
-  if (!mattr.empty())
-    spec.features = spec.features.empty() ? mattr : spec.features + "," + mattr;
   return true;
 }
 
@@ -93,8 +154,8 @@ std::unique_ptr<llvm::TargetMachine> createTargetMachine(const TargetSpec &spec,
     return nullptr;
   }
   // LLVM silently ignores an unknown CPU or feature (it prints a warning): check them here.
-  std::unique_ptr<llvm::MCSubtargetInfo> sti(
-      target->createMCSubtargetInfo(triple, spec.cpu, ""));
+  // (Asked with the default CPU: an unknown one would make LLVM print a warning first.)
+  std::unique_ptr<llvm::MCSubtargetInfo> sti(target->createMCSubtargetInfo(triple, "", ""));
   if (!sti || (!spec.cpu.empty() && spec.cpu != "generic" && !sti->isCPUStringValid(spec.cpu))) {
     error = "LLVM does not know the CPU '" + spec.cpu + "' for " + spec.triple;
     return nullptr;
@@ -112,6 +173,10 @@ std::unique_ptr<llvm::TargetMachine> createTargetMachine(const TargetSpec &spec,
     }
   }
   llvm::TargetOptions options;
+  // Say it rather than rely on the default: an armv7 object must pass floats in VFP registers
+  // like Debian's armhf libc (arm-linux-gnueabihf).
+  if (triple.isHardFloatABI())
+    options.FloatABIType = llvm::FloatABI::Hard;
   auto level = optLevel >= 3   ? llvm::CodeGenOptLevel::Aggressive
                : optLevel == 2 ? llvm::CodeGenOptLevel::Default
                : optLevel == 1 ? llvm::CodeGenOptLevel::Less

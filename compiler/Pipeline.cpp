@@ -63,7 +63,8 @@ bool buildPipeline(mlir::OpPassManager &pm, const PipelineOptions &options,
   std::string binarize = std::string("func.func(bnn-normalize-binarizers{sign-zero-positive=") +
                          (options.signZeroPositive ? "true" : "false") +
                          "},canonicalize,bnn-fuse-binary-layers{remarks=" +
-                         (options.remarks ? "true" : "false") + "}),canonicalize,cse";
+                         (options.remarks ? "true" : "false") +
+                         "},bnn-fuse-output-transforms),canonicalize,cse";
   if (mlir::failed(mlir::parsePassPipeline(binarize, pm, errors)))
     return false;
   if (options.stopAfter == Phase::Binarize)

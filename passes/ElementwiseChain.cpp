@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Matchers.h"
 
@@ -146,9 +147,14 @@ bool isChainLink(Operation *op) {
   }
   if (runtime == 0)
     return false;
-  for (Operation &bodyOp : generic.getRegion().front())
+  for (Operation &bodyOp : generic.getRegion().front()) {
     if (!isEvaluableBodyOp(bodyOp))
       return false;
+    // Values from outside the body must be scalar constants.
+    for (Value operand : bodyOp.getOperands())
+      if (operand.getParentRegion() != &generic.getRegion() && !matchPattern(operand, m_Constant()))
+        return false;
+  }
   // The output's initial value must not be read (element-wise, not an accumulation).
   Value outArg = generic.getRegion().front().getArguments().back();
   return outArg.use_empty();
@@ -258,11 +264,30 @@ std::optional<double> evalLink(Operation *op, llvm::DenseMap<Value, double> &val
     else
       local[arg] = in(operand->get());
   }
-  auto get = [&](Value v) { return local.lookup(v); };
+  bool unknown = false;
+  auto get = [&](Value v) -> double {
+    auto it = local.find(v);
+    if (it != local.end())
+      return it->second;
+    // A scalar constant defined outside the body (canonicalization hoists them).
+    Attribute attr;
+    if (matchPattern(v, m_Constant(&attr))) {
+      if (auto f = dyn_cast<FloatAttr>(attr))
+        return f.getValueAsDouble();
+      if (auto i = dyn_cast<IntegerAttr>(attr))
+        return static_cast<double>(i.getValue().getSExtValue());
+    }
+    unknown = true;
+    return 0.0;
+  };
   for (Operation &bodyOp : body) {
     double r = 0;
-    if (auto y = dyn_cast<linalg::YieldOp>(bodyOp))
-      return get(y.getOperand(0));
+    if (auto y = dyn_cast<linalg::YieldOp>(bodyOp)) {
+      double r = get(y.getOperand(0));
+      if (unknown)
+        return std::nullopt;
+      return r;
+    }
     if (auto c = dyn_cast<arith::ConstantOp>(bodyOp)) {
       if (auto f = dyn_cast<FloatAttr>(c.getValue()))
         r = f.getValueAsDouble();
@@ -347,6 +372,42 @@ float keyFloat(int64_t key) {
 }
 
 } // namespace
+
+/// Why a value is not known to hold only -1, 0 and +1; empty if it is.
+std::string whyNotTernary(Value v) {
+  Operation *def = v.getDefiningOp();
+  if (!def)
+    return "activations are a graph input, not binarized";
+  if (isa<bnn::BinarizeOp>(def))
+    return {};
+  // Shape-only ops keep the values.
+  if (isa<tensor::ExtractSliceOp, tosa::ReshapeOp, tosa::TransposeOp, tosa::MaxPool2dOp>(def))
+    return whyNotTernary(def->getOperand(0));
+  if (auto pad = dyn_cast<tensor::PadOp>(def)) {
+    Value padValue = pad.getConstantPaddingValue();
+    FloatAttr f;
+    if (padValue && matchPattern(padValue, m_Constant(&f)) &&
+        (f.getValueAsDouble() == 0.0 || std::fabs(f.getValueAsDouble()) == 1.0))
+      return whyNotTernary(pad.getSource());
+    return "activations are padded with a value other than -1, 0 or +1";
+  }
+  if (auto concat = dyn_cast<tosa::ConcatOp>(def)) {
+    for (Value in : concat.getInput1())
+      if (auto why = whyNotTernary(in); !why.empty())
+        return why;
+    return {};
+  }
+  // Name the ONNX node the activations come from, when the location knows it.
+  std::string name;
+  def->getLoc()->walk([&](Location loc) {
+    if (auto named = dyn_cast<NameLoc>(loc))
+      name = "node '" + named.getName().str() + "'";
+    return name.empty() ? WalkResult::advance() : WalkResult::interrupt();
+  });
+  if (name.empty())
+    name = def->getName().getStringRef().str();
+  return "activations are not binary (they come from " + name + ", not from a binarizer)";
+}
 
 std::optional<StepFunction> classifyStep(const ElementwiseChain &chain) {
   const float range = 1048576.0f; // 2^20

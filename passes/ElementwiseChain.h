@@ -14,6 +14,7 @@
 #include "mlir/IR/Value.h"
 
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace bnn {
@@ -58,6 +59,10 @@ struct StepFunction {
 /// |x| <= 2^20 (beyond it straight-through-estimator spellings lose the exact +-1 in float32).
 /// The +1 and -1 levels must be opposite within a relative 1e-5.
 std::optional<StepFunction> classifyStep(const ElementwiseChain &chain);
+
+/// Why `v` is not known to hold only -1, 0 and +1 (a binarizer's result, moved through slices,
+/// reshapes, max-pools, concatenations and padding with such values); empty if it is.
+std::string whyNotTernary(mlir::Value v);
 
 } // namespace bnn
 

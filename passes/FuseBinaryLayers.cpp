@@ -1,5 +1,6 @@
 //===- FuseBinaryLayers.cpp - binary conv/matmul to XNOR-popcount -*- C++ -*-===//
 #include "dialects/BNN/BNNDialect.h"
+#include "passes/ElementwiseChain.h"
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -23,42 +24,6 @@ namespace {
 /// Relative tolerance for "all weights of a channel have the same magnitude": the scale is
 /// computed in float32 (mean|W|, a power of two ...) and multiplied into every weight.
 constexpr double kWeightTolerance = 1e-6;
-
-/// Why a value is not known to hold only -1, 0 and +1; empty if it is.
-std::string whyNotTernary(Value v) {
-  Operation *def = v.getDefiningOp();
-  if (!def)
-    return "activations are a graph input, not binarized";
-  if (isa<bnn::BinarizeOp>(def))
-    return {};
-  // Shape-only ops keep the values.
-  if (isa<tensor::ExtractSliceOp, tosa::ReshapeOp, tosa::TransposeOp, tosa::MaxPool2dOp>(def))
-    return whyNotTernary(def->getOperand(0));
-  if (auto pad = dyn_cast<tensor::PadOp>(def)) {
-    Value padValue = pad.getConstantPaddingValue();
-    FloatAttr f;
-    if (padValue && matchPattern(padValue, m_Constant(&f)) &&
-        (f.getValueAsDouble() == 0.0 || std::fabs(f.getValueAsDouble()) == 1.0))
-      return whyNotTernary(pad.getSource());
-    return "activations are padded with a value other than -1, 0 or +1";
-  }
-  if (auto concat = dyn_cast<tosa::ConcatOp>(def)) {
-    for (Value in : concat.getInput1())
-      if (auto why = whyNotTernary(in); !why.empty())
-        return why;
-    return {};
-  }
-  // Name the ONNX node the activations come from, when the location knows it.
-  std::string name;
-  def->getLoc()->walk([&](Location loc) {
-    if (auto named = dyn_cast<NameLoc>(loc))
-      name = "node '" + named.getName().str() + "'";
-    return name.empty() ? WalkResult::advance() : WalkResult::interrupt();
-  });
-  if (name.empty())
-    name = def->getName().getStringRef().str();
-  return "activations are not binary (they come from " + name + ", not from a binarizer)";
-}
 
 /// A constant weight matrix classified as +-alpha per output channel.
 struct BinaryWeights {
@@ -124,7 +89,7 @@ std::pair<Value, Value> pack(OpBuilder &b, Location loc, Value v) {
 }
 
 std::string whyNotBinaryConv(tosa::Conv2DOp conv, BinaryWeights *weights) {
-  if (auto why = whyNotTernary(conv.getInput()); !why.empty())
+  if (auto why = bnn::whyNotTernary(conv.getInput()); !why.empty())
     return why;
   auto w = floatConstant(conv.getWeight());
   if (!w)
@@ -141,7 +106,7 @@ std::string whyNotBinaryConv(tosa::Conv2DOp conv, BinaryWeights *weights) {
 }
 
 std::string whyNotBinaryMatMul(tosa::MatMulOp mm, BinaryWeights *weights) {
-  if (auto why = whyNotTernary(mm.getA()); !why.empty())
+  if (auto why = bnn::whyNotTernary(mm.getA()); !why.empty())
     return why;
   auto b = floatConstant(mm.getB());
   if (!b)

@@ -37,6 +37,10 @@ void populateNormalizeBinarizersPatterns(mlir::RewritePatternSet &patterns,
 /// Binary conv/matmul -> bnn.pack + bnn.bconv2d / bnn.bmatmul (FuseBinaryLayers.cpp).
 void populateFuseBinaryLayersPatterns(mlir::RewritePatternSet &patterns);
 
+/// Output transforms, max-pools and binarizers folded into binary layers
+/// (FuseOutputTransforms.cpp).
+void populateFuseOutputTransformsPatterns(mlir::RewritePatternSet &patterns);
+
 #define GEN_PASS_REGISTRATION
 #include "passes/Passes.h.inc"
 

@@ -138,4 +138,35 @@ def BNNFuseBinaryLayers : Pass<"bnn-fuse-binary-layers", "mlir::func::FuncOp"> {
   let dependentDialects = ["bnn::BNNDialect", "mlir::arith::ArithDialect"];
 }
 
+def BNNFuseOutputTransforms : Pass<"bnn-fuse-output-transforms", "mlir::func::FuncOp"> {
+  let summary = "Fold scales, BatchNorm and binarizers into binary layers' outputs";
+  let description = [{
+    Three rewrites on the result of binary layers (BINARY_SEMANTICS §4, §5):
+
+    - A per-channel affine element-wise op after `bnn.output_transform` (BatchNorm, a scale, a
+      bias) folds into its multiplier and bias.
+    - `bnn.binarize` of a `tosa.max_pool2d` becomes the max-pool of the binarize (a binarizer
+      is monotone, so they commute), and `bnn.pack` of a max-pool of binary values becomes
+      `bnn.bmaxpool2d` of the packed planes: an AND/OR of bits.
+    - `bnn.pack` of a binarizer chain fed by `bnn.output_transform` becomes `bnn.threshold` on
+      the integer result: per channel, the chain is evaluated exactly at every reachable integer
+      (by bisection for monotone chains, checked at the integers), giving two integer
+      thresholds and a direction. A chain that is not monotone in the integer is left alone.
+
+    Before:
+    ```mlir
+    %d = bnn.bconv2d ...
+    %y = bnn.output_transform %d, %alpha, %bias
+    %b = bnn.binarize %y {thresholds = dense<0.5>, tie = #bnn<tie zero>}
+    %s, %m = bnn.pack %b
+    ```
+    After:
+    ```mlir
+    %d = bnn.bconv2d ...
+    %s, %m = bnn.threshold %d, %low, %high, %descending
+    ```
+  }];
+  let dependentDialects = ["bnn::BNNDialect", "mlir::arith::ArithDialect"];
+}
+
 #endif // BNNC_PASSES_TD

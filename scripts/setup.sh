@@ -16,6 +16,11 @@ APT_PACKAGES=(
   python3 python3-onnx python3-torch python3-numpy python3-sklearn
   # reference runtime host
   nodejs
+  # cross targets (aarch64, armv7, riscv64): C libraries and GCC start files for linking, and
+  # qemu-user to run the programs (docs/targets.md)
+  libc6-dev-arm64-cross libc6-dev-armhf-cross libc6-dev-riscv64-cross
+  gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-riscv64-linux-gnu
+  qemu-user
 )
 
 missing=()

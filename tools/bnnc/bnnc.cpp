@@ -1,7 +1,7 @@
 //===- bnnc.cpp - the bnnc compiler driver ----------------------*- C++ -*-===//
 //
 //   bnnc MODEL.onnx [-target=x86_64] [-mcpu=...] [-mattr=...] [-o OUT]
-//        [--emit=obj|exe|asm|llvm|mlir[:import|binarize|lower]]
+//        [--emit=obj|lib|exe|asm|llvm|mlir[:import|binarize|lower]]
 //
 // Options live here, in the tool, and are passed down as plain structs.
 //
@@ -44,8 +44,9 @@ static cl::opt<std::string> mcpu("mcpu", cl::desc("Target CPU (or 'native')"), c
 static cl::opt<std::string> mattr("mattr", cl::desc("Target features, e.g. +avx2,-fma"),
                                   cl::cat(category));
 static cl::opt<std::string> emit("emit",
-                                 cl::desc("obj (default, with a C header), exe, asm, llvm, or "
-                                          "mlir[:import|binarize|lower]"),
+                                 cl::desc("obj (default, with a C header), lib (a static archive "
+                                          "with the runtime, and the header), exe, asm, llvm, "
+                                          "or mlir[:import|binarize|lower]"),
                                  cl::init("obj"), cl::cat(category));
 static cl::opt<std::string> modelName("name",
                                       cl::desc("Entry point name (default: the model file's stem)"),
@@ -152,8 +153,10 @@ int main(int argc, char **argv) {
   if (emitKind == "mlir") {
     if (!phaseText.empty() && !bnnc::parsePhase(phaseText.str(), pipelineOptions.stopAfter))
       return fail("unknown phase '" + phaseText + "' (expected import, binarize or lower)");
-  } else if (emitKind != "obj" && emitKind != "exe" && emitKind != "asm" && emitKind != "llvm") {
-    return fail("unknown --emit kind '" + emit + "' (expected obj, exe, asm, llvm or mlir[:phase])");
+  } else if (emitKind != "obj" && emitKind != "lib" && emitKind != "exe" && emitKind != "asm" &&
+             emitKind != "llvm") {
+    return fail("unknown --emit kind '" + emit +
+                "' (expected obj, lib, exe, asm, llvm or mlir[:phase])");
   } else if (!phaseText.empty()) {
     return fail("only --emit=mlir takes a phase");
   }
@@ -162,7 +165,7 @@ int main(int argc, char **argv) {
   StringRef stem = sys::path::stem(inputPath);
   std::string out = outputPath;
   if (out.empty()) {
-    const char *ext = emitKind == "obj" ? ".o" : emitKind == "asm" ? ".s" : emitKind == "llvm" ? ".ll" : emitKind == "mlir" ? ".mlir" : "";
+    const char *ext = emitKind == "obj" ? ".o" : emitKind == "lib" ? ".a" : emitKind == "asm" ? ".s" : emitKind == "llvm" ? ".ll" : emitKind == "mlir" ? ".mlir" : "";
     out = emitKind == "mlir" ? "-" : (stem + ext).str();
   }
   std::string name = modelName.empty() ? identifier(stem) : modelName.getValue();
@@ -241,6 +244,33 @@ int main(int argc, char **argv) {
     return 0;
   }
 
+  // The header beside an object or archive: OUT with the extension .h.
+  auto writeHeader = [&]() -> bool {
+    SmallString<256> headerPath(out);
+    sys::path::replace_extension(headerPath, ".h");
+    std::error_code ec;
+    ToolOutputFile header(headerPath, ec, sys::fs::OF_Text);
+    if (ec) {
+      fail("cannot write '" + headerPath + "': " + ec.message());
+      return false;
+    }
+    header.os() << bnnc::generateHeader(signature, sys::path::filename(inputPath).str());
+    header.keep();
+    return true;
+  };
+
+  if (emitKind == "lib") {
+    SmallString<0> object;
+    raw_svector_ostream os(object);
+    if (!bnnc::emitModule(*module, signature, *tm, bnnc::OutputKind::Object, /*entryAlias=*/false,
+                          optLevel, os, error))
+      return fail(error);
+    if (!bnnc::writeStaticLibrary(std::string(object.str()), name + ".o", spec.triple, out,
+                                  argv[0], error))
+      return fail(error);
+    return writeHeader() ? 0 : 1;
+  }
+
   auto kind = emitKind == "obj" ? bnnc::OutputKind::Object
               : emitKind == "asm" ? bnnc::OutputKind::Assembly
                                   : bnnc::OutputKind::LLVMIR;
@@ -250,15 +280,8 @@ int main(int argc, char **argv) {
     return fail("cannot write '" + out + "': " + ec.message());
   if (!bnnc::emitModule(*module, signature, *tm, kind, /*entryAlias=*/false, optLevel, file.os(), error))
     return fail(error);
-  if (kind == bnnc::OutputKind::Object) {
-    SmallString<256> headerPath(out);
-    sys::path::replace_extension(headerPath, ".h");
-    ToolOutputFile header(headerPath, ec, sys::fs::OF_Text);
-    if (ec)
-      return fail("cannot write '" + headerPath + "': " + ec.message());
-    header.os() << bnnc::generateHeader(signature, sys::path::filename(inputPath).str());
-    header.keep();
-  }
+  if (kind == bnnc::OutputKind::Object && !writeHeader())
+    return 1;
   file.keep();
   return 0;
 }

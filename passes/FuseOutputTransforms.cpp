@@ -1,0 +1,276 @@
+//===- FuseOutputTransforms.cpp - scales, BN, max-pools, thresholds -*- C++ -*-===//
+#include "dialects/BNN/BNNDialect.h"
+#include "passes/ElementwiseChain.h"
+#include "passes/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include <climits>
+#include <cmath>
+
+namespace bnn {
+#define GEN_PASS_DEF_BNNFUSEOUTPUTTRANSFORMS
+#include "passes/Passes.h.inc"
+} // namespace bnn
+
+using namespace mlir;
+
+namespace {
+
+SmallVector<float> floats(Value v) {
+  DenseElementsAttr attr;
+  if (!matchPattern(v, m_Constant(&attr)))
+    return {};
+  return SmallVector<float>(attr.getValues<float>());
+}
+
+template <typename T>
+Value vectorConstant(OpBuilder &b, Location loc, Type elem, ArrayRef<T> values) {
+  auto type = RankedTensorType::get({static_cast<int64_t>(values.size())}, elem);
+  return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, values));
+}
+
+/// The reduction length of the binary layer that produced `d`: |d| never exceeds it.
+std::optional<int64_t> reductionLength(Value d) {
+  if (auto conv = d.getDefiningOp<bnn::BConv2DOp>()) {
+    auto w = conv.getWeights().getType();
+    return conv.getInChannels() * w.getDimSize(1) * w.getDimSize(2);
+  }
+  if (auto mm = d.getDefiningOp<bnn::BMatMulOp>())
+    return mm.getK();
+  return std::nullopt;
+}
+
+/// A per-channel affine op after output_transform folds into it:
+///   g(m * d + b) = a * (m * d + b) + c = (a * m) * d + (a * b + c),
+/// with a = g(1) - g(0), c = g(0) per channel, checked on points far apart (a non-linear g,
+/// such as PReLU, fails the check). The folded form may round differently in the last bit.
+struct FoldAffineIntoTransform : OpRewritePattern<bnn::OutputTransformOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(bnn::OutputTransformOp op, PatternRewriter &rewriter) const override {
+    if (!op->hasOneUse())
+      return rewriter.notifyMatchFailure(op, "the result has other users");
+    Operation *user = *op->getUsers().begin();
+    if (!bnn::isChainLink(user))
+      return rewriter.notifyMatchFailure(op, "not followed by an element-wise op");
+    auto chain = bnn::ElementwiseChain::build(user->getResult(0), op.getResult());
+    if (!chain || chain->getOps().size() != 1 ||
+        user->getResult(0).getType() != op.getType())
+      return rewriter.notifyMatchFailure(op, "the element-wise op reads other values");
+    SmallVector<float> mult = floats(op.getMultiplier()), bias = floats(op.getBias());
+    if (mult.empty() || bias.empty())
+      return rewriter.notifyMatchFailure(op, "multiplier and bias are not constant");
+    for (size_t c = 0; c < mult.size(); ++c) {
+      auto g0 = chain->evaluate(0.0f, c), g1 = chain->evaluate(1.0f, c);
+      if (!g0 || !g1)
+        return failure();
+      float a = *g1 - *g0, b = *g0;
+      for (float y : {-1.0e4f, -97.5f, -3.0f, 2.5f, 64.0f, 1.0e4f}) {
+        auto g = chain->evaluate(y, c);
+        float expected = a * y + b;
+        if (!g || std::fabs(*g - expected) > 1e-5f * (1.0f + std::fabs(a * y) + std::fabs(b)))
+          return rewriter.notifyMatchFailure(op, "the element-wise op is not affine");
+      }
+      mult[c] = a * mult[c];
+      bias[c] = a * bias[c] + b;
+    }
+    Location loc = rewriter.getFusedLoc({op.getLoc(), user->getLoc()});
+    Value folded = bnn::OutputTransformOp::create(
+        rewriter, loc, op.getType(), op.getInput(),
+        vectorConstant<float>(rewriter, loc, rewriter.getF32Type(), mult),
+        vectorConstant<float>(rewriter, loc, rewriter.getF32Type(), bias));
+    rewriter.replaceOp(user, folded);
+    return success();
+  }
+};
+
+/// binarize(max_pool(x)) -> max_pool(binarize(x)): a binarizer is non-decreasing, and a
+/// non-decreasing function commutes with max (BINARY_SEMANTICS §5).
+struct BinarizeBeforeMaxPool : OpRewritePattern<bnn::BinarizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(bnn::BinarizeOp op, PatternRewriter &rewriter) const override {
+    auto pool = op.getInput().getDefiningOp<tosa::MaxPool2dOp>();
+    if (!pool || !pool->hasOneUse())
+      return rewriter.notifyMatchFailure(op, "not the only user of a max-pool");
+    Value input = pool.getInput();
+    auto b = bnn::BinarizeOp::create(rewriter, op.getLoc(), input.getType(), input,
+                                     op.getThresholds(), op.getTie());
+    auto newPool = tosa::MaxPool2dOp::create(rewriter, pool.getLoc(), pool.getType(), b,
+                                             pool.getKernelAttr(), pool.getStrideAttr(),
+                                             pool.getPadAttr(), pool.getNanModeAttr());
+    rewriter.replaceOp(op, newPool.getResult());
+    return success();
+  }
+};
+
+/// pack(max_pool(x)) with x in {-1, 0, +1} -> bmaxpool2d(pack(x)).
+struct PackBeforeMaxPool : OpRewritePattern<bnn::PackOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(bnn::PackOp op, PatternRewriter &rewriter) const override {
+    auto pool = op.getInput().getDefiningOp<tosa::MaxPool2dOp>();
+    if (!pool)
+      return rewriter.notifyMatchFailure(op, "not packing a max-pool");
+    if (!bnn::whyNotTernary(pool.getInput()).empty())
+      return rewriter.notifyMatchFailure(op, "the max-pool's input is not binary");
+    auto inType = cast<RankedTensorType>(pool.getInput().getType());
+    SmallVector<int64_t> shape(inType.getShape());
+    shape.back() = (shape.back() + 63) / 64;
+    auto planeType = RankedTensorType::get(shape, rewriter.getI64Type());
+    auto packed = bnn::PackOp::create(rewriter, op.getLoc(), planeType, planeType, pool.getInput());
+    auto outType = op.getSign().getType();
+    auto bpool = bnn::BMaxPool2DOp::create(rewriter, pool.getLoc(), outType, outType,
+                                           packed.getSign(), packed.getMask(),
+                                           pool.getKernelAttr(), pool.getStrideAttr(),
+                                           pool.getPadAttr());
+    rewriter.replaceOp(op, bpool.getResults());
+    return success();
+  }
+};
+
+/// pack(binarizer chain(output_transform(d))) -> threshold(d).
+///
+/// Per channel c the packed value is v_c(d) = chain(m_c * d + b_c) in {-1, 0, +1}, for the
+/// integers |d| <= K. For a non-decreasing v_c:
+///   low  = min{d : v_c(d) >= 0},  high = min{d : v_c(d) = +1}
+/// so that v = -1 below low, 0 in [low, high), +1 from high on (BINARY_SEMANTICS §5: with
+/// m_c > 0 this is `pc > (K + b_c / m_c) / 2` in popcount terms; a negative m_c makes v_c
+/// non-increasing, handled as the mirror image with `descending`; m_c = 0 makes it constant).
+/// Both are found by bisection and then checked against v_c at every integer (or, for very
+/// large layers, at a dense sample and around both thresholds): a chain that is not monotone in
+/// d is not fused. v_c is evaluated with the same float32 operations the unfused code runs.
+struct ThresholdPack : OpRewritePattern<bnn::PackOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(bnn::PackOp op, PatternRewriter &rewriter) const override {
+    // Walk back along first operands to an output_transform.
+    bnn::OutputTransformOp transform;
+    Value v = op.getInput();
+    for (int steps = 0; steps < 64 && v; ++steps) {
+      if ((transform = v.getDefiningOp<bnn::OutputTransformOp>()))
+        break;
+      Operation *def = v.getDefiningOp();
+      if (!def || !bnn::isChainLink(def))
+        break;
+      Value next;
+      for (Value operand : def->getOperands())
+        if (!matchPattern(operand, m_Constant())) {
+          next = operand;
+          break;
+        }
+      v = next;
+    }
+    if (!transform)
+      return rewriter.notifyMatchFailure(op, "not fed by a binary layer's output transform");
+    auto chain = bnn::ElementwiseChain::build(op.getInput(), transform.getResult());
+    if (!chain)
+      return rewriter.notifyMatchFailure(op, "the chain reads other values");
+    Value d = transform.getInput();
+    auto K = reductionLength(d);
+    SmallVector<float> mult = floats(transform.getMultiplier()), bias = floats(transform.getBias());
+    if (!K || mult.empty() || bias.empty())
+      return failure();
+    int64_t channels = static_cast<int64_t>(mult.size());
+    SmallVector<int32_t> low(channels), high(channels);
+    SmallVector<bool> descending(channels);
+    bool exhaustive = channels * (2 * *K + 1) <= 2000000;
+    for (int64_t c = 0; c < channels; ++c) {
+      bool failedEval = false;
+      auto value = [&](int64_t dv) -> int {
+        // As the lowering of output_transform computes it: m * float(d) + b.
+        float y = mult[c] * static_cast<float>(dv) + bias[c];
+        auto r = chain->evaluate(y, c);
+        if (!r || std::isnan(*r)) {
+          failedEval = true;
+          return 0;
+        }
+        return *r > 0.5f ? 1 : (*r < -0.5f ? -1 : 0);
+      };
+      bool desc = value(-*K) > value(*K);
+      // First d in [-K, K + 1) where pred holds, assuming pred is monotone (false ... true).
+      auto firstWhere = [&](auto pred) {
+        int64_t lo = -*K, hi = *K + 1;
+        while (lo < hi) {
+          int64_t mid = lo + (hi - lo) / 2;
+          if (pred(value(mid)))
+            hi = mid;
+          else
+            lo = mid + 1;
+        }
+        return lo;
+      };
+      int64_t l, h;
+      if (!desc) {
+        l = firstWhere([](int x) { return x >= 0; });
+        h = firstWhere([](int x) { return x >= 1; });
+      } else {
+        l = firstWhere([](int x) { return x <= 0; });
+        h = firstWhere([](int x) { return x <= -1; });
+      }
+      // Outside [-K, K] no d exists: map "never" to the int32 extremes.
+      if (l == -*K) l = INT32_MIN;
+      if (h == -*K) h = INT32_MIN;
+      if (l == *K + 1) l = INT32_MAX;
+      if (h == *K + 1) h = INT32_MAX;
+      auto expected = [&](int64_t dv) {
+        if (dv < l)
+          return desc ? 1 : -1;
+        if (dv < h)
+          return 0;
+        return desc ? -1 : 1;
+      };
+      auto check = [&](int64_t dv) { return dv < -*K || dv > *K || value(dv) == expected(dv); };
+      bool ok = true;
+      if (exhaustive) {
+        for (int64_t dv = -*K; dv <= *K && ok; ++dv)
+          ok = check(dv);
+      } else {
+        int64_t stride = std::max<int64_t>(1, *K / 256);
+        for (int64_t dv = -*K; dv <= *K && ok; dv += stride)
+          ok = check(dv);
+        for (int64_t center : {l, h, int64_t(0)})
+          for (int64_t dv = std::max(-*K, std::min(center, *K) - 64);
+               dv <= std::min(*K, std::max(center, -*K) + 64) && ok; ++dv)
+            ok = check(dv);
+      }
+      if (!ok || failedEval)
+        return rewriter.notifyMatchFailure(op, "the binarized output is not monotone in the "
+                                               "integer result");
+      low[c] = static_cast<int32_t>(l);
+      high[c] = static_cast<int32_t>(h);
+      descending[c] = desc;
+    }
+    Location loc = rewriter.getFusedLoc({transform.getLoc(), op.getLoc()});
+    SmallVector<APInt> descBits;
+    for (bool b : descending)
+      descBits.push_back(APInt(1, b ? 1 : 0));
+    auto descType = RankedTensorType::get({channels}, rewriter.getI1Type());
+    Value descValue = arith::ConstantOp::create(rewriter, loc, DenseElementsAttr::get(descType, descBits));
+    auto planeType = op.getSign().getType();
+    auto threshold = bnn::ThresholdOp::create(
+        rewriter, loc, planeType, planeType, d,
+        vectorConstant<int32_t>(rewriter, loc, rewriter.getI32Type(), low),
+        vectorConstant<int32_t>(rewriter, loc, rewriter.getI32Type(), high), descValue);
+    rewriter.replaceOp(op, threshold.getResults());
+    return success();
+  }
+};
+
+struct BNNFuseOutputTransformsPass
+    : bnn::impl::BNNFuseOutputTransformsBase<BNNFuseOutputTransformsPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    bnn::populateFuseOutputTransformsPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace
+
+void bnn::populateFuseOutputTransformsPatterns(RewritePatternSet &patterns) {
+  patterns.add<FoldAffineIntoTransform, BinarizeBeforeMaxPool, PackBeforeMaxPool, ThresholdPack>(
+      patterns.getContext());
+}
