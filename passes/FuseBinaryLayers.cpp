@@ -7,6 +7,8 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -78,14 +80,36 @@ Value f32Vector(OpBuilder &b, Location loc, ArrayRef<float> values) {
   return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, values));
 }
 
-/// Packs a ternary-valued tensor: the sign and non-zero planes.
+/// Packs a ternary-valued tensor: the sign and non-zero planes. Reshapes that keep the
+/// innermost (packed) axis are moved after the packing, so the pack sees the binarizer itself
+/// and can become a threshold of the layer before (bnn-fuse-output-transforms).
 std::pair<Value, Value> pack(OpBuilder &b, Location loc, Value v) {
   auto type = cast<RankedTensorType>(v.getType());
-  SmallVector<int64_t> shape(type.getShape());
+  SmallVector<tosa::ReshapeOp> reshapes;
+  Value source = v;
+  while (auto reshape = source.getDefiningOp<tosa::ReshapeOp>()) {
+    auto inType = cast<RankedTensorType>(reshape.getInput1().getType());
+    if (inType.getRank() == 0 || inType.getShape().back() != type.getShape().back())
+      break;
+    reshapes.push_back(reshape);
+    source = reshape.getInput1();
+  }
+  auto sourceType = cast<RankedTensorType>(source.getType());
+  SmallVector<int64_t> shape(sourceType.getShape());
   shape.back() = (shape.back() + 63) / 64;
   auto packed = RankedTensorType::get(shape, b.getI64Type());
-  auto op = bnn::PackOp::create(b, loc, packed, packed, v);
-  return {op.getSign(), op.getMask()};
+  auto op = bnn::PackOp::create(b, loc, packed, packed, source);
+  Value sign = op.getSign(), mask = op.getMask();
+  if (source != v) {
+    SmallVector<int64_t> outShape(type.getShape());
+    outShape.back() = shape.back();
+    auto outType = RankedTensorType::get(outShape, b.getI64Type());
+    ImplicitLocOpBuilder ib(loc, b);
+    Value target = tosa::getTosaConstShape(ib, outShape);
+    sign = tosa::ReshapeOp::create(b, loc, outType, sign, target);
+    mask = tosa::ReshapeOp::create(b, loc, outType, mask, target);
+  }
+  return {sign, mask};
 }
 
 std::string whyNotBinaryConv(tosa::Conv2DOp conv, BinaryWeights *weights) {

@@ -6,6 +6,8 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -145,12 +147,25 @@ struct PackBeforeMaxPool : OpRewritePattern<bnn::PackOp> {
 struct ThresholdPack : OpRewritePattern<bnn::PackOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(bnn::PackOp op, PatternRewriter &rewriter) const override {
-    // Walk back along first operands to an output_transform.
+    // Walk back along first operands to an output_transform, through element-wise links and
+    // at most one reshape that keeps the innermost (channel) axis (MatMul's [1, M, N] result
+    // reshaped to Gemm's [M, N]).
     bnn::OutputTransformOp transform;
+    tosa::ReshapeOp reshape;
     Value v = op.getInput();
     for (int steps = 0; steps < 64 && v; ++steps) {
       if ((transform = v.getDefiningOp<bnn::OutputTransformOp>()))
         break;
+      if (auto r = v.getDefiningOp<tosa::ReshapeOp>(); r && !reshape) {
+        auto in = cast<RankedTensorType>(r.getInput1().getType());
+        auto out = cast<RankedTensorType>(r.getType());
+        if (in.getRank() == 0 || out.getRank() == 0 || in.getShape().back() != out.getShape().back() ||
+            !r.getInput1().getDefiningOp<bnn::OutputTransformOp>())
+          break;
+        reshape = r;
+        v = r.getInput1();
+        continue;
+      }
       Operation *def = v.getDefiningOp();
       if (!def || !bnn::isChainLink(def))
         break;
@@ -164,8 +179,9 @@ struct ThresholdPack : OpRewritePattern<bnn::PackOp> {
     }
     if (!transform)
       return rewriter.notifyMatchFailure(op, "not fed by a binary layer's output transform");
-    auto chain = bnn::ElementwiseChain::build(op.getInput(), transform.getResult());
-    if (!chain)
+    Value chainSource = reshape ? reshape.getResult() : transform.getResult();
+    auto chain = bnn::ElementwiseChain::build(op.getInput(), chainSource);
+    if (!chain && op.getInput() != chainSource)
       return rewriter.notifyMatchFailure(op, "the chain reads other values");
     Value d = transform.getInput();
     auto K = reductionLength(d);
@@ -181,7 +197,7 @@ struct ThresholdPack : OpRewritePattern<bnn::PackOp> {
       auto value = [&](int64_t dv) -> int {
         // As the lowering of output_transform computes it: m * float(d) + b.
         float y = mult[c] * static_cast<float>(dv) + bias[c];
-        auto r = chain->evaluate(y, c);
+        auto r = chain ? chain->evaluate(y, c) : std::optional<float>(y);
         if (!r || std::isnan(*r)) {
           failedEval = true;
           return 0;
@@ -249,11 +265,22 @@ struct ThresholdPack : OpRewritePattern<bnn::PackOp> {
     auto descType = RankedTensorType::get({channels}, rewriter.getI1Type());
     Value descValue = arith::ConstantOp::create(rewriter, loc, DenseElementsAttr::get(descType, descBits));
     auto planeType = op.getSign().getType();
+    auto dShape = cast<RankedTensorType>(d.getType()).getShape();
+    SmallVector<int64_t> thresholdShape(dShape);
+    thresholdShape.back() = planeType.getShape().back();
+    auto thresholdType = RankedTensorType::get(thresholdShape, rewriter.getI64Type());
     auto threshold = bnn::ThresholdOp::create(
-        rewriter, loc, planeType, planeType, d,
+        rewriter, loc, thresholdType, thresholdType, d,
         vectorConstant<int32_t>(rewriter, loc, rewriter.getI32Type(), low),
         vectorConstant<int32_t>(rewriter, loc, rewriter.getI32Type(), high), descValue);
-    rewriter.replaceOp(op, threshold.getResults());
+    SmallVector<Value> planes(threshold.getResults());
+    if (thresholdType != planeType) {
+      ImplicitLocOpBuilder ib(loc, rewriter);
+      Value target = tosa::getTosaConstShape(ib, planeType.getShape());
+      for (Value &p : planes)
+        p = tosa::ReshapeOp::create(rewriter, loc, planeType, p, target);
+    }
+    rewriter.replaceOp(op, planes);
     return success();
   }
 };

@@ -3,17 +3,26 @@
     python3 check_model.py --bnnc BNNC --ort-runner RUN_ORT_JS MODEL.onnx
                            [--workdir DIR] [--inputs in0.npy ...] [--node NODE]
                            [--tol 1e-4] [--bnnc-arg ARG ...]
+                           [--target T] [--runner CMD]
 
 Compiles MODEL with `BNNC MODEL --emit=exe -o DIR/prog`, runs `DIR/prog in0.npy ... -o out0.npy
 ...`, runs `node RUN_ORT_JS MODEL in0.npy ... -o ref0.npy ...` and compares every output. An
 output passes if max|out - ref| <= tol * max(1, max|ref|) (NaN must match NaN, infinities must
 match exactly). Without --inputs, fixed-seed random inputs are made from the model's input shapes.
 
+With --target T (a bnnc -target: x86_64, aarch64, armv7, riscv64, riscv64-rvv or a triple) the
+program is compiled for T and, if T is not this machine's architecture, run under qemu-user:
+`qemu-aarch64 -L /usr/aarch64-linux-gnu`, `qemu-arm -L /usr/arm-linux-gnueabihf`, or
+`qemu-riscv64 -L /usr/riscv64-linux-gnu -cpu rv64,v=true,zbb=true,vext_spec=v1.0,vlen=128`
+(--runner replaces that command).
+
 Prints one line, `PASS NAME: max_abs_err=... (scale ...)` or `FAIL NAME: ...`, and exits 0 or 1.
 """
 
 import argparse
 import os
+import platform
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -26,6 +35,41 @@ RUN_TIMEOUT = 600
 
 class Failure(Exception):
     pass
+
+
+# qemu-user commands per architecture (Debian's cross C libraries live under /usr/<triple>).
+# qemu 7.2 runs RVV 1.0 and Zbb, not Zvbb.
+QEMU = {
+    "aarch64": ["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu"],
+    "arm": ["qemu-arm", "-L", "/usr/arm-linux-gnueabihf"],
+    "riscv64": ["qemu-riscv64", "-L", "/usr/riscv64-linux-gnu",
+                "-cpu", "rv64,v=true,zbb=true,vext_spec=v1.0,vlen=128"],
+}
+
+
+def target_arch(target):
+    """The architecture family of a bnnc -target (short name or triple)."""
+    arch = target.split("-")[0].lower()
+    if arch in ("aarch64", "arm64"):
+        return "aarch64"
+    if arch.startswith("arm") or arch.startswith("thumb"):
+        return "arm"
+    if arch.startswith("riscv64"):
+        return "riscv64"
+    if arch in ("x86_64", "amd64"):
+        return "x86_64"
+    return arch
+
+
+def runner_for(target):
+    """The command prefix that runs a program built for `target` on this machine."""
+    arch = target_arch(target)
+    host = target_arch(platform.machine())
+    if arch == host:
+        return []
+    if arch not in QEMU:
+        raise Failure(f"no way to run a program for target '{target}' here; pass --runner")
+    return list(QEMU[arch])
 
 
 def tail(text, lines=20):
@@ -141,9 +185,15 @@ def main(argv=None):
                     help="pass if max_abs_err <= TOL * max(1, max|ref|) (default 1e-4)")
     ap.add_argument("--bnnc-arg", action="append", default=[], metavar="ARG",
                     help="extra argument for bnnc (repeatable)")
+    ap.add_argument("--target", help="compile for this bnnc -target and run the program under "
+                                     "the matching qemu-user if it is not this machine's")
+    ap.add_argument("--runner", help="command that runs the program (default: from --target), "
+                                     "e.g. 'qemu-aarch64 -L /usr/aarch64-linux-gnu'")
     args = ap.parse_args(argv)
 
     name = os.path.splitext(os.path.basename(args.model))[0]
+    if args.target:
+        name += f" [{args.target}]"
     tmp = None
     if args.workdir:
         workdir = args.workdir
@@ -168,8 +218,14 @@ def main(argv=None):
             prog = os.path.join(workdir, "prog")
             if os.path.exists(prog):
                 os.remove(prog)
-            run("bnnc", [args.bnnc, args.model, "--emit=exe", "-o", prog] + args.bnnc_arg,
-                COMPILE_TIMEOUT)
+            runner = shlex.split(args.runner) if args.runner else []
+            target_args = []
+            if args.target:
+                target_args = [f"-target={args.target}"]
+                if args.runner is None:
+                    runner = runner_for(args.target)
+            run("bnnc", [args.bnnc, args.model, "--emit=exe", "-o", prog] + target_args +
+                args.bnnc_arg, COMPILE_TIMEOUT)
             if not os.path.isfile(prog):
                 raise Failure(f"bnnc succeeded but wrote no program at {prog}")
 
@@ -178,7 +234,7 @@ def main(argv=None):
             for f in outs + refs:
                 if os.path.exists(f):
                     os.remove(f)
-            cmd = [prog] + inputs
+            cmd = runner + [prog] + inputs
             for f in outs:
                 cmd += ["-o", f]
             run("compiled program", cmd, RUN_TIMEOUT)
