@@ -102,12 +102,23 @@ std::vector<int64_t> permute(const std::vector<int64_t> &v, const std::vector<in
   return r;
 }
 
-/// A runtime value of the graph. `nhwc` marks a 4-D ONNX tensor held in NHWC order.
+/// A runtime value of the graph. `nhwc` marks a 4-D ONNX tensor held in NHWC order; a non-empty
+/// `flat` = {H, W, C} marks an ONNX [N, C*H*W] tensor (a Flatten of an NHWC image) held as
+/// [N, H*W*C] in NHWC element order: a Gemm or MatMul reading it permutes its constant weight
+/// rows instead, so no transpose runs (BINARY_SEMANTICS §8).
 struct TV {
   Value value;
   bool nhwc = false;
   int32_t dtype = kFloat;
+  std::vector<int64_t> flat;
 };
+
+/// Position in ONNX's flattened [C, H, W] order of element k of the NHWC-flattened [H, W, C].
+int64_t flatToOnnx(int64_t k, const std::vector<int64_t> &hwc) {
+  int64_t H = hwc[0], W = hwc[1], C = hwc[2];
+  int64_t c = k % C, hw = k / C, w = hw % W, h = hw / W;
+  return (c * H + h) * W + w;
+}
 
 class Importer {
 public:
@@ -258,8 +269,9 @@ private:
     return it == valueInfo.end() ? 0 : it->second.first;
   }
 
-  void setOutput(const onnx::NodeProto &n, int i, Value v, bool nhwc, int32_t dtype) {
-    values[n.output(i)] = TV{v, nhwc, dtype};
+  void setOutput(const onnx::NodeProto &n, int i, Value v, bool nhwc, int32_t dtype,
+                 std::vector<int64_t> flat = {}) {
+    values[n.output(i)] = TV{v, nhwc, dtype, std::move(flat)};
   }
 
   //===--------------------------------------------------------------------===//
@@ -292,7 +304,35 @@ private:
                                  getAsIndexOpFoldResult(&ctx, high), padding);
   }
   /// The value in ONNX axis order.
-  Value onnxOrder(const TV &tv) { return tv.nhwc ? transposeValue(tv.value, kToNCHW) : tv.value; }
+  Value onnxOrder(const TV &tv) {
+    if (!tv.flat.empty()) {
+      // [N, H*W*C] -> [N, H, W, C] -> [N, C, H, W] -> [N, C*H*W]
+      auto type = cast<RankedTensorType>(tv.value.getType());
+      int64_t N = type.getDimSize(0), H = tv.flat[0], W = tv.flat[1], C = tv.flat[2];
+      Value v = transposeValue(reshapeValue(tv.value, {N, H, W, C}), kToNCHW);
+      return reshapeValue(v, {N, C * H * W});
+    }
+    return tv.nhwc ? transposeValue(tv.value, kToNCHW) : tv.value;
+  }
+  /// A value in the same layout as `like`.
+  TV sameLayout(const TV &like, Value v, int32_t dtype) {
+    TV r = like;
+    r.value = v;
+    r.dtype = dtype;
+    return r;
+  }
+  /// Permutes the last axis of a constant of ONNX shape [.., K] (or [K]) into the NHWC-flattened
+  /// element order of `hwc`; size-1 last axes broadcast and stay.
+  Tensor permuteFlat(const Tensor &t, const std::vector<int64_t> &hwc) {
+    if (t.rank() == 0 || t.shape.back() == 1)
+      return t;
+    Tensor r = t;
+    int64_t K = t.shape.back(), rows = t.numel() / K;
+    for (int64_t row = 0; row < rows; ++row)
+      for (int64_t k = 0; k < K; ++k)
+        r.data[row * K + k] = t.data[row * K + flatToOnnx(k, hwc)];
+    return r;
+  }
   /// A 4-D value in NHWC order.
   Value nhwcOrder(const TV &tv) { return tv.nhwc ? tv.value : transposeValue(tv.value, kToNHWC); }
 
@@ -325,9 +365,13 @@ private:
 
   /// Brings the inputs of an element-wise node to one layout and computes the result shape:
   /// NHWC if any operand is NHWC and the result is 4-D, else ONNX order.
+  /// Set by alignOperands when the result is in the flattened NHWC order (TV::flat).
+  std::vector<int64_t> flatOut;
+
   LogicalResult alignOperands(const onnx::NodeProto &n, ArrayRef<int> inputs,
                               SmallVectorImpl<Value> &out, std::vector<int64_t> &shape,
                               bool &nhwc) {
+    flatOut.clear();
     auto s = outShape(n);
     if (failed(s))
       return failure();
@@ -342,6 +386,25 @@ private:
       nhwc |= tv->nhwc;
     }
     nhwc &= shape.size() == 4;
+    // A flattened NHWC operand keeps its order if every other operand is a constant (permuted
+    // here) or the same flattened layout; a runtime operand in ONNX order forces it back.
+    std::vector<int64_t> flat;
+    for (const TV &tv : tvs)
+      if (!tv.flat.empty())
+        flat = tv.flat;
+    if (!flat.empty() && shape.size() == 2) {
+      bool keep = true;
+      for (size_t k = 0; k < tvs.size(); ++k)
+        keep &= tvs[k].flat == flat || (constant(n.input(inputs[k])) && shapeOf(n.input(inputs[k])).size() <= 2);
+      if (keep) {
+        for (size_t k = 0; k < tvs.size(); ++k)
+          out.push_back(tvs[k].flat == flat ? tvs[k].value
+                                            : constantValue(permuteFlat(*constant(n.input(inputs[k])), flat)));
+        flatOut = flat;
+        nhwc = false;
+        return success();
+      }
+    }
     for (size_t k = 0; k < tvs.size(); ++k) {
       const TV &tv = tvs[k];
       if (!nhwc) {
@@ -381,7 +444,7 @@ private:
     for (Value v : ops)
       if (!cast<RankedTensorType>(v.getType()).getElementType().isF32())
         return fail("supports float32 operands only");
-    setOutput(n, 0, elementwise(ops, shape, elementType(resultType), body), nhwc, resultType);
+    setOutput(n, 0, elementwise(ops, shape, elementType(resultType), body), nhwc, resultType, flatOut);
     return success();
   }
 
@@ -1060,7 +1123,10 @@ LogicalResult Importer::onGemm(const onnx::NodeProto &n) {
     return failure();
   float alpha = attrFloat(n, "alpha", 1.0f), beta = attrFloat(n, "beta", 1.0f);
   bool transA = attrInt(n, "transA", 0), transB = attrInt(n, "transB", 0);
-  Value av = onnxOrder(*a);
+  // A flattened NHWC input keeps its order when B is constant: B's rows are permuted instead.
+  const Tensor *bConst = constant(n.input(1));
+  bool flatA = !a->flat.empty() && !transA && bConst;
+  Value av = flatA ? a->value : onnxOrder(*a);
   if (transA)
     av = transposeValue(av, {1, 0});
   int64_t M = (*oshape)[0], N = (*oshape)[1];
@@ -1069,6 +1135,8 @@ LogicalResult Importer::onGemm(const onnx::NodeProto &n) {
   if (const Tensor *bt = constant(n.input(1))) {
     // B' = alpha * op(B), [K, N], at compile time.
     Tensor b2 = transB ? transpose(*bt, {1, 0}) : *bt;
+    if (flatA)
+      b2 = transpose(permuteFlat(transpose(b2, {1, 0}), a->flat), {1, 0});
     for (double &d : b2.data)
       d = b2.cast(d * alpha);
     alpha = 1.0f;
@@ -1142,6 +1210,12 @@ LogicalResult Importer::onMatMul(const onnx::NodeProto &n) {
   for (size_t i = 0; i + 2 < bs.size(); ++i)
     batchB *= bs[i];
   Value av = onnxOrder(*a), bv = onnxOrder(*b);
+  const Tensor *bConst = constant(n.input(1));
+  if (!a->flat.empty() && bConst && bConst->rank() == 2) {
+    // Flattened NHWC rows: permute B's rows (the reduction axis) instead of transposing A.
+    av = a->value;
+    bv = constantValue(transpose(permuteFlat(transpose(*bConst, {1, 0}), a->flat), {1, 0}));
+  }
   Value mm;
   if (batchB == 1) {
     // [batch*M, K] x [K, N]: the batch folds into the rows.
@@ -1169,7 +1243,7 @@ LogicalResult Importer::onUnary(const onnx::NodeProto &n) {
     if (x->dtype != kFloat)
       return fail("supports float32 only");
     Value v = bnn::SignOp::create(builder, loc, x->value);
-    setOutput(n, 0, v, x->nhwc, kFloat);
+    values[n.output(0)] = sameLayout(*x, v, kFloat);
     return success();
   }
   float alpha = attrFloat(n, "alpha", op == "LeakyRelu" ? 0.01f : 0.2f);
@@ -1251,7 +1325,7 @@ LogicalResult Importer::onBinary(const onnx::NodeProto &n) {
     return isUnsigned ? (Value)arith::DivUIOp::create(b, l, a[0], a[1])
                       : (Value)arith::DivSIOp::create(b, l, a[0], a[1]);
   });
-  setOutput(n, 0, r, nhwc, dtype);
+  setOutput(n, 0, r, nhwc, dtype, flatOut);
   return success();
 }
 
@@ -1281,7 +1355,7 @@ LogicalResult Importer::onCompare(const onnx::NodeProto &n) {
                                    : arith::CmpIPredicate::eq;
     return arith::CmpIOp::create(b, l, p, a[0], a[1]);
   });
-  setOutput(n, 0, r, nhwc, kBool);
+  setOutput(n, 0, r, nhwc, kBool, flatOut);
   return success();
 }
 
@@ -1295,7 +1369,7 @@ LogicalResult Importer::onWhere(const onnx::NodeProto &n) {
   Value r = elementwise(ops, shape, et, [](OpBuilder &b, Location l, ValueRange a) -> Value {
     return arith::SelectOp::create(b, l, a[0], a[1], a[2]);
   });
-  setOutput(n, 0, r, nhwc, dtypeOf(n.input(1)));
+  setOutput(n, 0, r, nhwc, dtypeOf(n.input(1)), flatOut);
   return success();
 }
 
@@ -1374,7 +1448,7 @@ LogicalResult Importer::onCast(const onnx::NodeProto &n) {
       return arith::TruncIOp::create(b, l, dst, v);
     return srcUnsigned ? (Value)arith::ExtUIOp::create(b, l, dst, v) : (Value)arith::ExtSIOp::create(b, l, dst, v);
   });
-  setOutput(n, 0, r, x->nhwc, to);
+  values[n.output(0)] = sameLayout(*x, r, to);
   return success();
 }
 
@@ -1390,6 +1464,11 @@ LogicalResult Importer::onReshapeLike(const onnx::NodeProto &n) {
   if (x->nhwc && xs.size() == 4 && xs[2] == 1 && xs[3] == 1) {
     // [N, C, 1, 1] has the same element order in NHWC: no transpose needed.
     v = x->value;
+  } else if (x->nhwc && xs.size() == 4 && oshape->size() == 2 && (*oshape)[0] == xs[0]) {
+    // Flatten of an image: keep NHWC element order; consumers permute their constants.
+    setOutput(n, 0, reshapeValue(x->value, {xs[0], xs[1] * xs[2] * xs[3]}), false, x->dtype,
+              {xs[2], xs[3], xs[1]});
+    return success();
   } else {
     v = onnxOrder(*x);
   }
@@ -1704,12 +1783,12 @@ LogicalResult Importer::onBipolarQuant(const onnx::NodeProto &n) {
   if (x->dtype != kFloat)
     return fail("supports float32 only");
   Value b = bnn::BipolarSignOp::create(builder, loc, x->value);
-  values[n.output(0)] = TV{b, x->nhwc, kFloat};
+  values[n.output(0)] = sameLayout(*x, b, kFloat);
   if (!has(n, 1))
     return success();
   // y = bipolar(x) * scale: reuse the element-wise path with the bipolar plane as operand 0.
   std::string plane = n.output(0) + "#bipolar";
-  values[plane] = TV{b, x->nhwc, kFloat};
+  values[plane] = sameLayout(*x, b, kFloat);
   valueInfo[plane] = {kFloat, shapeOf(n.input(0))};
   onnx::NodeProto mul = n;
   mul.set_input(0, plane);
@@ -1722,6 +1801,8 @@ LogicalResult Importer::onQuant(const onnx::NodeProto &n) {
   auto x = get(n.input(0));
   if (failed(x))
     return failure();
+  if (!x->flat.empty())
+    *x = TV{onnxOrder(*x), false, x->dtype};
   const Tensor *scale = constant(n.input(1)), *zp = constant(n.input(2)), *bits = constant(n.input(3));
   if (!scale || !zp || !bits)
     return fail("scale, zero point and bit width must be constant");
@@ -1766,6 +1847,8 @@ LogicalResult Importer::onMultiThreshold(const onnx::NodeProto &n) {
   auto x = get(n.input(0));
   if (failed(x))
     return failure();
+  if (!x->flat.empty())
+    *x = TV{onnxOrder(*x), false, x->dtype};
   const Tensor *t = constant(n.input(1));
   if (!t || t->rank() != 2)
     return fail("thresholds must be a constant [C, B] tensor");
