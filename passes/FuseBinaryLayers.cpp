@@ -1,6 +1,8 @@
 //===- FuseBinaryLayers.cpp - binary conv/matmul to XNOR-popcount -*- C++ -*-===//
 #include "dialects/BNN/BNNDialect.h"
+#include "passes/BinaryMath.h"
 #include "passes/ElementwiseChain.h"
+#include "passes/FuseBinaryLayers.h"
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -22,42 +24,6 @@ namespace bnn {
 using namespace mlir;
 
 namespace {
-
-/// Relative tolerance for "all weights of a channel have the same magnitude": the scale is
-/// computed in float32 (mean|W|, a power of two ...) and multiplied into every weight.
-constexpr double kWeightTolerance = 1e-6;
-
-/// A constant weight matrix classified as +-alpha per output channel.
-struct BinaryWeights {
-  std::vector<float> alpha;
-  std::vector<uint64_t> bits; // [outChannels][rows][words], bit 1 for a negative weight
-  int64_t words = 0;
-};
-
-/// `at(o, r, i)` reads weight `i` of row `r` of output channel `o`; the reduction runs over
-/// `rows * inner` values, packed per row in `words` 64-bit words.
-template <typename At>
-std::string classifyWeights(int64_t outChannels, int64_t rows, int64_t inner, At at,
-                            BinaryWeights &out) {
-  out.words = (inner + 63) / 64;
-  out.alpha.assign(outChannels, 0.0f);
-  out.bits.assign(outChannels * rows * out.words, 0);
-  for (int64_t o = 0; o < outChannels; ++o) {
-    float alpha = std::fabs(at(o, 0, 0));
-    for (int64_t r = 0; r < rows; ++r)
-      for (int64_t i = 0; i < inner; ++i) {
-        float w = at(o, r, i);
-        if (std::fabs(std::fabs(w) - alpha) > kWeightTolerance * alpha ||
-            (alpha > 0 && w == 0.0f))
-          return "weights are not +-alpha per output channel (channel " + std::to_string(o) +
-                 " has " + std::to_string(alpha) + " and " + std::to_string(w) + ")";
-        if (std::signbit(w))
-          out.bits[(o * rows + r) * out.words + i / 64] |= uint64_t(1) << (i % 64);
-      }
-    out.alpha[o] = alpha;
-  }
-  return {};
-}
 
 DenseElementsAttr floatConstant(Value v) {
   DenseElementsAttr attr;
@@ -112,7 +78,7 @@ std::pair<Value, Value> pack(OpBuilder &b, Location loc, Value v) {
   return {sign, mask};
 }
 
-std::string whyNotBinaryConv(tosa::Conv2DOp conv, BinaryWeights *weights) {
+std::string whyNotBinaryConv(tosa::Conv2DOp conv, bnn::BinaryWeights *weights) {
   if (auto why = bnn::whyNotTernary(conv.getInput()); !why.empty())
     return why;
   auto w = floatConstant(conv.getWeight());
@@ -122,14 +88,17 @@ std::string whyNotBinaryConv(tosa::Conv2DOp conv, BinaryWeights *weights) {
     return "bias is not a float32 constant";
   auto shape = w.getType().getShape(); // O, KH, KW, I
   auto values = w.getValues<float>();
-  BinaryWeights local;
-  return classifyWeights(
-      shape[0], shape[1] * shape[2], shape[3],
-      [&](int64_t o, int64_t r, int64_t i) { return values[(o * shape[1] * shape[2] + r) * shape[3] + i]; },
-      weights ? *weights : local);
+  bnn::BinaryWeights local;
+  return bnn::classifyBinaryWeights(
+             shape[0], shape[1] * shape[2], shape[3],
+             [&](int64_t o, int64_t r, int64_t i) {
+               return values[(o * shape[1] * shape[2] + r) * shape[3] + i];
+             },
+             weights ? *weights : local)
+      .value_or("");
 }
 
-std::string whyNotBinaryMatMul(tosa::MatMulOp mm, BinaryWeights *weights) {
+std::string whyNotBinaryMatMul(tosa::MatMulOp mm, bnn::BinaryWeights *weights) {
   if (auto why = bnn::whyNotTernary(mm.getA()); !why.empty())
     return why;
   auto b = floatConstant(mm.getB());
@@ -140,16 +109,17 @@ std::string whyNotBinaryMatMul(tosa::MatMulOp mm, BinaryWeights *weights) {
     return "batched constant right operands are not supported";
   auto values = b.getValues<float>();
   int64_t K = shape[1], N = shape[2];
-  BinaryWeights local;
-  return classifyWeights(
-      N, 1, K, [&](int64_t n, int64_t, int64_t k) { return values[k * N + n]; },
-      weights ? *weights : local);
+  bnn::BinaryWeights local;
+  return bnn::classifyBinaryWeights(
+             N, 1, K, [&](int64_t n, int64_t, int64_t k) { return values[k * N + n]; },
+             weights ? *weights : local)
+      .value_or("");
 }
 
 struct FuseConv : OpRewritePattern<tosa::Conv2DOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(tosa::Conv2DOp conv, PatternRewriter &rewriter) const override {
-    BinaryWeights weights;
+    bnn::BinaryWeights weights;
     if (auto why = whyNotBinaryConv(conv, &weights); !why.empty())
       return rewriter.notifyMatchFailure(conv, why);
     Location loc = conv.getLoc();
@@ -175,7 +145,7 @@ struct FuseConv : OpRewritePattern<tosa::Conv2DOp> {
 struct FuseMatMul : OpRewritePattern<tosa::MatMulOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(tosa::MatMulOp mm, PatternRewriter &rewriter) const override {
-    BinaryWeights weights;
+    bnn::BinaryWeights weights;
     if (auto why = whyNotBinaryMatMul(mm, &weights); !why.empty())
       return rewriter.notifyMatchFailure(mm, why);
     Location loc = mm.getLoc();
@@ -225,4 +195,18 @@ struct BNNFuseBinaryLayersPass : bnn::impl::BNNFuseBinaryLayersBase<BNNFuseBinar
 
 void bnn::populateFuseBinaryLayersPatterns(RewritePatternSet &patterns) {
   patterns.add<FuseConv, FuseMatMul>(patterns.getContext());
+}
+
+std::string bnn::whyNotBinaryConv(tosa::Conv2DOp conv) { return ::whyNotBinaryConv(conv, nullptr); }
+
+std::string bnn::whyNotBinaryMatMul(tosa::MatMulOp mm) { return ::whyNotBinaryMatMul(mm, nullptr); }
+
+std::string bnn::whyLayerStaysFloat(Operation *op) {
+  if (auto conv = dyn_cast<tosa::Conv2DOp>(op))
+    return whyNotBinaryConv(conv);
+  if (isa<tosa::DepthwiseConv2DOp>(op))
+    return "depthwise binary convolutions are not supported yet";
+  if (auto mm = dyn_cast<tosa::MatMulOp>(op))
+    return whyNotBinaryMatMul(mm);
+  return {};
 }

@@ -1,5 +1,6 @@
 //===- FuseOutputTransforms.cpp - scales, BN, max-pools, thresholds -*- C++ -*-===//
 #include "dialects/BNN/BNNDialect.h"
+#include "passes/BinaryMath.h"
 #include "passes/ElementwiseChain.h"
 #include "passes/Passes.h"
 
@@ -204,59 +205,13 @@ struct ThresholdPack : OpRewritePattern<bnn::PackOp> {
         }
         return *r > 0.5f ? 1 : (*r < -0.5f ? -1 : 0);
       };
-      bool desc = value(-*K) > value(*K);
-      // First d in [-K, K + 1) where pred holds, assuming pred is monotone (false ... true).
-      auto firstWhere = [&](auto pred) {
-        int64_t lo = -*K, hi = *K + 1;
-        while (lo < hi) {
-          int64_t mid = lo + (hi - lo) / 2;
-          if (pred(value(mid)))
-            hi = mid;
-          else
-            lo = mid + 1;
-        }
-        return lo;
-      };
-      int64_t l, h;
-      if (!desc) {
-        l = firstWhere([](int x) { return x >= 0; });
-        h = firstWhere([](int x) { return x >= 1; });
-      } else {
-        l = firstWhere([](int x) { return x <= 0; });
-        h = firstWhere([](int x) { return x <= -1; });
-      }
-      // Outside [-K, K] no d exists: map "never" to the int32 extremes.
-      if (l == -*K) l = INT32_MIN;
-      if (h == -*K) h = INT32_MIN;
-      if (l == *K + 1) l = INT32_MAX;
-      if (h == *K + 1) h = INT32_MAX;
-      auto expected = [&](int64_t dv) {
-        if (dv < l)
-          return desc ? 1 : -1;
-        if (dv < h)
-          return 0;
-        return desc ? -1 : 1;
-      };
-      auto check = [&](int64_t dv) { return dv < -*K || dv > *K || value(dv) == expected(dv); };
-      bool ok = true;
-      if (exhaustive) {
-        for (int64_t dv = -*K; dv <= *K && ok; ++dv)
-          ok = check(dv);
-      } else {
-        int64_t stride = std::max<int64_t>(1, *K / 256);
-        for (int64_t dv = -*K; dv <= *K && ok; dv += stride)
-          ok = check(dv);
-        for (int64_t center : {l, h, int64_t(0)})
-          for (int64_t dv = std::max(-*K, std::min(center, *K) - 64);
-               dv <= std::min(*K, std::max(center, -*K) + 64) && ok; ++dv)
-            ok = check(dv);
-      }
-      if (!ok || failedEval)
+      auto found = bnn::findThresholds(value, *K, exhaustive);
+      if (!found || failedEval)
         return rewriter.notifyMatchFailure(op, "the binarized output is not monotone in the "
                                                "integer result");
-      low[c] = static_cast<int32_t>(l);
-      high[c] = static_cast<int32_t>(h);
-      descending[c] = desc;
+      low[c] = static_cast<int32_t>(found->low);
+      high[c] = static_cast<int32_t>(found->high);
+      descending[c] = found->descending;
     }
     Location loc = rewriter.getFusedLoc({transform.getLoc(), op.getLoc()});
     SmallVector<APInt> descBits;

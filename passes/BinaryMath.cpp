@@ -1,0 +1,114 @@
+//===- BinaryMath.cpp - the arithmetic of packed binary layers --*- C++ -*-===//
+#include "passes/BinaryMath.h"
+
+#include <algorithm>
+#include <bitset>
+#include <climits>
+#include <cmath>
+
+namespace bnn {
+
+void packTernary(const float *values, int64_t n, uint64_t *sign, uint64_t *mask) {
+  for (int64_t w = 0; w < wordsFor(n); ++w)
+    sign[w] = mask[w] = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    if (values[i] < 0)
+      sign[i / 64] |= uint64_t(1) << (i % 64);
+    if (values[i] != 0)
+      mask[i / 64] |= uint64_t(1) << (i % 64);
+  }
+}
+
+int64_t packedDot(const uint64_t *sign, const uint64_t *mask, const uint64_t *w, int64_t words) {
+  // Over the m-selected bits each product is +1 where the bits agree and -1 where they differ:
+  // dot = #agree - #differ = popcount(m) - 2 * popcount(m & (s ^ w)).
+  int64_t valid = 0, differ = 0;
+  for (int64_t i = 0; i < words; ++i) {
+    valid += static_cast<int64_t>(std::bitset<64>(mask[i]).count());
+    differ += static_cast<int64_t>(std::bitset<64>(mask[i] & (sign[i] ^ w[i])).count());
+  }
+  return valid - 2 * differ;
+}
+
+std::optional<std::string> classifyBinaryWeights(int64_t outChannels, int64_t rows, int64_t inner,
+                                                 const std::function<float(int64_t, int64_t, int64_t)> &at,
+                                                 BinaryWeights &out) {
+  out.words = wordsFor(inner);
+  out.alpha.assign(outChannels, 0.0f);
+  out.bits.assign(outChannels * rows * out.words, 0);
+  for (int64_t o = 0; o < outChannels; ++o) {
+    float alpha = std::fabs(at(o, 0, 0));
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t i = 0; i < inner; ++i) {
+        float w = at(o, r, i);
+        if (std::fabs(std::fabs(w) - alpha) > kWeightTolerance * alpha || (alpha > 0 && w == 0.0f))
+          return "weights are not +-alpha per output channel (channel " + std::to_string(o) +
+                 " has " + std::to_string(alpha) + " and " + std::to_string(w) + ")";
+        if (std::signbit(w))
+          out.bits[(o * rows + r) * out.words + i / 64] |= uint64_t(1) << (i % 64);
+      }
+    out.alpha[o] = alpha;
+  }
+  return std::nullopt;
+}
+
+int thresholdValue(const IntThresholds &t, int64_t d) {
+  if (d < t.low)
+    return t.descending ? 1 : -1;
+  if (d < t.high)
+    return 0;
+  return t.descending ? -1 : 1;
+}
+
+std::optional<IntThresholds> findThresholds(const std::function<int(int64_t)> &value, int64_t K,
+                                            bool exhaustive) {
+  IntThresholds t;
+  t.descending = value(-K) > value(K);
+  // First d in [-K, K + 1) where pred holds, for pred monotone (false ... true).
+  auto firstWhere = [&](auto pred) {
+    int64_t lo = -K, hi = K + 1;
+    while (lo < hi) {
+      int64_t mid = lo + (hi - lo) / 2;
+      if (pred(value(mid)))
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+    return lo;
+  };
+  if (!t.descending) {
+    t.low = firstWhere([](int v) { return v >= 0; });
+    t.high = firstWhere([](int v) { return v >= 1; });
+  } else {
+    t.low = firstWhere([](int v) { return v <= 0; });
+    t.high = firstWhere([](int v) { return v <= -1; });
+  }
+  // A threshold at the end of the range means "never" or "always": use the int32 extremes so
+  // the generated comparison needs no range knowledge.
+  for (int64_t *x : {&t.low, &t.high}) {
+    if (*x == -K)
+      *x = INT32_MIN;
+    else if (*x == K + 1)
+      *x = INT32_MAX;
+  }
+  auto check = [&](int64_t d) { return value(d) == thresholdValue(t, d); };
+  if (exhaustive) {
+    for (int64_t d = -K; d <= K; ++d)
+      if (!check(d))
+        return std::nullopt;
+    return t;
+  }
+  int64_t stride = std::max<int64_t>(1, K / 256);
+  for (int64_t d = -K; d <= K; d += stride)
+    if (!check(d))
+      return std::nullopt;
+  for (int64_t center : {t.low, t.high, int64_t(0)}) {
+    int64_t c = std::clamp(center, -K, K);
+    for (int64_t d = std::max(-K, c - 64); d <= std::min(K, c + 64); ++d)
+      if (!check(d))
+        return std::nullopt;
+  }
+  return t;
+}
+
+} // namespace bnn

@@ -1,0 +1,67 @@
+//===- BinaryMath.h - the arithmetic of packed binary layers ----*- C++ -*-===//
+//
+// Plain C++ (no MLIR): the bit conventions and integer formulas the binarization passes and the
+// lowering rely on, in one place that unit tests can check against float references.
+// Convention (BINARY_SEMANTICS §1): +1 is bit 0, -1 is bit 1, least significant bit first;
+// a second "mask" plane has bit 1 for every non-zero value, so 0 (ONNX Sign's sign(0), zero
+// padding, tail bits) contributes nothing.
+//
+//===----------------------------------------------------------------------===//
+#ifndef BNNC_PASSES_BINARYMATH_H
+#define BNNC_PASSES_BINARYMATH_H
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bnn {
+
+/// 64-bit words for `bits` bits.
+inline int64_t wordsFor(int64_t bits) { return (bits + 63) / 64; }
+
+/// Packs n values in {-1, 0, +1} into wordsFor(n) sign and mask words (tail bits 0).
+void packTernary(const float *values, int64_t n, uint64_t *sign, uint64_t *mask);
+
+/// The dot product of a packed ternary vector with packed +-1 weights `w` over `words` words:
+/// popcount(m) - 2 * popcount(m & (s ^ w)).
+int64_t packedDot(const uint64_t *sign, const uint64_t *mask, const uint64_t *w, int64_t words);
+
+/// A constant weight matrix classified as +-alpha per output channel, packed.
+struct BinaryWeights {
+  std::vector<float> alpha;   // per output channel
+  std::vector<uint64_t> bits; // [outChannels][rows][words], bit 1 for a negative weight
+  int64_t words = 0;
+};
+
+/// Relative tolerance for "all weights of a channel have one magnitude": the scale is computed
+/// in float32 (mean|W|, a power of two ...) and multiplied into every weight.
+constexpr double kWeightTolerance = 1e-6;
+
+/// Classifies weights read by `at(o, r, i)` (output channel o, row r of `rows`, element i of
+/// `inner`, packed per row) as +-alpha_o. Returns the reason when they are not.
+std::optional<std::string> classifyBinaryWeights(int64_t outChannels, int64_t rows, int64_t inner,
+                                                 const std::function<float(int64_t, int64_t, int64_t)> &at,
+                                                 BinaryWeights &out);
+
+/// Integer thresholds of a binarized layer output, per channel (BINARY_SEMANTICS §5): the
+/// value is -1 for d < low, 0 for low <= d < high, +1 for d >= high; mirrored (+1 below low,
+/// -1 from high on) when descending. "Never" is INT32_MIN / INT32_MAX.
+struct IntThresholds {
+  int64_t low = 0, high = 0;
+  bool descending = false;
+};
+
+/// The value IntThresholds give to `d`.
+int thresholdValue(const IntThresholds &t, int64_t d);
+
+/// Finds the thresholds of `value(d)` in {-1, 0, +1} over the integers |d| <= K, by bisection,
+/// then checks them against `value` at every integer (or, when `exhaustive` is false, at a
+/// dense sample and around both thresholds). nullopt if `value` is not monotone there.
+std::optional<IntThresholds> findThresholds(const std::function<int(int64_t)> &value, int64_t K,
+                                            bool exhaustive);
+
+} // namespace bnn
+
+#endif // BNNC_PASSES_BINARYMATH_H

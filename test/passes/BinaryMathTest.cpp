@@ -1,0 +1,158 @@
+// Brute-force checks of the packed binary arithmetic against float references over random
+// shapes: packing, the dot product with ternary inputs, zero padding, and integer thresholds.
+#include "passes/BinaryMath.h"
+
+#include <gtest/gtest.h>
+
+#include <climits>
+#include <cmath>
+#include <random>
+
+using namespace bnn;
+
+namespace {
+
+std::vector<float> randomTernary(std::mt19937 &rng, int64_t n, bool allowZero) {
+  std::uniform_int_distribution<int> dist(allowZero ? -1 : 0, 1);
+  std::vector<float> v(n);
+  for (float &x : v) {
+    int r = dist(rng);
+    x = allowZero ? static_cast<float>(r) : (r ? 1.0f : -1.0f);
+  }
+  return v;
+}
+
+} // namespace
+
+TEST(BinaryMath, PackingFollowsTheBitConvention) {
+  std::vector<float> v = {1, -1, 0, -1};
+  uint64_t s, m;
+  packTernary(v.data(), 4, &s, &m);
+  EXPECT_EQ(s, 0b1010u); // -1 is bit 1, least significant bit first
+  EXPECT_EQ(m, 0b1011u); // 0 has mask bit 0
+}
+
+TEST(BinaryMath, PackedDotEqualsFloatDotForRandomLengths) {
+  std::mt19937 rng(1);
+  for (int trial = 0; trial < 500; ++trial) {
+    int64_t n = 1 + static_cast<int64_t>(rng() % 300); // tails of every size
+    bool ternary = trial % 2;
+    auto x = randomTernary(rng, n, ternary);
+    auto w = randomTernary(rng, n, false);
+    int64_t words = wordsFor(n);
+    std::vector<uint64_t> s(words), m(words), ws(words), wm(words);
+    packTernary(x.data(), n, s.data(), m.data());
+    packTernary(w.data(), n, ws.data(), wm.data());
+    double expected = 0;
+    for (int64_t i = 0; i < n; ++i)
+      expected += x[i] * w[i];
+    EXPECT_EQ(packedDot(s.data(), m.data(), ws.data(), words), static_cast<int64_t>(expected))
+        << "n=" << n;
+  }
+}
+
+TEST(BinaryMath, ZeroPaddedConvolutionIsExact) {
+  // A binary conv as the lowering computes it (taps outside the input have mask 0, i.e. are
+  // skipped) against a float conv over a zero-padded input, on random shapes.
+  std::mt19937 rng(2);
+  for (int trial = 0; trial < 60; ++trial) {
+    int64_t C = 1 + rng() % 100, H = 1 + rng() % 7, W = 1 + rng() % 7, O = 1 + rng() % 4;
+    int64_t KH = 1 + rng() % 3, KW = 1 + rng() % 3, S = 1 + rng() % 2, D = 1 + rng() % 2;
+    int64_t pt = rng() % 3, pb = rng() % 3, pl = rng() % 3, pr = rng() % 3;
+    int64_t OH = (H + pt + pb - D * (KH - 1) - 1), OW = (W + pl + pr - D * (KW - 1) - 1);
+    if (OH < 0 || OW < 0)
+      continue;
+    OH = OH / S + 1;
+    OW = OW / S + 1;
+    bool ternary = trial % 2;
+    auto x = randomTernary(rng, H * W * C, ternary); // NHWC, N = 1
+    auto w = randomTernary(rng, O * KH * KW * C, false);
+    int64_t words = wordsFor(C);
+    std::vector<uint64_t> xs(H * W * words), xm(H * W * words), ws(O * KH * KW * words), wm(ws.size());
+    for (int64_t p = 0; p < H * W; ++p)
+      packTernary(&x[p * C], C, &xs[p * words], &xm[p * words]);
+    for (int64_t t = 0; t < O * KH * KW; ++t)
+      packTernary(&w[t * C], C, &ws[t * words], &wm[t * words]);
+    for (int64_t oh = 0; oh < OH; ++oh)
+      for (int64_t ow = 0; ow < OW; ++ow)
+        for (int64_t o = 0; o < O; ++o) {
+          double ref = 0;
+          int64_t packed = 0;
+          for (int64_t kh = 0; kh < KH; ++kh)
+            for (int64_t kw = 0; kw < KW; ++kw) {
+              int64_t ih = oh * S + kh * D - pt, iw = ow * S + kw * D - pl;
+              if (ih < 0 || ih >= H || iw < 0 || iw >= W)
+                continue; // the padded value 0 adds nothing
+              int64_t p = ih * W + iw, t = (o * KH + kh) * KW + kw;
+              for (int64_t c = 0; c < C; ++c)
+                ref += x[p * C + c] * w[t * C + c];
+              packed += packedDot(&xs[p * words], &xm[p * words], &ws[t * words], words);
+            }
+          ASSERT_EQ(packed, static_cast<int64_t>(ref));
+        }
+  }
+}
+
+TEST(BinaryMath, ThresholdsReproduceSignOfAffine) {
+  // v(d) = sign(m * d + b), ternary (sign(0) = 0) and bipolar (0 -> +1), for positive,
+  // negative and zero multipliers; b keeps m * d + b away from 0 except where a tie is meant.
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<float> dist(-3.0f, 3.0f);
+  for (int trial = 0; trial < 400; ++trial) {
+    int64_t K = 1 + rng() % 600;
+    float m = trial % 10 == 0 ? 0.0f : dist(rng);
+    float b = dist(rng) * static_cast<float>(K) * 0.5f;
+    if (trial % 7 == 0)
+      b = std::round(b) * std::fabs(m); // an exact tie at an integer d
+    bool ternary = trial % 2;
+    auto value = [&](int64_t d) {
+      float y = m * static_cast<float>(d) + b;
+      return y > 0 ? 1 : (y < 0 ? -1 : (ternary ? 0 : 1));
+    };
+    auto t = findThresholds(value, K, true);
+    ASSERT_TRUE(t) << "m=" << m << " b=" << b << " K=" << K;
+    for (int64_t d = -K; d <= K; ++d)
+      ASSERT_EQ(thresholdValue(*t, d), value(d)) << "d=" << d << " m=" << m << " b=" << b;
+    if (value(-K) > value(K)) // a negative multiplier that crosses 0 in range
+      EXPECT_TRUE(t->descending);
+  }
+}
+
+TEST(BinaryMath, ZeroMultiplierGivesAConstant) {
+  for (int v : {-1, 0, 1}) {
+    auto t = findThresholds([&](int64_t) { return v; }, 50, true);
+    ASSERT_TRUE(t);
+    for (int64_t d = -50; d <= 50; ++d)
+      EXPECT_EQ(thresholdValue(*t, d), v);
+  }
+}
+
+TEST(BinaryMath, NonMonotoneOutputsAreRefused) {
+  // |d| > 3 -> +1 else -1: not monotone, no threshold pair represents it.
+  auto value = [](int64_t d) { return std::abs(d) > 3 ? 1 : -1; };
+  EXPECT_FALSE(findThresholds(value, 20, true));
+  EXPECT_FALSE(findThresholds(value, 20, false));
+}
+
+TEST(BinaryMath, SampledCheckCatchesFarViolations) {
+  // Monotone except one spike far from both thresholds, at a point of the sampling grid
+  // (-K + j * (K / 256)).
+  int64_t K = 100000;
+  auto value = [](int64_t d) { return d == -100000 + 390 ? 1 : (d < 5 ? -1 : 1); };
+  EXPECT_FALSE(findThresholds(value, K, false));
+}
+
+TEST(BinaryMath, WeightsAreBinaryOnlyWithOneMagnitudePerChannel) {
+  BinaryWeights out;
+  std::vector<float> ok = {0.5f, -0.5f, 0.5f, -2.0f, 2.0f, -2.0f};
+  EXPECT_FALSE(classifyBinaryWeights(2, 1, 3, [&](int64_t o, int64_t, int64_t i) { return ok[o * 3 + i]; }, out));
+  EXPECT_EQ(out.alpha, (std::vector<float>{0.5f, 2.0f}));
+  EXPECT_EQ(out.bits[0], 0b010u);
+  EXPECT_EQ(out.bits[1], 0b101u);
+  std::vector<float> bad = {0.5f, -0.5f, 0.25f};
+  auto why = classifyBinaryWeights(1, 1, 3, [&](int64_t, int64_t, int64_t i) { return bad[i]; }, out);
+  ASSERT_TRUE(why);
+  EXPECT_NE(why->find("not +-alpha"), std::string::npos);
+  std::vector<float> zero = {0.5f, 0.0f};
+  EXPECT_TRUE(classifyBinaryWeights(1, 1, 2, [&](int64_t, int64_t, int64_t i) { return zero[i]; }, out));
+}
