@@ -141,7 +141,8 @@ bool isChainLink(Operation *op) {
         return false;
       continue;
     }
-    if (!map.isIdentity() || in->get().getType() != resultType)
+    auto inType = dyn_cast<RankedTensorType>(in->get().getType());
+    if (!map.isIdentity() || !inType || inType.getShape() != resultType.getShape())
       return false;
     ++runtime;
   }

@@ -65,10 +65,15 @@ struct NormalizeStep : RewritePattern {
       bnn::Tie tie = step->tie > 0 ? bnn::Tie::POSITIVE
                      : step->tie < 0 ? bnn::Tie::NEGATIVE
                                      : bnn::Tie::ZERO;
-      if (auto existing = dyn_cast<bnn::BinarizeOp>(op))
-        if (existing.getInput() == source && existing.getTie() == tie &&
-            llvm::all_of(step->levels, [](float l) { return l == 1.0f; }))
-          return failure(); // already canonical
+      // Already canonical: a binarize of this source with these thresholds, alone or followed
+      // by the level multiplication this pattern creates.
+      bool unit = llvm::all_of(step->levels, [](float l) { return l == 1.0f; });
+      const auto &links = chain->getOps();
+      if (links.size() == (unit ? 1u : 2u))
+        if (auto existing = dyn_cast<bnn::BinarizeOp>(links.front()))
+          if (existing.getInput() == source && existing.getTie() == tie &&
+              llvm::equal(existing.getThresholds().getValues<float>(), step->thresholds))
+            return rewriter.notifyMatchFailure(op, "already canonical");
       Location loc = rewriter.getFusedLoc([&] {
         SmallVector<Location> locs;
         for (Operation *link : chain->getOps())
