@@ -95,10 +95,10 @@ struct LowerBipolarSign : OpRewritePattern<bnn::BipolarSignOp> {
   }
 };
 
-/// QONNX Quant, as its reference implementation computes it:
+/// QONNX Quant, as its reference implementation (qonnx int_quant) computes it:
 ///   v = x / scale + zp
-///   1-bit signed: bipolar(v)          (no rescale: the reference returns the +-1 plane)
-///   otherwise:    (rnd(clamp(v, qmin, qmax)) - zp) * scale
+///   q = 1-bit signed ? bipolar(v) : rnd(clamp(v, qmin, qmax))
+///   y = (q - zp) * scale
 struct LowerQuant : OpRewritePattern<bnn::QuantOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(bnn::QuantOp op, PatternRewriter &rewriter) const override {
@@ -113,8 +113,11 @@ struct LowerQuant : OpRewritePattern<bnn::QuantOp> {
     auto body = [&](OpBuilder &b, Location l, ValueRange a) -> Value {
       Value v = arith::DivFOp::create(b, l, a[0], a[1]);
       v = arith::AddFOp::create(b, l, v, a[2]);
-      if (bipolar)
-        return buildBipolar(b, l, v);
+      if (bipolar) {
+        v = buildBipolar(b, l, v);
+        v = arith::SubFOp::create(b, l, v, a[2]);
+        return arith::MulFOp::create(b, l, v, a[1]);
+      }
       v = arith::MaximumFOp::create(b, l, v, f32(b, l, qmin));
       v = arith::MinimumFOp::create(b, l, v, f32(b, l, qmax));
       switch (mode) {

@@ -234,14 +234,16 @@ std::optional<double> evalLink(Operation *op, llvm::DenseMap<Value, double> &val
     float s = f32(channelValue(constantOf(q.getScale()), map, channel, rank));
     float z = f32(channelValue(constantOf(q.getZeroPoint()), map, channel, rank));
     float v = f32(f32(in(q.getInput())) / s) + z;
-    if (q.getIsSigned() && q.getBitwidth() == 1)
-      return v >= 0 ? 1.0 : -1.0;
-    v = std::min(std::max(v, f32(q.getQMin())), f32(q.getQMax()));
-    switch (q.getRoundingMode()) {
-    case RoundingMode::ROUND: v = std::nearbyint(v); break;
-    case RoundingMode::CEIL: v = std::ceil(v); break;
-    case RoundingMode::FLOOR: v = std::floor(v); break;
-    case RoundingMode::ROUND_TO_ZERO: v = std::trunc(v); break;
+    if (q.getIsSigned() && q.getBitwidth() == 1) {
+      v = v >= 0 ? 1.0f : -1.0f;
+    } else {
+      v = std::min(std::max(v, f32(q.getQMin())), f32(q.getQMax()));
+      switch (q.getRoundingMode()) {
+      case RoundingMode::ROUND: v = std::nearbyint(v); break;
+      case RoundingMode::CEIL: v = std::ceil(v); break;
+      case RoundingMode::FLOOR: v = std::floor(v); break;
+      case RoundingMode::ROUND_TO_ZERO: v = std::trunc(v); break;
+      }
     }
     return f32(f32(v - z) * s);
   }

@@ -59,8 +59,8 @@ def BNN_QuantOp : BNN_Op<"quant", [Pure]> {
     signed:   `qmin = -2^(b-1) (+1 if narrow)`, `qmax = 2^(b-1) - 1`;
     unsigned: `qmin = 0`, `qmax = 2^b - 1 (-1 if narrow)`.
     `scale` and `zero_point` have the input's rank and broadcast along their size-1 axes.
-    Following QONNX's reference implementation, a signed 1-bit Quant is bipolar:
-    `y = (x >= 0 ? +1 : -1) * scale`.
+    Following QONNX's reference implementation, a signed 1-bit Quant is bipolar before the
+    rescale: `y = ((x / scale + zero_point >= 0 ? +1 : -1) - zero_point) * scale`.
 
     Example:
     ```mlir
