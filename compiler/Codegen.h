@@ -25,7 +25,10 @@ struct TargetSpec {
   std::string features;
 };
 
-/// Fills `spec` from the user's `-target`, `-mcpu` and `-mattr`. `-mcpu=native` means the host.
+/// Fills `spec` from the user's `-target`, `-mcpu` and `-mattr` (docs/targets.md): a short
+/// name's default CPU and features, or a triple's conservative baseline; `-mcpu` replaces the CPU
+/// and its extensions but keeps the features the ABI needs; `-mattr` is appended last.
+/// `-mcpu=native` means the host's CPU and features, for a target of the host's architecture.
 bool resolveTarget(const std::string &target, const std::string &cpu, const std::string &mattr,
                    TargetSpec &spec, std::string &error);
 

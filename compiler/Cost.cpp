@@ -9,6 +9,7 @@
 
 #include "dialects/BNN/BNNCostInterface.h"
 #include "dialects/BNN/BNNDialect.h"
+#include "passes/BinaryMath.h"
 #include "passes/ElementwiseChain.h"
 #include "passes/FuseBinaryLayers.h"
 
@@ -395,7 +396,7 @@ unsigned bnnc::nominalActivationBits(Value v) {
   return 16;
 }
 
-int64_t bnnc::uniformGridLevels(ArrayRef<float> values) {
+int64_t bnnc::uniformGridLevels(ArrayRef<float> values, int64_t maxLevels) {
   std::vector<float> v(values.begin(), values.end());
   std::sort(v.begin(), v.end());
   v.erase(std::unique(v.begin(), v.end()), v.end());
@@ -406,22 +407,31 @@ int64_t bnnc::uniformGridLevels(ArrayRef<float> values) {
   for (float f : v)
     if (!std::isfinite(f))
       return 0;
-  double lo = v.front(), hi = v.back(), step = hi - lo;
+  double lo = v.front(), hi = v.back(), minDiff = hi - lo;
   for (size_t i = 1; i < v.size(); ++i)
-    step = std::min(step, double(v[i]) - double(v[i - 1]));
-  // The smallest difference is a multiple of the true step; refine it over the whole range,
-  // which the rounding of a single difference would misjudge for wide grids.
-  double span = (hi - lo) / step;
-  if (span > 65536)
-    return 0;
-  int64_t top = std::llround(span);
-  step = (hi - lo) / double(top);
-  for (float f : v) {
-    double q = (double(f) - lo) / step;
-    if (std::fabs(q - std::round(q)) > 1e-3)
+    minDiff = std::min(minDiff, double(v[i]) - double(v[i - 1]));
+  // The step divides the smallest difference: try minDiff / k for k = 1, 2, ... as long as the
+  // grid has at most maxLevels levels (random floats end this at once: their smallest
+  // difference is tiny next to their range).
+  for (int64_t k = 1;; ++k) {
+    double step = minDiff / double(k);
+    int64_t top = std::llround((hi - lo) / step);
+    if (top + 1 > maxLevels)
       return 0;
+    // Refine the step over the whole range, which the rounding of a single difference would
+    // misjudge for wide grids.
+    step = (hi - lo) / double(top);
+    bool onGrid = true;
+    for (float f : v) {
+      double q = (double(f) - lo) / step;
+      if (std::fabs(q - std::round(q)) > 1e-3) {
+        onGrid = false;
+        break;
+      }
+    }
+    if (onGrid)
+      return top + 1;
   }
-  return top + 1;
 }
 
 unsigned bnnc::nominalWeightBits(ArrayRef<float> values, int64_t channels, int64_t innerStride) {
@@ -430,21 +440,15 @@ unsigned bnnc::nominalWeightBits(ArrayRef<float> values, int64_t channels, int64
   std::vector<std::vector<float>> perChannel(channels);
   for (size_t i = 0; i < values.size(); ++i)
     perChannel[(int64_t(i) / innerStride) % channels].push_back(values[i]);
-  // +-alpha per output channel, as bnn-fuse-binary-layers classifies binary weights.
-  bool binary = true;
-  for (const auto &ch : perChannel) {
-    if (ch.empty())
-      continue;
-    float alpha = std::fabs(ch[0]);
-    for (float w : ch)
-      if (std::fabs(std::fabs(w) - alpha) > 1e-6 * alpha || (alpha > 0 && w == 0.0f)) {
-        binary = false;
-        break;
-      }
-    if (!binary)
-      break;
-  }
-  if (binary)
+  // +-alpha per output channel: bnn-fuse-binary-layers' own test.
+  size_t perChannelSize = perChannel[0].size();
+  bool uniform = std::all_of(perChannel.begin(), perChannel.end(),
+                             [&](const auto &ch) { return ch.size() == perChannelSize; });
+  bnn::BinaryWeights packed;
+  if (uniform && perChannelSize > 0 &&
+      !bnn::classifyBinaryWeights(
+          channels, 1, static_cast<int64_t>(perChannelSize),
+          [&](int64_t o, int64_t, int64_t i) { return perChannel[o][i]; }, packed))
     return 1;
   auto widthOf = [](int64_t levels) -> unsigned {
     if (levels <= 0 || levels > 256)
@@ -452,14 +456,14 @@ unsigned bnnc::nominalWeightBits(ArrayRef<float> values, int64_t channels, int64
     return levels <= 2 ? 1 : levels <= 4 ? 2 : levels <= 16 ? 4 : 8;
   };
   // One grid for the tensor (a per-tensor scale) ...
-  if (unsigned bits = widthOf(uniformGridLevels(values)); bits <= 8)
+  if (unsigned bits = widthOf(uniformGridLevels(values, 256)); bits <= 8)
     return bits;
   // ... or one per output channel (per-axis scales), when every channel says enough.
   unsigned bits = 0;
   for (const auto &ch : perChannel) {
     if (ch.size() < 3)
       return 16;
-    bits = std::max(bits, widthOf(uniformGridLevels(ch)));
+    bits = std::max(bits, widthOf(uniformGridLevels(ch, 256)));
   }
   return bits <= 8 ? bits : 16;
 }

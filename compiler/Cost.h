@@ -37,10 +37,9 @@ unsigned nominalActivationBits(mlir::Value v);
 /// values: what QuantizeLinear + DequantizeLinear leave after constant folding), else 16.
 unsigned nominalWeightBits(llvm::ArrayRef<float> values, int64_t channels, int64_t innerStride);
 
-/// The number of levels of the uniform grid `values` lie on (the smallest step between distinct
-/// values, refined over the whole range), or 0 if they do not lie on one within 1e-3 of a step.
-/// One distinct value is 1 level.
-int64_t uniformGridLevels(llvm::ArrayRef<float> values);
+/// The number of levels of the coarsest uniform grid `values` lie on (within 1e-3 of a step),
+/// or 0 if that grid would have more than `maxLevels` levels. One distinct value is 1 level.
+int64_t uniformGridLevels(llvm::ArrayRef<float> values, int64_t maxLevels = 65536);
 
 } // namespace bnnc
 

@@ -150,8 +150,8 @@ private:
   InFlightDiagnostic error() {
     auto diag = emitError(loc);
     if (current)
-      diag << "node '" << current->name() << "' (" << current->op_type()
-           << (current->domain().empty() ? "" : ", domain " + current->domain()) << "): ";
+      diag << "node '" << current->name() << "' (" << current->op_type() << ", domain "
+           << (current->domain().empty() ? "ai.onnx" : current->domain()) << "): ";
     return diag;
   }
   LogicalResult fail(const Twine &msg) {
@@ -246,12 +246,12 @@ private:
         return fail(Twine("input '") + name + "' has unsupported type " + dtypeName(t->dtype));
       auto m = materialized.find(name);
       if (m != materialized.end())
-        return TV{m->second, false, t->dtype};
+        return TV{m->second, false, t->dtype, {}};
       OpBuilder::InsertionGuard guard(builder);
       builder.setInsertionPointToStart(builder.getBlock());
       Value v = constantValue(*t);
       materialized[name] = v;
-      return TV{v, false, t->dtype};
+      return TV{v, false, t->dtype, {}};
     }
     return fail(Twine("input '") + name + "' is neither a graph input, an initializer nor the " +
                 "output of an earlier node");
@@ -578,6 +578,17 @@ bool Importer::propagateCustomOpShapes() {
 
 LogicalResult Importer::prepare() {
   // Fixed shapes requested by the user for dynamic inputs.
+  for (const auto &[name, shape] : options.inputShapes) {
+    bool found = false;
+    std::string names;
+    for (const auto &input : model.graph().input()) {
+      found |= input.name() == name;
+      names += (names.empty() ? "'" : ", '") + input.name() + "'";
+    }
+    if (!found)
+      return modelError("--input-shape names '" + name + "', which is not a graph input (inputs: " +
+                        names + ")");
+  }
   for (auto &input : *model.mutable_graph()->mutable_input()) {
     auto it = options.inputShapes.find(input.name());
     if (it == options.inputShapes.end())
@@ -666,18 +677,24 @@ OwningOpRef<ModuleOp> Importer::run(const std::string &p, ModelSignature &sig) {
       continue;
     auto it = valueInfo.find(in.name());
     if (it == valueInfo.end()) {
-      std::string why = "unknown";
+      // Name the dynamic dimension and suggest a shape of the right rank (1 for each unknown).
+      std::string why = "unknown", example;
       if (in.type().has_tensor_type())
-        for (const auto &d : in.type().tensor_type().shape().dim())
+        for (const auto &d : in.type().tensor_type().shape().dim()) {
           if (!d.has_dim_value())
             why = "'" + d.dim_param() + "'";
-      modelError("graph input '" + in.name() + "' has a dynamic or unknown dimension (" + why +
-                 "); bnnc compiles static shapes: fix it with --input-shape=" + in.name() +
-                 ":1x3x224x224 (for example)");
+          example += (example.empty() ? "" : "x") +
+                     std::to_string(d.has_dim_value() ? d.dim_value() : 1);
+        }
+      if (example.empty())
+        example = "1x3x224x224";
+      (void)modelError("graph input '" + in.name() + "' has a dynamic or unknown dimension (" + why +
+                 "); bnnc compiles static shapes: fix it with --input-shape=" + in.name() + ":" +
+                 example + " (for example)");
       return nullptr;
     }
     if (!elementType(it->second.first)) {
-      modelError("graph input '" + in.name() + "' has unsupported type " + dtypeName(it->second.first));
+      (void)modelError("graph input '" + in.name() + "' has unsupported type " + dtypeName(it->second.first));
       return nullptr;
     }
     inputs.push_back(&in);
@@ -687,13 +704,13 @@ OwningOpRef<ModuleOp> Importer::run(const std::string &p, ModelSignature &sig) {
   for (const auto &out : graph.output()) {
     auto it = valueInfo.find(out.name());
     if (it == valueInfo.end() && !constants.count(out.name())) {
-      modelError("graph output '" + out.name() + "' has a dynamic or unknown shape");
+      (void)modelError("graph output '" + out.name() + "' has a dynamic or unknown shape");
       return nullptr;
     }
     int32_t dt = dtypeOf(out.name());
     std::vector<int64_t> shape = shapeOf(out.name());
     if (!elementType(dt)) {
-      modelError("graph output '" + out.name() + "' has unsupported type " + dtypeName(dt));
+      (void)modelError("graph output '" + out.name() + "' has unsupported type " + dtypeName(dt));
       return nullptr;
     }
     resultTypes.push_back(tensorType(shape, dt));
@@ -706,7 +723,7 @@ OwningOpRef<ModuleOp> Importer::run(const std::string &p, ModelSignature &sig) {
   Block *entry = func.addEntryBlock();
   builder.setInsertionPointToStart(entry);
   for (size_t i = 0; i < inputs.size(); ++i)
-    values[inputs[i]->name()] = TV{entry->getArgument(i), false, sig.inputs[i].dtype};
+    values[inputs[i]->name()] = TV{entry->getArgument(i), false, sig.inputs[i].dtype, {}};
 
   int index = 0;
   for (const onnx::NodeProto &n : graph.node()) {
@@ -1802,7 +1819,7 @@ LogicalResult Importer::onQuant(const onnx::NodeProto &n) {
   if (failed(x))
     return failure();
   if (!x->flat.empty())
-    *x = TV{onnxOrder(*x), false, x->dtype};
+    *x = TV{onnxOrder(*x), false, x->dtype, {}};
   const Tensor *scale = constant(n.input(1)), *zp = constant(n.input(2)), *bits = constant(n.input(3));
   if (!scale || !zp || !bits)
     return fail("scale, zero point and bit width must be constant");
@@ -1848,7 +1865,7 @@ LogicalResult Importer::onMultiThreshold(const onnx::NodeProto &n) {
   if (failed(x))
     return failure();
   if (!x->flat.empty())
-    *x = TV{onnxOrder(*x), false, x->dtype};
+    *x = TV{onnxOrder(*x), false, x->dtype, {}};
   const Tensor *t = constant(n.input(1));
   if (!t || t->rank() != 2)
     return fail("thresholds must be a constant [C, B] tensor");

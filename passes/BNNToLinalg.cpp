@@ -41,7 +41,12 @@ AffineMap broadcastMap(MLIRContext *ctx, RankedTensorType full, RankedTensorType
 Value buildElementwise(PatternRewriter &rewriter, Location loc, RankedTensorType type,
                        ValueRange inputs, ArrayRef<AffineMap> inputMaps,
                        function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
-  Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(), type.getElementType());
+  // The result has the shape of the first input (element-wise ops): dynamic sizes come from it.
+  Value init = type.hasStaticShape()
+                   ? tensor::EmptyOp::create(rewriter, loc, type.getShape(), type.getElementType())
+                   : tensor::EmptyOp::create(rewriter, loc,
+                                             tensor::getMixedSizes(rewriter, loc, inputs[0]),
+                                             type.getElementType());
   SmallVector<AffineMap> maps(inputMaps);
   maps.push_back(rewriter.getMultiDimIdentityMap(type.getRank()));
   SmallVector<utils::IteratorType> iters(type.getRank(), utils::IteratorType::parallel);
@@ -166,7 +171,11 @@ struct LowerMultiThreshold : OpRewritePattern<bnn::MultiThresholdOp> {
     iters.push_back(utils::IteratorType::reduction);
 
     Value zero = f32(rewriter, loc, 0.0);
-    Value empty = tensor::EmptyOp::create(rewriter, loc, type.getShape(), type.getElementType());
+    Value empty = type.hasStaticShape()
+                      ? tensor::EmptyOp::create(rewriter, loc, type.getShape(), type.getElementType())
+                      : tensor::EmptyOp::create(rewriter, loc,
+                                                tensor::getMixedSizes(rewriter, loc, op.getInput()),
+                                                type.getElementType());
     Value init = linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
     auto count = linalg::GenericOp::create(
         rewriter, loc, TypeRange{type}, ValueRange{op.getInput(), op.getThresholds()},
@@ -206,7 +215,10 @@ struct LowerBinarize : OpRewritePattern<bnn::BinarizeOp> {
                                             maps, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
       Value gt = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, a[0], a[1]);
       Value lt = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, a[0], a[1]);
-      Value inner = arith::SelectOp::create(b, l, lt, f32(b, l, -1.0), f32(b, l, tie));
+      // NaN compares false both ways; keep it NaN, as ONNX Sign does.
+      Value nan = arith::CmpFOp::create(b, l, arith::CmpFPredicate::UNO, a[0], a[0]);
+      Value tieOrNaN = arith::SelectOp::create(b, l, nan, a[0], f32(b, l, tie));
+      Value inner = arith::SelectOp::create(b, l, lt, f32(b, l, -1.0), tieOrNaN);
       return arith::SelectOp::create(b, l, gt, f32(b, l, 1.0), inner);
     }));
     return success();

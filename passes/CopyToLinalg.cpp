@@ -17,6 +17,11 @@ namespace {
 struct CopyToLinalg : OpRewritePattern<memref::CopyOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(memref::CopyOp op, PatternRewriter &rewriter) const override {
+    // linalg.copy needs ranked operands of one rank; other copies keep their lowering.
+    auto source = dyn_cast<MemRefType>(op.getSource().getType());
+    auto target = dyn_cast<MemRefType>(op.getTarget().getType());
+    if (!source || !target || source.getRank() != target.getRank())
+      return rewriter.notifyMatchFailure(op, "unranked or rank-changing copy");
     rewriter.replaceOpWithNewOp<linalg::CopyOp>(op, op.getSource(), op.getTarget());
     return success();
   }

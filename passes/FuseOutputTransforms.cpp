@@ -50,8 +50,9 @@ std::optional<int64_t> reductionLength(Value d) {
 
 /// A per-channel affine op after output_transform folds into it:
 ///   g(m * d + b) = a * (m * d + b) + c = (a * m) * d + (a * b + c),
-/// with a = g(1) - g(0), c = g(0) per channel, checked on points far apart (a non-linear g,
-/// such as PReLU, fails the check). The folded form may round differently in the last bit.
+/// with a = g(1) - g(0), c = g(0) per channel, checked over the layer's whole output range (a
+/// non-linear g, such as PReLU or an active clamp, fails the check). The folded form may round
+/// differently in the last bit.
 struct FoldAffineIntoTransform : OpRewritePattern<bnn::OutputTransformOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(bnn::OutputTransformOp op, PatternRewriter &rewriter) const override {
@@ -65,18 +66,29 @@ struct FoldAffineIntoTransform : OpRewritePattern<bnn::OutputTransformOp> {
         user->getResult(0).getType() != op.getType())
       return rewriter.notifyMatchFailure(op, "the element-wise op reads other values");
     SmallVector<float> mult = floats(op.getMultiplier()), bias = floats(op.getBias());
-    if (mult.empty() || bias.empty())
+    auto K = reductionLength(op.getInput());
+    if (mult.empty() || bias.empty() || !K)
       return rewriter.notifyMatchFailure(op, "multiplier and bias are not constant");
+    // The op must be affine on every value the transform can produce: y = m * d + b for the
+    // integers |d| <= K (all of them for small layers, else a dense sample and both ends).
+    std::vector<int64_t> ds;
+    int64_t stride = *K <= 4096 ? 1 : *K / 2048;
+    for (int64_t d = -*K; d <= *K; d += stride)
+      ds.push_back(d);
+    for (int64_t d : {-*K, int64_t(-1), int64_t(0), int64_t(1), *K})
+      ds.push_back(d);
     for (size_t c = 0; c < mult.size(); ++c) {
       auto g0 = chain->evaluate(0.0f, c), g1 = chain->evaluate(1.0f, c);
       if (!g0 || !g1)
         return failure();
       float a = *g1 - *g0, b = *g0;
-      for (float y : {-1.0e4f, -97.5f, -3.0f, 2.5f, 64.0f, 1.0e4f}) {
+      for (int64_t d : ds) {
+        float y = mult[c] * static_cast<float>(d) + bias[c];
         auto g = chain->evaluate(y, c);
         float expected = a * y + b;
         if (!g || std::fabs(*g - expected) > 1e-5f * (1.0f + std::fabs(a * y) + std::fabs(b)))
-          return rewriter.notifyMatchFailure(op, "the element-wise op is not affine");
+          return rewriter.notifyMatchFailure(op, "the element-wise op is not affine on the "
+                                                 "layer's range");
       }
       mult[c] = a * mult[c];
       bias[c] = a * bias[c] + b;

@@ -128,7 +128,8 @@ def BNNFuseBinaryLayers : Pass<"bnn-fuse-binary-layers", "mlir::func::FuncOp"> {
     After:
     ```mlir
     %s, %m = bnn.pack %b : tensor<1x8x8x64xf32> -> tensor<1x8x8x1xi64>, tensor<1x8x8x1xi64>
-    %y = bnn.bconv2d %s, %m, %packed, %alpha, %bias {in_channels = 64 : i64, ...}
+    %d = bnn.bconv2d %s, %m, %packed {in_channels = 64 : i64, ...}
+    %y = bnn.output_transform %d, %alpha, %bias
     ```
   }];
   let options = [

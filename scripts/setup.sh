@@ -14,6 +14,8 @@ APT_PACKAGES=(
   libgtest-dev libonnx-testdata
   # test-model generation (Debian's own python3 sees these)
   python3 python3-onnx python3-torch python3-numpy python3-sklearn
+  # headless browser for the HTML cost report test (test/compiler/report/html.test)
+  chromium
   # reference runtime host
   nodejs
   # cross targets (aarch64, armv7, riscv64): C libraries and GCC start files for linking, and

@@ -5,7 +5,7 @@ set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/setup.sh" || exit 1
 build="${BNNC_BUILD_DIR:-$root/build}"
-cmake --build "$build" --target bnnc-e2e-models || exit 1
+cmake --build "$build" --target bnnc-e2e-models bnnc-e2e-binarizers || exit 1
 log="$build/test-results.txt"
 /usr/lib/llvm-22/bin/lit -sv --time-tests "$build/test" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}

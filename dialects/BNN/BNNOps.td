@@ -234,7 +234,7 @@ def BNN_ThresholdOp : BNN_Op<"threshold", [Pure]> {
     ```mlir
     %s, %m = bnn.threshold %d, %low, %high, %desc
        : (tensor<1x8x8x32xi32>, tensor<32xi32>, tensor<32xi32>, tensor<32xi1>)
-       -> tensor<1x8x8x1xi64>, tensor<1x8x8x1xi64>
+       -> (tensor<1x8x8x1xi64>, tensor<1x8x8x1xi64>)
     ```
   }];
   let arguments = (ins BNN_IntTensor:$input, BNN_IntTensor:$low, BNN_IntTensor:$high,
@@ -256,7 +256,7 @@ def BNN_BMaxPool2DOp : BNN_Op<"bmaxpool2d", [Pure]> {
     ```mlir
     %s2, %m2 = bnn.bmaxpool2d %s, %m {kernel = array<i64: 2, 2>, stride = array<i64: 2, 2>,
                                       pad = array<i64: 0, 0, 0, 0>}
-       : (tensor<1x8x8x1xi64>, tensor<1x8x8x1xi64>) -> tensor<1x4x4x1xi64>, tensor<1x4x4x1xi64>
+       : (tensor<1x8x8x1xi64>, tensor<1x8x8x1xi64>) -> (tensor<1x4x4x1xi64>, tensor<1x4x4x1xi64>)
     ```
   }];
   let arguments = (ins BNN_PackedTensor:$input_sign, BNN_PackedTensor:$input_mask,

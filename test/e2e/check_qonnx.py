@@ -2,7 +2,7 @@
 with QONNX/FINN custom ops that onnxruntime cannot run.
 
     python3 check_qonnx.py --bnnc BNNC MODEL.onnx --inputs in0.npy ... [--workdir DIR]
-                           [--tol 1e-4] [--bnnc-arg ARG ...]
+                           [--tol 1e-4] [--bnnc-arg ARG ...] [--compile-timeout SECONDS]
                            [--ort-runner RUN_ORT_JS [--node NODE]]
 
 Compiles MODEL with `BNNC MODEL --emit=exe -o DIR/prog`, runs the program, computes the
@@ -64,6 +64,8 @@ def main(argv=None):
                     help="pass if max_abs_err <= TOL * max(1, max|ref|) (default 1e-4)")
     ap.add_argument("--bnnc-arg", action="append", default=[], metavar="ARG",
                     help="extra argument for bnnc (repeatable)")
+    ap.add_argument("--compile-timeout", type=float, default=check_model.COMPILE_TIMEOUT,
+                    metavar="SECONDS", help="fail if bnnc takes longer (default %(default)s)")
     ap.add_argument("--ort-runner", help="test/reference/run_ort.js: cross-check the numpy "
                                          "reference with onnxruntime on the lowered model")
     ap.add_argument("--node", default="node", help="the node executable (default: node)")
@@ -96,7 +98,7 @@ def main(argv=None):
             if os.path.exists(prog):
                 os.remove(prog)
             check_model.run("bnnc", [args.bnnc, args.model, "--emit=exe", "-o", prog]
-                            + args.bnnc_arg, check_model.COMPILE_TIMEOUT)
+                            + args.bnnc_arg, args.compile_timeout)
             if not os.path.isfile(prog):
                 raise Failure(f"bnnc succeeded but wrote no program at {prog}")
             outs = [os.path.join(workdir, f"out{k}.npy") for k in range(len(refs))]

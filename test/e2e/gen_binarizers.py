@@ -12,16 +12,21 @@ for the QONNX custom ops onnxruntime cannot run)).
 The models, by group:
 
   bibench_*   the inference forms of the binarizers BiBench compares, each in the same tiny conv
-              net: float stem conv, BN, binarizer, binary 3x3 conv, BN, binarizer, binary 3x3
-              conv, BN, global average pool, float Linear. bnn, xnor (runtime activation scale
-              K = mean|a| per sample), dorefa, bireal (residual shortcuts; the weight STE of the
-              Bi-Real code), xnorpp (alpha_c * beta_h * gamma_w output scale), reactnet (RSign,
-              RPReLU), recu, fda, imb (IR-Net/DIR-Net's weight standardization and power-of-two
-              scale, as their code writes it).
+              net: float stem conv, BN (torch's exporter folds this one into the conv), binarizer,
+              binary 3x3 conv, BN, binarizer, binary 3x3 conv, BN, global average pool, float
+              Linear. bnn, xnor (runtime activation scale K = mean|a| per sample), dorefa,
+              bireal (residual shortcuts; the weight STE of the Bi-Real code), xnorpp
+              (alpha_c * beta_h * gamma_w output scale), reactnet (RSign, RPReLU), recu, fda,
+              imb (IR-Net/DIR-Net's weight standardization and power-of-two scale, as their
+              code writes it).
   enc_*       activation binarizers in other encodings: Where(x >= 0, 1, -1), Greater -> Cast ->
               Mul -> Sub, the STE x + (sign(x) - x) with and without a Clip, Greater after ReLU.
-  qonnx_*     QONNX graphs (onnx.helper): FINN's TFC-w1a1 and a small CNV-w1a1, one model per
-              custom-op domain, 1-bit Quant (scale 1 and scale != 1), bipolar MultiThreshold.
+  qonnx_*     QONNX graphs (onnx.helper), each isolating one feature: FINN's TFC-w1a1 and a
+              small CNV-w1a1 (BipolarQuant on weight initializers and activations), one model
+              per custom-op domain (BipolarQuant activations, weights already +-1), BipolarQuant
+              with an activation scale != 1, BipolarQuant'ed weights, 1-bit Quant (scale 1,
+              scale != 1, on weights), bipolar MultiThreshold (after a float conv, and on the
+              graph input).
   shape_*     binary convs of unusual shapes: Cin 3/17/48/100, stride 2, dilation 2, groups 2,
               1x1 and 5x5 kernels, asymmetric pads (Conv attribute, and Pad + Conv), negative BN
               gamma before the Sign, Sign of ReLU and of MaxPool(ReLU) (exact zeros: ternary).
@@ -603,16 +608,17 @@ class Graph:
         self.nodes.append(helper.make_node(op, inputs, [out], name=name, domain=domain, **attrs))
         return out
 
-    def _model(self, outputs):
+    def model(self, outputs=()):
+        """The ModelProto with these graph outputs (their shapes from the numpy reference)."""
         from onnx import TensorProto, helper
 
-        vals = {}
+        shapes = {}
         if outputs:
-            vals = qref.run_model(self._model([]), [x for _, x in self.feeds],
-                                  everything=True) if self.nodes else {}
+            shapes = {k: np.shape(v) for k, v in
+                      qref.run_model(self.model(), self.arrays(), everything=True).items()}
         ins = [helper.make_tensor_value_info(n, TensorProto.FLOAT, list(x.shape))
                for n, x in self.feeds]
-        outs = [helper.make_tensor_value_info(o, TensorProto.FLOAT, list(vals[o].shape))
+        outs = [helper.make_tensor_value_info(o, TensorProto.FLOAT, list(shapes[o]))
                 for o in outputs]
         graph = helper.make_graph(self.nodes, self.name, ins, outs, self.inits)
         opsets = [helper.make_opsetid("", OPSET)] + [helper.make_opsetid(d, 1)
@@ -621,11 +627,12 @@ class Graph:
         model.ir_version = 7
         return model
 
-    def value(self, name):
-        return qref.run_model(self._model([]), [x for _, x in self.feeds], want=[name])[0]
+    def arrays(self):
+        return [x for _, x in self.feeds]
 
-    def model(self, outputs):
-        return self._model(outputs)
+    def value(self, name):
+        """The value `name` on the model's input (numpy reference)."""
+        return qref.run_model(self.model(), self.arrays(), want=[name])[0]
 
     # layers ------------------------------------------------------------------------------
 
@@ -656,35 +663,44 @@ def finish(g, out, inputs, binary_layers, description, reference="numpy", presig
             "min_presign_abs": min(g.presign_abs(p) for p in presign) if presign else None}
 
 
-def qonnx_mlp(name, seed, domain, dims, act_scale=1.0, weight_scale=None, quant1=False,
-              description=""):
-    """input -> binarizer -> [MatMul(binarized W) -> BN -> binarizer] ... -> MatMul -> out.
-    Binarizers are BipolarQuant in `domain` (activation scale act_scale; weight scale per output
-    column if weight_scale is given), or with quant1=True 1-bit Quant (signed, narrow 0)."""
+def qonnx_mlp(name, seed, domain, dims, act="bipolar", act_scale=1.0, weights="init",
+              weight_scale=None, description=""):
+    """input -> act -> [MatMul(W) -> BN -> act] ... -> MatMul -> out, batch 8 (the BatchNorm
+    calibration sees 8 values per channel).
+    act: "bipolar" (BipolarQuant in `domain`, scale act_scale) or "quant1" (1-bit Quant, signed,
+    narrow 0, zero point 0, scale act_scale).
+    weights: "init" (+-1 initializers, times weight_scale * (0.5 .. 1.5) per output column if
+    weight_scale is given: already folded, as FINN-streamlined graphs), "bipolar" or "quant1"
+    (a BipolarQuant / 1-bit Quant of a latent initializer, scale 1 or the per-column scales)."""
     rng = np.random.default_rng(seed)
     g = Graph(name, [domain])
-    x_np = half_offset_input(rng, 2, dims[0])
+    x_np = half_offset_input(rng, 8, dims[0])
     x = g.input("in0", x_np)
 
-    def binarize(v, scale, what):
+    def binarize(v, scale, kind, what):
         s = g.init(what + "_scale", np.asarray(scale, np.float32))
-        if quant1:
+        if kind == "quant1":
             return g.node("Quant", [v, s, g.init("zeropt", np.float32(0)),
                                     g.init("bitwidth", np.float32(1))], domain=domain,
                           signed=1, narrow=0, rounding_mode="ROUND")
         return g.node("BipolarQuant", [v, s], domain=domain)
 
     presign = [x]
-    h = binarize(x, act_scale, "act")
+    h = binarize(x, act_scale, act, "act")
     for i, (k, n) in enumerate(zip(dims[:-1], dims[1:])):
-        ws = 1.0 if weight_scale is None else \
-            (0.5 + rng.random((1, n))).astype(np.float32) * weight_scale
-        w = binarize(g.init(f"W{i}", latent(rng, k, n)), ws, "w")
+        ws = np.ones((1, n), np.float32) if weight_scale is None else \
+            ((0.5 + rng.random((1, n))) * weight_scale).astype(np.float32)
+        w_latent = latent(rng, k, n)
+        if weights == "init":
+            w = g.init(f"W{i}", np.where(w_latent >= 0, ws, -ws).astype(np.float32))
+        else:
+            w = binarize(g.init(f"W{i}", w_latent), ws if weight_scale is not None else 1.0,
+                         weights, "w")
         h = g.node("MatMul", [h, w])
         if i + 1 < len(dims) - 1:
             h = g.batchnorm(h, seed * 10 + i)
             presign.append(h)
-            h = binarize(h, act_scale, "act")
+            h = binarize(h, act_scale, act, "act")
     return finish(g, h, [x_np], len(dims) - 1, description, presign=presign)
 
 
@@ -693,7 +709,7 @@ def build_tfc():
     """FINN's TFC-w1a1 (784-64-64-64-10) as Brevitas exports it to QONNX."""
     rng = np.random.default_rng(401)
     g = Graph("tfc_w1a1", [QONNX_DOMAIN])
-    x_np = ((rng.integers(0, 16, size=(2, 1, 28, 28)) + 0.5) / 16).astype(np.float32)
+    x_np = ((rng.integers(0, 16, size=(4, 1, 28, 28)) + 0.5) / 16).astype(np.float32)
     x = g.input("in0", x_np)
     h = g.node("Reshape", [x, g.init("shape", np.array([-1, 784], np.int64))])
     # preprocessing 2x - 1, then the bipolar input quantizer
@@ -753,69 +769,92 @@ def build_cnv():
                   "FC 32-64-10): 8-bit Quant input, the first conv stays float", presign=presign)
 
 
-for dom, seed, kw in (("qonnx.custom_op.general", 411, {}),
-                      ("onnx.brevitas", 412, {"weight_scale": 1.0}),
-                      ("finn.custom_op.general", 413, {"act_scale": 0.5}),
-                      ("finn", 414, {"act_scale": 2.0, "weight_scale": 0.25})):
-    def build(dom=dom, seed=seed, kw=kw):
-        what = ", ".join(f"{k}={v}" for k, v in kw.items()) or "unit scales"
-        return qonnx_mlp(f"domain_{dom}", seed, dom, [40, 24, 16, 6], **kw,
-                         description=f"BipolarQuant in domain {dom} ({what})")
+def qonnx(name, description, **kw):
+    def build():
+        args = dict(kw)
+        return qonnx_mlp(name, args.pop("seed"), args.pop("domain", QONNX_DOMAIN),
+                         [40, 24, 16, 6], description=description, **args)
 
-    builder("qonnx_domain_" + dom.replace(".", "_"), "qonnx")(build)
+    builder(name, "qonnx")(build)
 
 
-@builder("qonnx_quant1_unit", "qonnx")
-def build_quant1_unit():
-    return qonnx_mlp("quant1_unit", 421, QONNX_DOMAIN, [40, 24, 16, 6], quant1=True,
-                     description="1-bit Quant (signed, narrow 0), scale 1, zero point 0")
+for dom, seed, ws in (("qonnx.custom_op.general", 411, None), ("onnx.brevitas", 412, 1.0),
+                      ("finn.custom_op.general", 413, None), ("finn", 414, 0.25)):
+    qonnx("qonnx_domain_" + dom.replace(".", "_"),
+          f"BipolarQuant activations in domain {dom}; "
+          + ("+-1" if ws is None else "+-alpha_n") + " weight initializers",
+          seed=seed, domain=dom, weight_scale=ws)
+
+qonnx("qonnx_bipolar_act_scale", "BipolarQuant activations with scale 0.5 (y = +-0.5); +-alpha_n "
+      "weight initializers", seed=415, act_scale=0.5, weight_scale=1.0)
+qonnx("qonnx_bipolar_weights", "BipolarQuant of latent weight initializers (scale 1, and "
+      "per-column scales), BipolarQuant activations", seed=416, weights="bipolar",
+      weight_scale=1.0)
+qonnx("qonnx_quant1_unit", "1-bit Quant activations (signed, narrow 0, scale 1, zero point 0); "
+      "+-1 weight initializers", seed=421, act="quant1")
+qonnx("qonnx_quant1_scaled", "1-bit Quant activations with scale 0.5 (QONNX: y = bipolar * "
+      "scale); +-alpha_n weight initializers", seed=422, act="quant1", act_scale=0.5,
+      weight_scale=1.0)
+qonnx("qonnx_quant1_weights", "1-bit Quant of latent weight initializers (scale 1), 1-bit Quant "
+      "activations (scale 1)", seed=423, act="quant1", weights="quant1")
 
 
-@builder("qonnx_quant1_scaled", "qonnx")
-def build_quant1_scaled():
-    return qonnx_mlp("quant1_scaled", 422, QONNX_DOMAIN, [40, 24, 16, 6], quant1=True,
-                     act_scale=0.5, weight_scale=1.0,
-                     description="1-bit Quant (signed, narrow 0), activation scale 0.5, "
-                                 "per-column weight scales: QONNX returns bipolar * scale")
-
-
-@builder("qonnx_multithreshold", "qonnx")
-def build_multithreshold():
+def multithreshold_model(name, seed, on_input):
     """FINN-streamlined form: +-1 weight initializers, bipolar MultiThreshold (one threshold per
-    channel, out_scale 2, out_bias -1) absorbing BatchNorm, with thresholds that some inputs hit
-    exactly (x >= t is exact in float)."""
-    rng = np.random.default_rng(431)
-    g = Graph("multithreshold", [QONNX_DOMAIN])
-    x_np = half_offset_input(rng, 1, 4, 8, 8)
-    x = g.input("in0", x_np)
+    channel, out_scale 2, out_bias -1) absorbing BatchNorm. The thresholds of the layers after
+    the binary conv / matmul are integers that some (integer) sums hit exactly: x >= t is exact
+    in float. on_input: the first MultiThreshold reads the graph input directly (thresholds on
+    the input's (k + 1/2)/8 grid: ties again); otherwise a float stem conv comes first."""
+    rng = np.random.default_rng(seed)
+    g = Graph(name, [QONNX_DOMAIN])
+    ties = 0
 
     def mt(v, thresholds):
         return g.node("MultiThreshold", [v, g.init("T", thresholds.astype(np.float32))],
                       domain=QONNX_DOMAIN, out_scale=2.0, out_bias=-1.0)
 
-    # on the input: thresholds on the (k + 1/2)/8 grid, so that ties x == t occur
-    h = mt(x, ((rng.integers(-2, 2, size=(4, 1)) + 0.5) / 8))
-    w1 = np.where(rng.random((8, 4, 3, 3)) < 0.5, -1.0, 1.0).astype(np.float32)
+    def integer_mt(v):
+        nonlocal ties
+        d = channels_rows(g.value(v))
+        t = np.floor(np.median(d, axis=1, keepdims=True))
+        ties += int(np.sum(d == t))
+        return mt(v, t)
+
+    if on_input:
+        x_np = half_offset_input(rng, 1, 4, 8, 8)
+        x = g.input("in0", x_np)
+        t0 = (rng.integers(-2, 2, size=(4, 1)) + 0.5) / 8
+        ties += int(np.sum(channels_rows(x_np) == t0))
+        h = mt(x, t0)
+        cin = 4
+    else:
+        x_np = dyadic_input(rng, 1, 3, 8, 8)
+        x = g.input("in0", x_np)
+        w0 = (rng.integers(-8, 9, size=(8, 3, 3, 3)) / 16).astype(np.float32)
+        h = g.node("Conv", [x, g.init("stem_W", w0)], kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+        h = mt(h, zero_crossings(channels_rows(g.value(h)))[:, None])
+        cin = 8
+    w1 = np.where(rng.random((8, cin, 3, 3)) < 0.5, -1.0, 1.0).astype(np.float32)
     h = g.node("Conv", [h, g.init("conv_W", w1)], kernel_shape=[3, 3], pads=[1, 1, 1, 1])
-    # integer thresholds near the median of each channel's (integer) conv output: ties occur
-    d = channels_rows(g.value(h))
-    t1 = np.floor(np.median(d, axis=1, keepdims=True))
-    ties = int(np.sum(d == t1))
-    h = mt(h, t1)
+    h = integer_mt(h)
     h = g.node("MaxPool", [h], kernel_shape=[2, 2], strides=[2, 2])
     h = g.node("Reshape", [h, g.init("shape", np.array([1, -1], np.int64))])  # [1, 128]
     w2 = np.where(rng.random((128, 32)) < 0.5, -1.0, 1.0).astype(np.float32)
     h = g.node("MatMul", [h, g.init("fc_W", w2)])
-    d = channels_rows(g.value(h))
-    t2 = np.floor(np.median(d, axis=1, keepdims=True))
-    ties += int(np.sum(d == t2))
-    h = mt(h, t2)
+    h = integer_mt(h)
     w3 = (rng.standard_normal((32, 10)) * 0.2).astype(np.float32)
     h = g.node("MatMul", [h, g.init("out_W", w3)])
-    r = finish(g, h, [x_np], 2, "bipolar MultiThreshold (out_scale 2, out_bias -1) after the "
-               "input, a +-1 Conv and a +-1 MatMul (exact ties x == t); a float MatMul head")
+    where = "the graph input" if on_input else "a float stem conv"
+    r = finish(g, h, [x_np], 2, f"bipolar MultiThreshold (out_scale 2, out_bias -1) after {where},"
+               f" a +-1 Conv and a +-1 MatMul (exact ties x == t); a float MatMul head")
     r["ties"] = ties
     return r
+
+
+builder("qonnx_multithreshold", "qonnx")(lambda: multithreshold_model("multithreshold", 431,
+                                                                      False))
+builder("qonnx_multithreshold_input", "qonnx")(
+    lambda: multithreshold_model("multithreshold_input", 432, True))
 
 
 @builder("shape_asympad", "shapes")

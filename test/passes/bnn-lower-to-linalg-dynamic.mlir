@@ -1,10 +1,6 @@
 // RUN: %bnnc_opt %s -bnn-lower-to-linalg -split-input-file | FileCheck %s
 
-// BUG: the bnn ops accept any ranked tensor (RankedTensorOf<[F32]>), dynamic dimensions
-// included, but the lowering builds `tensor.empty()` without dynamic sizes, and bnnc-opt fails
-// with "'tensor.empty' op incorrect number of dynamic sizes, has 0, expected 1". Either the
-// lowering passes the sizes (tensor.dim) or the ops must require static shapes.
-// XFAIL: *
+// Dynamic dimensions: the lowering sizes tensor.empty from the input with tensor.dim.
 
 // CHECK-LABEL: func.func @sign_dynamic
 // CHECK-SAME: (%[[X:.*]]: tensor<?x4xf32>)

@@ -156,8 +156,9 @@ func.func @quant_round_to_zero(%x: tensor<8xf32>, %s: tensor<1xf32>, %z: tensor<
 
 // -----
 
-// A signed 1-bit quant is bipolar, as in QONNX's reference: x / scale + zp >= 0 ? +1 : -1, with
-// no clamp and no rounding. (Its rescale is checked in bnn-lower-to-linalg-quant-1bit.mlir.)
+// A signed 1-bit quant is bipolar, as in QONNX's reference (quant() in
+// qonnx/custom_op/general/quant.py): the step x / scale + zp >= 0 ? +1 : -1 replaces the clamp
+// and the rounding, and the result is rescaled like any other quant: (q - zp) * scale.
 // CHECK-LABEL: func.func @quant_signed_1bit_is_bipolar
 // CHECK-SAME: (%[[X:.*]]: tensor<8xf32>, %[[S:.*]]: tensor<1xf32>, %[[Z:.*]]: tensor<1xf32>)
 // CHECK-DAG: %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
@@ -167,7 +168,10 @@ func.func @quant_round_to_zero(%x: tensor<8xf32>, %s: tensor<1xf32>, %z: tensor<
 // CHECK-NEXT: %[[D:.*]] = arith.divf %[[IN]], %[[SC]] : f32
 // CHECK-NEXT: %[[A:.*]] = arith.addf %[[D]], %[[ZP]] : f32
 // CHECK-NEXT: %[[GE:.*]] = arith.cmpf oge, %[[A]], %[[ZERO]] : f32
-// CHECK-NEXT: arith.select %[[GE]], %[[ONE]], %[[MONE]] : f32
+// CHECK-NEXT: %[[B:.*]] = arith.select %[[GE]], %[[ONE]], %[[MONE]] : f32
+// CHECK-NEXT: %[[SUB:.*]] = arith.subf %[[B]], %[[ZP]] : f32
+// CHECK-NEXT: %[[MUL:.*]] = arith.mulf %[[SUB]], %[[SC]] : f32
+// CHECK-NEXT: linalg.yield %[[MUL]] : f32
 // CHECK-NOT: arith.maximumf
 // CHECK-NOT: math.roundeven
 // CHECK: return
@@ -246,4 +250,242 @@ func.func @multi_threshold_shared_row(%x: tensor<1x4xf32>, %t: tensor<1x3xf32>) 
 func.func @no_bnn_ops(%x: tensor<4xf32>) -> tensor<4xf32> {
   %0 = arith.addf %x, %x : tensor<4xf32>
   return %0 : tensor<4xf32>
+}
+
+// -----
+
+// binarize: x > t_c ? 1 : (x < t_c ? -1 : tie), NaN kept, the per-channel thresholds broadcast
+// along the innermost axis.
+// CHECK-DAG: #[[$ID:.*]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[$CHAN:.*]] = affine_map<(d0, d1) -> (d1)>
+// CHECK-LABEL: func.func @binarize_per_channel
+// CHECK-SAME: (%[[X:.*]]: tensor<1x4xf32>)
+// CHECK-DAG: %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK-DAG: %[[MONE:.*]] = arith.constant -1.000000e+00 : f32
+// CHECK-DAG: %[[TIE:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK-DAG: %[[T:.*]] = arith.constant dense<[1.000000e+00, -2.000000e+00, 5.000000e-01, 0.000000e+00]> : tensor<4xf32>
+// CHECK: linalg.generic {indexing_maps = [#[[$ID]], #[[$CHAN]], #[[$ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[X]], %[[T]] : tensor<1x4xf32>, tensor<4xf32>)
+// CHECK-NEXT: ^bb0(%[[V:[^:]+]]: f32, %[[TV:[^:]+]]: f32, %{{[^:]+}}: f32):
+// CHECK-NEXT: %[[GT:.*]] = arith.cmpf ogt, %[[V]], %[[TV]] : f32
+// CHECK-NEXT: %[[LT:.*]] = arith.cmpf olt, %[[V]], %[[TV]] : f32
+// CHECK-NEXT: %[[NAN:.*]] = arith.cmpf uno, %[[V]], %[[V]] : f32
+// CHECK-NEXT: %[[TN:.*]] = arith.select %[[NAN]], %[[V]], %[[TIE]] : f32
+// CHECK-NEXT: %[[IN:.*]] = arith.select %[[LT]], %[[MONE]], %[[TN]] : f32
+// CHECK-NEXT: %[[R:.*]] = arith.select %[[GT]], %[[ONE]], %[[IN]] : f32
+// CHECK-NEXT: linalg.yield %[[R]]
+func.func @binarize_per_channel(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+  %0 = bnn.binarize %x {thresholds = dense<[1.0, -2.0, 0.5, 0.0]> : tensor<4xf32>, tie = #bnn<tie zero>} : tensor<1x4xf32>
+  return %0 : tensor<1x4xf32>
+}
+
+// -----
+
+// One threshold for all channels is read at index 0; the tie +1 makes x >= t -> +1.
+// CHECK-DAG: #[[$FIRST:.*]] = affine_map<(d0, d1) -> (0)>
+// CHECK-LABEL: func.func @binarize_shared_positive
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[$FIRST]], #{{.*}}]
+// CHECK: arith.cmpf ogt
+// CHECK-NOT: linalg.generic
+// CHECK: return
+func.func @binarize_shared_positive(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+  %0 = bnn.binarize %x {thresholds = dense<0.5> : tensor<1xf32>, tie = #bnn<tie positive>} : tensor<1x4xf32>
+  return %0 : tensor<1x4xf32>
+}
+
+// -----
+
+// pack: channels zero-padded to whole words (100 -> 128), split [words, 64], and the bit loop
+// (a reduction, its index the bit position) ORs (x < 0) into the sign plane and (x != 0) into
+// the mask plane.
+// CHECK-DAG: #[[$IN:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-DAG: #[[$OUT:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-LABEL: func.func @pack
+// CHECK-SAME: (%[[X:.*]]: tensor<1x100xf32>)
+// CHECK: %[[P:.*]] = tensor.pad %[[X]] low[0, 0] high[0, 28]
+// CHECK: } : tensor<1x100xf32> to tensor<1x128xf32>
+// CHECK: %[[E:.*]] = tensor.expand_shape %[[P]] {{\[\[}}0], [1, 2]] output_shape [1, 2, 64] : tensor<1x128xf32> into tensor<1x2x64xf32>
+// CHECK: %[[Z:.*]] = linalg.fill ins(%{{.*}} : i64) outs(%{{.*}} : tensor<1x2xi64>)
+// CHECK: %[[R:.*]]:2 = linalg.generic {indexing_maps = [#[[$IN]], #[[$OUT]], #[[$OUT]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[E]] : tensor<1x2x64xf32>) outs(%[[Z]], %[[Z]] : tensor<1x2xi64>, tensor<1x2xi64>)
+// CHECK-NEXT: ^bb0(%[[V:[^:]+]]: f32, %[[S:[^:]+]]: i64, %[[M:[^:]+]]: i64):
+// CHECK-NEXT: %[[I:.*]] = linalg.index 2 : index
+// CHECK-NEXT: %[[BIT:.*]] = arith.index_cast %[[I]] : index to i64
+// CHECK-NEXT: %[[NEG:.*]] = arith.cmpf olt, %[[V]], %{{.*}} : f32
+// CHECK-NEXT: %[[NEG64:.*]] = arith.extui %[[NEG]] : i1 to i64
+// CHECK-NEXT: %[[NZ:.*]] = arith.cmpf une, %[[V]], %{{.*}} : f32
+// CHECK-NEXT: %[[NZ64:.*]] = arith.extui %[[NZ]] : i1 to i64
+// CHECK-NEXT: %[[SB:.*]] = arith.shli %[[NEG64]], %[[BIT]] : i64
+// CHECK-NEXT: %[[S2:.*]] = arith.ori %[[S]], %[[SB]] : i64
+// CHECK-NEXT: %[[MB:.*]] = arith.shli %[[NZ64]], %[[BIT]] : i64
+// CHECK-NEXT: %[[M2:.*]] = arith.ori %[[M]], %[[MB]] : i64
+// CHECK-NEXT: linalg.yield %[[S2]], %[[M2]] : i64, i64
+// CHECK: return %[[R]]#0, %[[R]]#1
+func.func @pack(%x: tensor<1x100xf32>) -> (tensor<1x2xi64>, tensor<1x2xi64>) {
+  %s, %m = bnn.pack %x : tensor<1x100xf32> -> tensor<1x2xi64>, tensor<1x2xi64>
+  return %s, %m : tensor<1x2xi64>, tensor<1x2xi64>
+}
+
+// -----
+
+// A whole number of words needs no padding.
+// CHECK-LABEL: func.func @pack_whole_words
+// CHECK-NOT: tensor.pad
+// CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0], [1, 2]] output_shape [1, 1, 64]
+func.func @pack_whole_words(%x: tensor<1x64xf32>) -> (tensor<1x1xi64>, tensor<1x1xi64>) {
+  %s, %m = bnn.pack %x : tensor<1x64xf32> -> tensor<1x1xi64>, tensor<1x1xi64>
+  return %s, %m : tensor<1x1xi64>, tensor<1x1xi64>
+}
+
+// -----
+
+// output_transform: multiplier[c] * float(d) + bias[c], in that order.
+// CHECK-DAG: #[[$ID:.*]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[$CHAN:.*]] = affine_map<(d0, d1) -> (d1)>
+// CHECK-LABEL: func.func @output_transform
+// CHECK-SAME: (%[[D:.*]]: tensor<1x8xi32>, %[[MUL:.*]]: tensor<8xf32>, %[[B:.*]]: tensor<8xf32>)
+// CHECK: linalg.generic {indexing_maps = [#[[$ID]], #[[$CHAN]], #[[$CHAN]], #[[$ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[D]], %[[MUL]], %[[B]] : tensor<1x8xi32>, tensor<8xf32>, tensor<8xf32>)
+// CHECK-NEXT: ^bb0(%[[V:[^:]+]]: i32, %[[VM:[^:]+]]: f32, %[[VB:[^:]+]]: f32, %{{[^:]+}}: f32):
+// CHECK-NEXT: %[[F:.*]] = arith.sitofp %[[V]] : i32 to f32
+// CHECK-NEXT: %[[P:.*]] = arith.mulf %[[VM]], %[[F]] : f32
+// CHECK-NEXT: %[[S:.*]] = arith.addf %[[P]], %[[VB]] : f32
+// CHECK-NEXT: linalg.yield %[[S]] : f32
+func.func @output_transform(%d: tensor<1x8xi32>, %mul: tensor<8xf32>, %b: tensor<8xf32>) -> tensor<1x8xf32> {
+  %0 = bnn.output_transform %d, %mul, %b : (tensor<1x8xi32>, tensor<8xf32>, tensor<8xf32>) -> tensor<1x8xf32>
+  return %0 : tensor<1x8xf32>
+}
+
+// -----
+
+// bconv2d: zero padding of both planes (a padded tap has mask 0 and adds nothing), a reduction
+// over kh, kw and words accumulating popcount(m & (s ^ w)) and popcount(m), then B - 2A.
+// CHECK-DAG: #[[$IN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1 * 2 + d4 * 3, d2 + d5, d6)>
+// CHECK-DAG: #[[$W:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d3, d4, d5, d6)>
+// CHECK-DAG: #[[$ACC:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func @bconv2d
+// CHECK-SAME: (%[[S:.*]]: tensor<1x5x4x1xi64>, %[[M:.*]]: tensor<1x5x4x1xi64>, %[[W:.*]]: tensor<2x2x3x1xi64>)
+// CHECK-DAG: %[[Z64:.*]] = arith.constant 0 : i64
+// CHECK: %[[PS:.*]] = tensor.pad %[[S]] low[0, 1, 1, 0] high[0, 0, 1, 0]
+// CHECK: tensor.yield %[[Z64]] : i64
+// CHECK: } : tensor<1x5x4x1xi64> to tensor<1x6x6x1xi64>
+// CHECK: %[[PM:.*]] = tensor.pad %[[M]] low[0, 1, 1, 0] high[0, 0, 1, 0]
+// CHECK: tensor.yield %[[Z64]] : i64
+// CHECK: %[[ACC:.*]]:2 = linalg.generic {indexing_maps = [#[[$IN]], #[[$IN]], #[[$W]], #[[$ACC]], #[[$ACC]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%[[PS]], %[[PM]], %[[W]] : tensor<1x6x6x1xi64>, tensor<1x6x6x1xi64>, tensor<2x2x3x1xi64>)
+// CHECK-NEXT: ^bb0(%[[VS:[^:]+]]: i64, %[[VM:[^:]+]]: i64, %[[VW:[^:]+]]: i64, %[[A:[^:]+]]: i32, %[[B:[^:]+]]: i32):
+// CHECK-NEXT: %[[X:.*]] = arith.xori %[[VS]], %[[VW]] : i64
+// CHECK-NEXT: %[[D:.*]] = arith.andi %[[VM]], %[[X]] : i64
+// CHECK-NEXT: %[[PD:.*]] = math.ctpop %[[D]] : i64
+// CHECK-NEXT: %[[PV:.*]] = math.ctpop %[[VM]] : i64
+// CHECK: linalg.yield
+// CHECK: linalg.generic {{.*}} ins(%[[ACC]]#0, %[[ACC]]#1 : tensor<1x2x4x2xi32>, tensor<1x2x4x2xi32>)
+// CHECK-NEXT: ^bb0(%[[DIFF:[^:]+]]: i32, %[[VALID:[^:]+]]: i32, %{{[^:]+}}: i32):
+// CHECK-NEXT: %[[TWICE:.*]] = arith.addi %[[DIFF]], %[[DIFF]] : i32
+// CHECK-NEXT: %[[DOT:.*]] = arith.subi %[[VALID]], %[[TWICE]] : i32
+// CHECK-NEXT: linalg.yield %[[DOT]] : i32
+func.func @bconv2d(%s: tensor<1x5x4x1xi64>, %m: tensor<1x5x4x1xi64>, %w: tensor<2x2x3x1xi64>) -> tensor<1x2x4x2xi32> {
+  %0 = bnn.bconv2d %s, %m, %w {in_channels = 3 : i64, pad = array<i64: 1, 0, 1, 1>,
+                               stride = array<i64: 2, 1>, dilation = array<i64: 3, 1>}
+     : (tensor<1x5x4x1xi64>, tensor<1x5x4x1xi64>, tensor<2x2x3x1xi64>) -> tensor<1x2x4x2xi32>
+  return %0 : tensor<1x2x4x2xi32>
+}
+
+// -----
+
+// Without pads, the planes are read directly.
+// CHECK-LABEL: func.func @bconv2d_unpadded
+// CHECK-NOT: tensor.pad
+// CHECK: linalg.generic
+func.func @bconv2d_unpadded(%s: tensor<1x4x4x1xi64>, %m: tensor<1x4x4x1xi64>, %w: tensor<2x3x3x1xi64>) -> tensor<1x2x2x2xi32> {
+  %0 = bnn.bconv2d %s, %m, %w {in_channels = 3 : i64, pad = array<i64: 0, 0, 0, 0>,
+                               stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>}
+     : (tensor<1x4x4x1xi64>, tensor<1x4x4x1xi64>, tensor<2x3x3x1xi64>) -> tensor<1x2x2x2xi32>
+  return %0 : tensor<1x2x2x2xi32>
+}
+
+// -----
+
+// bmatmul: the same popcount reduction over the words.
+// CHECK-DAG: #[[$IN:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
+// CHECK-DAG: #[[$W:.*]] = affine_map<(d0, d1, d2, d3) -> (d2, d3)>
+// CHECK-DAG: #[[$ACC:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
+// CHECK-LABEL: func.func @bmatmul
+// CHECK: %[[ACC:.*]]:2 = linalg.generic {indexing_maps = [#[[$IN]], #[[$IN]], #[[$W]], #[[$ACC]], #[[$ACC]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+// CHECK: math.ctpop
+// CHECK: math.ctpop
+// CHECK: linalg.generic {{.*}} ins(%[[ACC]]#0, %[[ACC]]#1
+// CHECK: arith.subi
+func.func @bmatmul(%s: tensor<1x4x2xi64>, %m: tensor<1x4x2xi64>, %w: tensor<10x2xi64>) -> tensor<1x4x10xi32> {
+  %0 = bnn.bmatmul %s, %m, %w {k = 100 : i64} : (tensor<1x4x2xi64>, tensor<1x4x2xi64>, tensor<10x2xi64>) -> tensor<1x4x10xi32>
+  return %0 : tensor<1x4x10xi32>
+}
+
+// -----
+
+// threshold: d and the per-channel vectors padded to whole words (padded channels get low =
+// INT32_MIN and high = INT32_MAX, so their value is 0 and both bits stay 0), then
+// negative = descending ? d >= high : d < low, non-zero = d < low || d >= high, packed.
+// CHECK-DAG: #[[$IN:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-DAG: #[[$CHAN:.*]] = affine_map<(d0, d1, d2) -> (d1, d2)>
+// CHECK-DAG: #[[$OUT:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-LABEL: func.func @threshold
+// CHECK-SAME: (%[[D:.*]]: tensor<1x8xi32>, %[[LO:.*]]: tensor<8xi32>, %[[HI:.*]]: tensor<8xi32>, %[[DESC:.*]]: tensor<8xi1>)
+// CHECK-DAG: %[[FALSE:.*]] = arith.constant false
+// CHECK-DAG: %[[MAX:.*]] = arith.constant 2147483647 : i32
+// CHECK-DAG: %[[MIN:.*]] = arith.constant -2147483648 : i32
+// CHECK-DAG: %[[Z32:.*]] = arith.constant 0 : i32
+// CHECK: tensor.pad %[[D]] low[0, 0] high[0, 56]
+// CHECK: tensor.yield %[[Z32]] : i32
+// CHECK: tensor.pad %[[LO]] low[0] high[56]
+// CHECK: tensor.yield %[[MIN]] : i32
+// CHECK: tensor.pad %[[HI]] low[0] high[56]
+// CHECK: tensor.yield %[[MAX]] : i32
+// CHECK: tensor.pad %[[DESC]] low[0] high[56]
+// CHECK: tensor.yield %[[FALSE]] : i1
+// CHECK: linalg.generic {indexing_maps = [#[[$IN]], #[[$CHAN]], #[[$CHAN]], #[[$CHAN]], #[[$OUT]], #[[$OUT]]], iterator_types = ["parallel", "parallel", "reduction"]}
+// CHECK-NEXT: ^bb0(%[[V:[^:]+]]: i32, %[[L:[^:]+]]: i32, %[[H:[^:]+]]: i32, %[[DS:[^:]+]]: i1, %{{[^:]+}}: i64, %{{[^:]+}}: i64):
+// CHECK: %[[BELOW:.*]] = arith.cmpi slt, %[[V]], %[[L]] : i32
+// CHECK-NEXT: %[[ABOVE:.*]] = arith.cmpi sge, %[[V]], %[[H]] : i32
+// CHECK-NEXT: %[[NEG:.*]] = arith.select %[[DS]], %[[ABOVE]], %[[BELOW]] : i1
+// CHECK-NEXT: %[[NZ:.*]] = arith.ori %[[BELOW]], %[[ABOVE]] : i1
+func.func @threshold(%d: tensor<1x8xi32>, %lo: tensor<8xi32>, %hi: tensor<8xi32>, %desc: tensor<8xi1>) -> (tensor<1x1xi64>, tensor<1x1xi64>) {
+  %s, %m = bnn.threshold %d, %lo, %hi, %desc
+     : (tensor<1x8xi32>, tensor<8xi32>, tensor<8xi32>, tensor<8xi1>) -> (tensor<1x1xi64>, tensor<1x1xi64>)
+  return %s, %m : tensor<1x1xi64>, tensor<1x1xi64>
+}
+
+// -----
+
+// bmaxpool2d: the planes padded with -1 (all bits set: the neutral element of max), a window
+// reduction pos = OR(~s & m), allneg = AND(s & m) from 0 and all-ones, then
+// sign = ~pos & allneg, mask = pos | allneg.
+// CHECK-DAG: #[[$IN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 * 2 + d4, d2 * 2 + d5, d3)>
+// CHECK-DAG: #[[$WIN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>
+// CHECK-DAG: #[[$OUT:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func @bmaxpool2d
+// CHECK-SAME: (%[[S:.*]]: tensor<1x7x7x1xi64>, %[[M:.*]]: tensor<1x7x7x1xi64>)
+// CHECK-DAG: %[[ONES:.*]] = arith.constant -1 : i64
+// CHECK-DAG: %[[ZERO:.*]] = arith.constant 0 : i64
+// CHECK: %[[PS:.*]] = tensor.pad %[[S]] low[0, 0, 0, 0] high[0, 1, 1, 0]
+// CHECK: tensor.yield %[[ONES]] : i64
+// CHECK: %[[PM:.*]] = tensor.pad %[[M]] low[0, 0, 0, 0] high[0, 1, 1, 0]
+// CHECK: tensor.yield %[[ONES]] : i64
+// CHECK: %[[POS0:.*]] = linalg.fill ins(%[[ZERO]] : i64)
+// CHECK: %[[NEG0:.*]] = linalg.fill ins(%[[ONES]] : i64)
+// CHECK: %[[WIN:.*]] = tensor.empty() : tensor<2x2xi64>
+// CHECK: %[[R:.*]]:2 = linalg.generic {indexing_maps = [#[[$IN]], #[[$IN]], #[[$WIN]], #[[$OUT]], #[[$OUT]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%[[PS]], %[[PM]], %[[WIN]] : {{.*}}) outs(%[[POS0]], %[[NEG0]] :
+// CHECK-NEXT: ^bb0(%[[VS:[^:]+]]: i64, %[[VM:[^:]+]]: i64, %{{[^:]+}}: i64, %[[POS:[^:]+]]: i64, %[[NEG:[^:]+]]: i64):
+// CHECK-NEXT: %[[NS:.*]] = arith.xori %[[VS]], %[[ONES]] : i64
+// CHECK-NEXT: %[[P:.*]] = arith.andi %[[NS]], %[[VM]] : i64
+// CHECK-NEXT: %[[POS2:.*]] = arith.ori %[[POS]], %[[P]] : i64
+// CHECK-NEXT: %[[N:.*]] = arith.andi %[[VS]], %[[VM]] : i64
+// CHECK-NEXT: %[[NEG2:.*]] = arith.andi %[[NEG]], %[[N]] : i64
+// CHECK-NEXT: linalg.yield %[[POS2]], %[[NEG2]] : i64, i64
+// CHECK: linalg.generic {{.*}} ins(%[[R]]#0, %[[R]]#1 :
+// CHECK-NEXT: ^bb0(%[[A:[^:]+]]: i64, %[[B:[^:]+]]: i64, %{{[^:]+}}: i64, %{{[^:]+}}: i64):
+// CHECK-NEXT: %[[NA:.*]] = arith.xori %[[A]], %[[ONES]] : i64
+// CHECK-NEXT: %[[SIGN:.*]] = arith.andi %[[NA]], %[[B]] : i64
+// CHECK-NEXT: %[[MASK:.*]] = arith.ori %[[A]], %[[B]] : i64
+// CHECK-NEXT: linalg.yield %[[SIGN]], %[[MASK]] : i64, i64
+func.func @bmaxpool2d(%s: tensor<1x7x7x1xi64>, %m: tensor<1x7x7x1xi64>) -> (tensor<1x4x4x1xi64>, tensor<1x4x4x1xi64>) {
+  %s2, %m2 = bnn.bmaxpool2d %s, %m {kernel = array<i64: 2, 2>, stride = array<i64: 2, 2>, pad = array<i64: 0, 1, 0, 1>}
+     : (tensor<1x7x7x1xi64>, tensor<1x7x7x1xi64>) -> (tensor<1x4x4x1xi64>, tensor<1x4x4x1xi64>)
+  return %s2, %m2 : tensor<1x4x4x1xi64>, tensor<1x4x4x1xi64>
 }

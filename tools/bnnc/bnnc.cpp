@@ -1,7 +1,8 @@
 //===- bnnc.cpp - the bnnc compiler driver ----------------------*- C++ -*-===//
 //
 //   bnnc MODEL.onnx [-target=x86_64] [-mcpu=...] [-mattr=...] [-o OUT]
-//        [--emit=obj|lib|exe|asm|llvm|mlir[:import|binarize|lower]]
+//        [--emit=obj|lib|exe|asm|llvm|mlir[:import|binarize|lower]] [--report-file=PATH]
+//   bnnc MODEL.onnx --report=text|json|html [-o OUT]
 //
 // Options live here, in the tool, and are passed down as plain structs.
 //
@@ -10,7 +11,10 @@
 #include "compiler/Importer.h"
 #include "compiler/Link.h"
 #include "compiler/Pipeline.h"
+#include "compiler/Cost.h"
+#include "compiler/Report.h"
 
+#include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -28,6 +32,8 @@
 #include "llvm/Support/ToolOutputFile.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Target/TargetMachine.h"
+
+#include <optional>
 
 using namespace llvm;
 
@@ -63,6 +69,15 @@ static cl::opt<std::string> signZero("sign-zero",
                                               "positive (0 -> +1, faster; every binarizer this "
                                               "may change is reported)"),
                                      cl::init("faithful"), cl::cat(category));
+static cl::opt<std::string> reportFormat("report",
+                                         cl::desc("Write only the cost report of the compiled "
+                                                  "model (docs/cost-report.md): text, json or "
+                                                  "html, to -o (default: stdout)"),
+                                         cl::value_desc("format"), cl::cat(category));
+static cl::opt<std::string> reportFile("report-file",
+                                       cl::desc("Also write the cost report to this file (format "
+                                                "by extension: .json, .html, else text)"),
+                                       cl::value_desc("path"), cl::cat(category));
 static cl::opt<unsigned> optLevel("O", cl::desc("Optimization level (0-3)"), cl::Prefix,
                                   cl::init(3), cl::cat(category));
 
@@ -143,6 +158,9 @@ bool parseShapes(std::map<std::string, std::vector<int64_t>> &out) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  // MLIR's printing options (--mlir-print-debuginfo shows the ONNX node locations).
+  mlir::registerAsmPrinterCLOptions();
+  mlir::registerMLIRContextCLOptions();
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv, "bnnc: an ahead-of-time compiler for binarized neural networks\n");
 
@@ -172,6 +190,26 @@ int main(int argc, char **argv) {
   if (name != identifier(name))
     return fail("-name must be a C identifier, got '" + name + "'");
 
+  // The cost report: alone (--report), or beside the output (--report-file).
+  bool reportOnly = !reportFormat.empty(), wantReport = reportOnly || !reportFile.empty();
+  bnnc::ReportFormat reportFmt = bnnc::reportFormatForPath(reportFile);
+  if (reportOnly) {
+    if (!bnnc::parseReportFormat(reportFormat, reportFmt))
+      return fail("--report must be text, json or html, got '" + reportFormat + "'");
+    if (emit.getNumOccurrences() || !reportFile.empty())
+      return fail("--report writes only the report; use --report-file=PATH to write it beside "
+                  "the compiled output");
+    out = outputPath.empty() ? "-" : outputPath.getValue();
+    pipelineOptions.stopAfter = bnnc::Phase::Binarize;
+  } else if (wantReport && emitKind == "mlir" && pipelineOptions.stopAfter == bnnc::Phase::Import) {
+    return fail("--report-file needs the binarize phase, not --emit=mlir:import");
+  }
+
+  if (optLevel > 3)
+    return fail("-O takes 0 to 3, got " + Twine(optLevel.getValue()));
+  for (StringRef feature : llvm::split(StringRef(mattr), ','))
+    if (!feature.empty() && feature[0] != '+' && feature[0] != '-')
+      return fail("-mattr features start with + or -, got '" + feature + "'");
   if (signZero != "faithful" && signZero != "positive")
     return fail("--sign-zero must be faithful or positive, got '" + signZero + "'");
   pipelineOptions.remarks = remarks;
@@ -187,6 +225,7 @@ int main(int argc, char **argv) {
   bnnc::registerPipelineDialects(registry);
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
+  bnnc::registerCostModels(registry);
   mlir::registerAllPasses();
   bnn::registerBNNPasses();
   mlir::MLIRContext context(registry);
@@ -209,12 +248,31 @@ int main(int argc, char **argv) {
   bnnc::setModuleTarget(*module, *tm);
 
   mlir::PassManager pm(&context);
-  if (emitKind != "mlir")
+  if (emitKind != "mlir" && !reportOnly)
     pipelineOptions.stopAfter = bnnc::Phase::Lower;
   if (!bnnc::buildPipeline(pm, pipelineOptions, errs()))
     return fail("cannot build the pass pipeline");
+  // The report is taken from the IR after the binarize phase, also when lowering goes on.
+  std::optional<bnnc::CostReport> report;
+  auto takeReport = [&](mlir::ModuleOp m) { report = bnnc::buildCostReport(m, inputPath); };
+  if (wantReport && pipelineOptions.stopAfter == bnnc::Phase::Lower &&
+      !bnnc::callAfterBinarize(pm, pipelineOptions, takeReport, errs()))
+    return fail("cannot take the cost report from the pass pipeline");
   if (mlir::failed(pm.run(*module)))
     return fail("compilation of '" + inputPath + "' failed");
+  if (wantReport && pipelineOptions.stopAfter == bnnc::Phase::Binarize)
+    takeReport(*module);
+  if (wantReport) {
+    if (!report)
+      return fail("the cost report was not computed");
+    auto file = mlir::openOutputFile(reportOnly ? out : reportFile.getValue(), &error);
+    if (!file)
+      return fail(error);
+    bnnc::printCostReport(*report, reportFmt, file->os());
+    file->keep();
+    if (reportOnly)
+      return 0;
+  }
 
   if (emitKind == "mlir") {
     auto file = mlir::openOutputFile(out, &error);

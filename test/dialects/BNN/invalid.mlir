@@ -192,3 +192,311 @@ func.func @multi_threshold_missing_out_scale(%x: tensor<1x8xf32>, %t: tensor<1x3
      : (tensor<1x8xf32>, tensor<1x3xf32>) -> tensor<1x8xf32>
   return %0 : tensor<1x8xf32>
 }
+
+//===----------------------------------------------------------------------===//
+// bnn.binarize
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @binarize_threshold_count(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+  // expected-error @+1 {{'bnn.binarize' op has 3 thresholds for 4 channels (expected 1 or one per channel)}}
+  %0 = bnn.binarize %x {thresholds = dense<[0.0, 1.0, 2.0]> : tensor<3xf32>, tie = #bnn<tie zero>} : tensor<1x4xf32>
+  return %0 : tensor<1x4xf32>
+}
+
+// -----
+
+func.func @binarize_f64_thresholds(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+  // expected-error @+1 {{attribute 'thresholds' failed to satisfy constraint: 32-bit float elements attribute}}
+  %0 = bnn.binarize %x {thresholds = dense<0.0> : tensor<1xf64>, tie = #bnn<tie zero>} : tensor<1x4xf32>
+  return %0 : tensor<1x4xf32>
+}
+
+// -----
+
+func.func @binarize_unknown_tie(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+  // expected-error @+2 {{expected ::bnn::Tie to be one of: positive, zero, negative}}
+  // expected-error @+1 {{failed to parse BNN_TieAttr parameter 'value'}}
+  %0 = bnn.binarize %x {thresholds = dense<0.0> : tensor<1xf32>, tie = #bnn<tie up>} : tensor<1x4xf32>
+  return %0 : tensor<1x4xf32>
+}
+
+//===----------------------------------------------------------------------===//
+// bnn.pack
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @pack_word_count(%x: tensor<1x100xf32>) -> tensor<1x1xi64> {
+  // expected-error @+1 {{'bnn.pack' op packs 100 channels into 2 words, not 1}}
+  %s, %m = bnn.pack %x : tensor<1x100xf32> -> tensor<1x1xi64>, tensor<1x1xi64>
+  return %s : tensor<1x1xi64>
+}
+
+// -----
+
+func.func @pack_rank(%x: tensor<1x64xf32>) -> tensor<1xi64> {
+  // expected-error @+1 {{'bnn.pack' op packed planes must have the input's rank}}
+  %s, %m = bnn.pack %x : tensor<1x64xf32> -> tensor<1xi64>, tensor<1xi64>
+  return %s : tensor<1xi64>
+}
+
+// -----
+
+func.func @pack_outer_dim(%x: tensor<2x64xf32>) -> tensor<1x1xi64> {
+  // expected-error @+1 {{'bnn.pack' op packed dimension 0 differs from the input's}}
+  %s, %m = bnn.pack %x : tensor<2x64xf32> -> tensor<1x1xi64>, tensor<1x1xi64>
+  return %s : tensor<1x1xi64>
+}
+
+// -----
+
+func.func @pack_plane_types(%x: tensor<1x64xf32>) -> tensor<1x1xi64> {
+  // expected-error @+1 {{'bnn.pack' op sign and mask planes must have the same type}}
+  %s, %m = bnn.pack %x : tensor<1x64xf32> -> tensor<1x1xi64>, tensor<1x2xi64>
+  return %s : tensor<1x1xi64>
+}
+
+// -----
+
+func.func @pack_i32_words(%x: tensor<1x64xf32>) -> tensor<1x1xi32> {
+  // expected-error @+1 {{result #0 must be ranked tensor of 64-bit signless integer values}}
+  %s, %m = bnn.pack %x : tensor<1x64xf32> -> tensor<1x1xi32>, tensor<1x1xi32>
+  return %s : tensor<1x1xi32>
+}
+
+//===----------------------------------------------------------------------===//
+// bnn.bconv2d
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @bconv2d_rank(%s: tensor<8x8x1xi64>, %m: tensor<8x8x1xi64>, %w: tensor<4x3x3x1xi64>) -> tensor<1x8x8x4xi32> {
+  // expected-error @+1 {{'bnn.bconv2d' op expects 4-D NHWC planes, OHWI weights and a 4-D result}}
+  %0 = bnn.bconv2d %s, %m, %w {in_channels = 64 : i64, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>}
+     : (tensor<8x8x1xi64>, tensor<8x8x1xi64>, tensor<4x3x3x1xi64>) -> tensor<1x8x8x4xi32>
+  return %0 : tensor<1x8x8x4xi32>
+}
+
+// -----
+
+func.func @bconv2d_attr_sizes(%s: tensor<1x8x8x1xi64>, %m: tensor<1x8x8x1xi64>, %w: tensor<4x3x3x1xi64>) -> tensor<1x8x8x4xi32> {
+  // expected-error @+1 {{'bnn.bconv2d' op expects 4 pads, 2 strides and 2 dilations}}
+  %0 = bnn.bconv2d %s, %m, %w {in_channels = 64 : i64, pad = array<i64: 1, 1>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>}
+     : (tensor<1x8x8x1xi64>, tensor<1x8x8x1xi64>, tensor<4x3x3x1xi64>) -> tensor<1x8x8x4xi32>
+  return %0 : tensor<1x8x8x4xi32>
+}
+
+// -----
+
+func.func @bconv2d_negative_pad(%s: tensor<1x8x8x1xi64>, %m: tensor<1x8x8x1xi64>, %w: tensor<4x3x3x1xi64>) -> tensor<1x6x6x4xi32> {
+  // expected-error @+1 {{'bnn.bconv2d' op pads must be non-negative}}
+  %0 = bnn.bconv2d %s, %m, %w {in_channels = 64 : i64, pad = array<i64: -1, 1, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>}
+     : (tensor<1x8x8x1xi64>, tensor<1x8x8x1xi64>, tensor<4x3x3x1xi64>) -> tensor<1x6x6x4xi32>
+  return %0 : tensor<1x6x6x4xi32>
+}
+
+// -----
+
+func.func @bconv2d_zero_stride(%s: tensor<1x8x8x1xi64>, %m: tensor<1x8x8x1xi64>, %w: tensor<4x3x3x1xi64>) -> tensor<1x8x8x4xi32> {
+  // expected-error @+1 {{'bnn.bconv2d' op strides and dilations must be positive}}
+  %0 = bnn.bconv2d %s, %m, %w {in_channels = 64 : i64, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 0, 1>, dilation = array<i64: 1, 1>}
+     : (tensor<1x8x8x1xi64>, tensor<1x8x8x1xi64>, tensor<4x3x3x1xi64>) -> tensor<1x8x8x4xi32>
+  return %0 : tensor<1x8x8x4xi32>
+}
+
+// -----
+
+func.func @bconv2d_planes(%s: tensor<1x8x8x1xi64>, %m: tensor<1x8x8x2xi64>, %w: tensor<4x3x3x1xi64>) -> tensor<1x8x8x4xi32> {
+  // expected-error @+1 {{'bnn.bconv2d' op sign and mask planes must have the same type}}
+  %0 = bnn.bconv2d %s, %m, %w {in_channels = 64 : i64, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>}
+     : (tensor<1x8x8x1xi64>, tensor<1x8x8x2xi64>, tensor<4x3x3x1xi64>) -> tensor<1x8x8x4xi32>
+  return %0 : tensor<1x8x8x4xi32>
+}
+
+// -----
+
+func.func @bconv2d_weight_words(%s: tensor<1x8x8x1xi64>, %m: tensor<1x8x8x1xi64>, %w: tensor<4x3x3x2xi64>) -> tensor<1x8x8x4xi32> {
+  // expected-error @+1 {{'bnn.bconv2d' op weights have 2 words per row, the input 1}}
+  %0 = bnn.bconv2d %s, %m, %w {in_channels = 64 : i64, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>}
+     : (tensor<1x8x8x1xi64>, tensor<1x8x8x1xi64>, tensor<4x3x3x2xi64>) -> tensor<1x8x8x4xi32>
+  return %0 : tensor<1x8x8x4xi32>
+}
+
+// -----
+
+// 65 channels need two words, the planes have one.
+func.func @bconv2d_in_channels(%s: tensor<1x8x8x1xi64>, %m: tensor<1x8x8x1xi64>, %w: tensor<4x3x3x1xi64>) -> tensor<1x8x8x4xi32> {
+  // expected-error @+1 {{'bnn.bconv2d' op reduction length 65 does not fill 1 words}}
+  %0 = bnn.bconv2d %s, %m, %w {in_channels = 65 : i64, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>}
+     : (tensor<1x8x8x1xi64>, tensor<1x8x8x1xi64>, tensor<4x3x3x1xi64>) -> tensor<1x8x8x4xi32>
+  return %0 : tensor<1x8x8x4xi32>
+}
+
+// -----
+
+func.func @bconv2d_result_shape(%s: tensor<1x8x8x1xi64>, %m: tensor<1x8x8x1xi64>, %w: tensor<4x3x3x1xi64>) -> tensor<1x8x8x4xi32> {
+  // expected-error @+1 {{'bnn.bconv2d' op result shape must be [1, 6, 6, 4]}}
+  %0 = bnn.bconv2d %s, %m, %w {in_channels = 64 : i64, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>}
+     : (tensor<1x8x8x1xi64>, tensor<1x8x8x1xi64>, tensor<4x3x3x1xi64>) -> tensor<1x8x8x4xi32>
+  return %0 : tensor<1x8x8x4xi32>
+}
+
+//===----------------------------------------------------------------------===//
+// bnn.bmatmul
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @bmatmul_rank(%s: tensor<4x2xi64>, %m: tensor<4x2xi64>, %w: tensor<10x2xi64>) -> tensor<1x4x10xi32> {
+  // expected-error @+1 {{'bnn.bmatmul' op expects [B, M, words] planes, [N, words] weights and a [B, M, N] result}}
+  %0 = bnn.bmatmul %s, %m, %w {k = 100 : i64} : (tensor<4x2xi64>, tensor<4x2xi64>, tensor<10x2xi64>) -> tensor<1x4x10xi32>
+  return %0 : tensor<1x4x10xi32>
+}
+
+// -----
+
+func.func @bmatmul_k(%s: tensor<1x4x2xi64>, %m: tensor<1x4x2xi64>, %w: tensor<10x2xi64>) -> tensor<1x4x10xi32> {
+  // expected-error @+1 {{'bnn.bmatmul' op reduction length 64 does not fill 2 words}}
+  %0 = bnn.bmatmul %s, %m, %w {k = 64 : i64} : (tensor<1x4x2xi64>, tensor<1x4x2xi64>, tensor<10x2xi64>) -> tensor<1x4x10xi32>
+  return %0 : tensor<1x4x10xi32>
+}
+
+// -----
+
+func.func @bmatmul_k_zero(%s: tensor<1x4x1xi64>, %m: tensor<1x4x1xi64>, %w: tensor<10x1xi64>) -> tensor<1x4x10xi32> {
+  // expected-error @+1 {{'bnn.bmatmul' op reduction length 0 does not fill 1 words}}
+  %0 = bnn.bmatmul %s, %m, %w {k = 0 : i64} : (tensor<1x4x1xi64>, tensor<1x4x1xi64>, tensor<10x1xi64>) -> tensor<1x4x10xi32>
+  return %0 : tensor<1x4x10xi32>
+}
+
+// -----
+
+func.func @bmatmul_result_shape(%s: tensor<1x4x2xi64>, %m: tensor<1x4x2xi64>, %w: tensor<10x2xi64>) -> tensor<1x4x8xi32> {
+  // expected-error @+1 {{'bnn.bmatmul' op result shape must be [1, 4, 10]}}
+  %0 = bnn.bmatmul %s, %m, %w {k = 100 : i64} : (tensor<1x4x2xi64>, tensor<1x4x2xi64>, tensor<10x2xi64>) -> tensor<1x4x8xi32>
+  return %0 : tensor<1x4x8xi32>
+}
+
+//===----------------------------------------------------------------------===//
+// bnn.output_transform
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @output_transform_shape(%d: tensor<1x8xi32>, %mul: tensor<8xf32>, %b: tensor<8xf32>) -> tensor<1x4xf32> {
+  // expected-error @+1 {{'bnn.output_transform' op result shape must equal the input shape}}
+  %0 = bnn.output_transform %d, %mul, %b : (tensor<1x8xi32>, tensor<8xf32>, tensor<8xf32>) -> tensor<1x4xf32>
+  return %0 : tensor<1x4xf32>
+}
+
+// -----
+
+func.func @output_transform_multiplier(%d: tensor<1x8xi32>, %mul: tensor<4xf32>, %b: tensor<8xf32>) -> tensor<1x8xf32> {
+  // expected-error @+1 {{'bnn.output_transform' op multiplier must have one value per channel (8)}}
+  %0 = bnn.output_transform %d, %mul, %b : (tensor<1x8xi32>, tensor<4xf32>, tensor<8xf32>) -> tensor<1x8xf32>
+  return %0 : tensor<1x8xf32>
+}
+
+// -----
+
+func.func @output_transform_bias_rank(%d: tensor<1x8xi32>, %mul: tensor<8xf32>, %b: tensor<1x8xf32>) -> tensor<1x8xf32> {
+  // expected-error @+1 {{'bnn.output_transform' op bias must have one value per channel (8)}}
+  %0 = bnn.output_transform %d, %mul, %b : (tensor<1x8xi32>, tensor<8xf32>, tensor<1x8xf32>) -> tensor<1x8xf32>
+  return %0 : tensor<1x8xf32>
+}
+
+// -----
+
+func.func @output_transform_rank0(%d: tensor<i32>, %mul: tensor<1xf32>, %b: tensor<1xf32>) -> tensor<f32> {
+  // expected-error @+1 {{'bnn.output_transform' op expects a ranked input of rank >= 1}}
+  %0 = bnn.output_transform %d, %mul, %b : (tensor<i32>, tensor<1xf32>, tensor<1xf32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+//===----------------------------------------------------------------------===//
+// bnn.threshold
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @threshold_per_channel(%d: tensor<1x8xi32>, %lo: tensor<8xi32>, %hi: tensor<8xi32>, %desc: tensor<4xi1>) -> tensor<1x1xi64> {
+  // expected-error @+1 {{'bnn.threshold' op descending must have one value per channel (8)}}
+  %s, %m = bnn.threshold %d, %lo, %hi, %desc : (tensor<1x8xi32>, tensor<8xi32>, tensor<8xi32>, tensor<4xi1>) -> (tensor<1x1xi64>, tensor<1x1xi64>)
+  return %s : tensor<1x1xi64>
+}
+
+// -----
+
+func.func @threshold_planes(%d: tensor<1x8xi32>, %lo: tensor<8xi32>, %hi: tensor<8xi32>, %desc: tensor<8xi1>) -> tensor<1x1xi64> {
+  // expected-error @+1 {{'bnn.threshold' op sign and mask planes must have the input's rank and equal types}}
+  %s, %m = bnn.threshold %d, %lo, %hi, %desc : (tensor<1x8xi32>, tensor<8xi32>, tensor<8xi32>, tensor<8xi1>) -> (tensor<1x1xi64>, tensor<1x1x1xi64>)
+  return %s : tensor<1x1xi64>
+}
+
+// -----
+
+func.func @threshold_outer_dim(%d: tensor<2x8xi32>, %lo: tensor<8xi32>, %hi: tensor<8xi32>, %desc: tensor<8xi1>) -> tensor<1x1xi64> {
+  // expected-error @+1 {{'bnn.threshold' op packed dimension 0 differs from the input's}}
+  %s, %m = bnn.threshold %d, %lo, %hi, %desc : (tensor<2x8xi32>, tensor<8xi32>, tensor<8xi32>, tensor<8xi1>) -> (tensor<1x1xi64>, tensor<1x1xi64>)
+  return %s : tensor<1x1xi64>
+}
+
+// -----
+
+func.func @threshold_words(%d: tensor<1x65xi32>, %lo: tensor<65xi32>, %hi: tensor<65xi32>, %desc: tensor<65xi1>) -> tensor<1x1xi64> {
+  // expected-error @+1 {{'bnn.threshold' op packs 65 channels into 2 words}}
+  %s, %m = bnn.threshold %d, %lo, %hi, %desc : (tensor<1x65xi32>, tensor<65xi32>, tensor<65xi32>, tensor<65xi1>) -> (tensor<1x1xi64>, tensor<1x1xi64>)
+  return %s : tensor<1x1xi64>
+}
+
+//===----------------------------------------------------------------------===//
+// bnn.bmaxpool2d
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @bmaxpool2d_planes(%s: tensor<1x8x8x1xi64>, %m: tensor<1x8x8x2xi64>) -> tensor<1x4x4x1xi64> {
+  // expected-error @+1 {{'bnn.bmaxpool2d' op sign and mask planes must have equal types}}
+  %s2, %m2 = bnn.bmaxpool2d %s, %m {kernel = array<i64: 2, 2>, stride = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>}
+     : (tensor<1x8x8x1xi64>, tensor<1x8x8x2xi64>) -> (tensor<1x4x4x1xi64>, tensor<1x4x4x1xi64>)
+  return %s2 : tensor<1x4x4x1xi64>
+}
+
+// -----
+
+func.func @bmaxpool2d_attr_sizes(%s: tensor<1x8x8x1xi64>, %m: tensor<1x8x8x1xi64>) -> tensor<1x4x4x1xi64> {
+  // expected-error @+1 {{'bnn.bmaxpool2d' op expects NHWC planes, 2 kernel sizes, 2 strides and 4 pads}}
+  %s2, %m2 = bnn.bmaxpool2d %s, %m {kernel = array<i64: 2>, stride = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>}
+     : (tensor<1x8x8x1xi64>, tensor<1x8x8x1xi64>) -> (tensor<1x4x4x1xi64>, tensor<1x4x4x1xi64>)
+  return %s2 : tensor<1x4x4x1xi64>
+}
+
+// -----
+
+func.func @bmaxpool2d_zero_kernel(%s: tensor<1x8x8x1xi64>, %m: tensor<1x8x8x1xi64>) -> tensor<1x4x4x1xi64> {
+  // expected-error @+1 {{'bnn.bmaxpool2d' op kernel sizes and strides must be positive}}
+  %s2, %m2 = bnn.bmaxpool2d %s, %m {kernel = array<i64: 0, 2>, stride = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>}
+     : (tensor<1x8x8x1xi64>, tensor<1x8x8x1xi64>) -> (tensor<1x4x4x1xi64>, tensor<1x4x4x1xi64>)
+  return %s2 : tensor<1x4x4x1xi64>
+}
+
+// -----
+
+// A pad as large as the kernel would make a window of padding only.
+func.func @bmaxpool2d_pad_too_large(%s: tensor<1x8x8x1xi64>, %m: tensor<1x8x8x1xi64>) -> tensor<1x5x4x1xi64> {
+  // expected-error @+1 {{'bnn.bmaxpool2d' op pads must be non-negative and smaller than the kernel}}
+  %s2, %m2 = bnn.bmaxpool2d %s, %m {kernel = array<i64: 2, 2>, stride = array<i64: 2, 2>, pad = array<i64: 2, 0, 0, 0>}
+     : (tensor<1x8x8x1xi64>, tensor<1x8x8x1xi64>) -> (tensor<1x5x4x1xi64>, tensor<1x5x4x1xi64>)
+  return %s2 : tensor<1x5x4x1xi64>
+}
+
+// -----
+
+func.func @bmaxpool2d_result_shape(%s: tensor<1x8x8x1xi64>, %m: tensor<1x8x8x1xi64>) -> tensor<1x8x8x1xi64> {
+  // expected-error @+1 {{'bnn.bmaxpool2d' op result shape must be [1, 4, 4, 1]}}
+  %s2, %m2 = bnn.bmaxpool2d %s, %m {kernel = array<i64: 2, 2>, stride = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>}
+     : (tensor<1x8x8x1xi64>, tensor<1x8x8x1xi64>) -> (tensor<1x8x8x1xi64>, tensor<1x8x8x1xi64>)
+  return %s2 : tensor<1x8x8x1xi64>
+}

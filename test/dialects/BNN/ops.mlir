@@ -112,3 +112,94 @@ func.func @multi_threshold_shared_row(%x: tensor<1x2x2x4xf32>, %t: tensor<1x3xf3
      : (tensor<1x2x2x4xf32>, tensor<1x3xf32>) -> tensor<1x2x2x4xf32>
   return %0 : tensor<1x2x2x4xf32>
 }
+
+// The canonical binarizer: one threshold for all channels, or one per channel (innermost axis);
+// each tie value.
+// CHECK-LABEL: func.func @binarize
+// CHECK-SAME: (%[[X:.*]]: tensor<1x8x8x4xf32>)
+// CHECK: %[[A:.*]] = bnn.binarize %[[X]] {thresholds = dense<0.000000e+00> : tensor<1xf32>, tie = #bnn<tie zero>} : tensor<1x8x8x4xf32>
+// CHECK: %[[B:.*]] = bnn.binarize %[[A]] {thresholds = dense<[1.000000e+00, -2.000000e+00, 5.000000e-01, 0.000000e+00]> : tensor<4xf32>, tie = #bnn<tie positive>} : tensor<1x8x8x4xf32>
+// CHECK: bnn.binarize %[[B]] {thresholds = dense<2.500000e-01> : tensor<1xf32>, tie = #bnn<tie negative>} : tensor<1x8x8x4xf32>
+func.func @binarize(%x: tensor<1x8x8x4xf32>) -> tensor<1x8x8x4xf32> {
+  %0 = bnn.binarize %x {thresholds = dense<0.0> : tensor<1xf32>, tie = #bnn<tie zero>} : tensor<1x8x8x4xf32>
+  %1 = bnn.binarize %0 {thresholds = dense<[1.0, -2.0, 0.5, 0.0]> : tensor<4xf32>, tie = #bnn<tie positive>} : tensor<1x8x8x4xf32>
+  %2 = bnn.binarize %1 {thresholds = dense<0.25> : tensor<1xf32>, tie = #bnn<tie negative>} : tensor<1x8x8x4xf32>
+  return %2 : tensor<1x8x8x4xf32>
+}
+
+// 100 channels need two 64-bit words.
+// CHECK-LABEL: func.func @pack
+// CHECK-SAME: (%[[X:.*]]: tensor<1x8x8x100xf32>)
+// CHECK: %[[S:.*]], %[[M:.*]] = bnn.pack %[[X]] : tensor<1x8x8x100xf32> -> tensor<1x8x8x2xi64>, tensor<1x8x8x2xi64>
+// CHECK: return %[[S]], %[[M]]
+func.func @pack(%x: tensor<1x8x8x100xf32>) -> (tensor<1x8x8x2xi64>, tensor<1x8x8x2xi64>) {
+  %s, %m = bnn.pack %x : tensor<1x8x8x100xf32> -> tensor<1x8x8x2xi64>, tensor<1x8x8x2xi64>
+  return %s, %m : tensor<1x8x8x2xi64>, tensor<1x8x8x2xi64>
+}
+
+// CHECK-LABEL: func.func @bconv2d
+// CHECK-SAME: (%[[S:.*]]: tensor<1x8x8x2xi64>, %[[M:.*]]: tensor<1x8x8x2xi64>, %[[W:.*]]: tensor<32x3x3x2xi64>)
+// CHECK: bnn.bconv2d %[[S]], %[[M]], %[[W]] {dilation = array<i64: 1, 1>, in_channels = 100 : i64, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x2xi64>, tensor<1x8x8x2xi64>, tensor<32x3x3x2xi64>) -> tensor<1x8x8x32xi32>
+func.func @bconv2d(%s: tensor<1x8x8x2xi64>, %m: tensor<1x8x8x2xi64>, %w: tensor<32x3x3x2xi64>) -> tensor<1x8x8x32xi32> {
+  %0 = bnn.bconv2d %s, %m, %w {in_channels = 100 : i64, pad = array<i64: 1, 1, 1, 1>,
+                               stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>}
+     : (tensor<1x8x8x2xi64>, tensor<1x8x8x2xi64>, tensor<32x3x3x2xi64>) -> tensor<1x8x8x32xi32>
+  return %0 : tensor<1x8x8x32xi32>
+}
+
+// Strided, dilated, asymmetric padding: 9 rows, pad 0 + 1, kernel 3 dilated 2, stride 2 -> 3.
+// CHECK-LABEL: func.func @bconv2d_strided
+// CHECK: bnn.bconv2d {{.*}} {dilation = array<i64: 2, 1>, in_channels = 64 : i64, pad = array<i64: 0, 1, 2, 0>, stride = array<i64: 2, 3>} : ({{.*}}) -> tensor<1x3x3x8xi32>
+func.func @bconv2d_strided(%s: tensor<1x9x7x1xi64>, %m: tensor<1x9x7x1xi64>, %w: tensor<8x3x3x1xi64>) -> tensor<1x3x3x8xi32> {
+  %0 = bnn.bconv2d %s, %m, %w {in_channels = 64 : i64, pad = array<i64: 0, 1, 2, 0>,
+                               stride = array<i64: 2, 3>, dilation = array<i64: 2, 1>}
+     : (tensor<1x9x7x1xi64>, tensor<1x9x7x1xi64>, tensor<8x3x3x1xi64>) -> tensor<1x3x3x8xi32>
+  return %0 : tensor<1x3x3x8xi32>
+}
+
+// CHECK-LABEL: func.func @bmatmul
+// CHECK-SAME: (%[[S:.*]]: tensor<1x4x2xi64>, %[[M:.*]]: tensor<1x4x2xi64>, %[[W:.*]]: tensor<10x2xi64>)
+// CHECK: bnn.bmatmul %[[S]], %[[M]], %[[W]] {k = 100 : i64} : (tensor<1x4x2xi64>, tensor<1x4x2xi64>, tensor<10x2xi64>) -> tensor<1x4x10xi32>
+func.func @bmatmul(%s: tensor<1x4x2xi64>, %m: tensor<1x4x2xi64>, %w: tensor<10x2xi64>) -> tensor<1x4x10xi32> {
+  %0 = bnn.bmatmul %s, %m, %w {k = 100 : i64}
+     : (tensor<1x4x2xi64>, tensor<1x4x2xi64>, tensor<10x2xi64>) -> tensor<1x4x10xi32>
+  return %0 : tensor<1x4x10xi32>
+}
+
+// CHECK-LABEL: func.func @output_transform
+// CHECK-SAME: (%[[D:.*]]: tensor<1x8x8x32xi32>, %[[MUL:.*]]: tensor<32xf32>, %[[B:.*]]: tensor<32xf32>)
+// CHECK: bnn.output_transform %[[D]], %[[MUL]], %[[B]] : (tensor<1x8x8x32xi32>, tensor<32xf32>, tensor<32xf32>) -> tensor<1x8x8x32xf32>
+func.func @output_transform(%d: tensor<1x8x8x32xi32>, %mul: tensor<32xf32>, %b: tensor<32xf32>) -> tensor<1x8x8x32xf32> {
+  %0 = bnn.output_transform %d, %mul, %b
+     : (tensor<1x8x8x32xi32>, tensor<32xf32>, tensor<32xf32>) -> tensor<1x8x8x32xf32>
+  return %0 : tensor<1x8x8x32xf32>
+}
+
+// CHECK-LABEL: func.func @threshold
+// CHECK-SAME: (%[[D:.*]]: tensor<1x8x8x32xi32>, %[[LO:.*]]: tensor<32xi32>, %[[HI:.*]]: tensor<32xi32>, %[[DESC:.*]]: tensor<32xi1>)
+// CHECK: %[[S:.*]], %[[M:.*]] = bnn.threshold %[[D]], %[[LO]], %[[HI]], %[[DESC]] : (tensor<1x8x8x32xi32>, tensor<32xi32>, tensor<32xi32>, tensor<32xi1>) -> (tensor<1x8x8x1xi64>, tensor<1x8x8x1xi64>)
+func.func @threshold(%d: tensor<1x8x8x32xi32>, %lo: tensor<32xi32>, %hi: tensor<32xi32>, %desc: tensor<32xi1>) -> (tensor<1x8x8x1xi64>, tensor<1x8x8x1xi64>) {
+  %s, %m = bnn.threshold %d, %lo, %hi, %desc
+     : (tensor<1x8x8x32xi32>, tensor<32xi32>, tensor<32xi32>, tensor<32xi1>) -> (tensor<1x8x8x1xi64>, tensor<1x8x8x1xi64>)
+  return %s, %m : tensor<1x8x8x1xi64>, tensor<1x8x8x1xi64>
+}
+
+// CHECK-LABEL: func.func @bmaxpool2d
+// CHECK-SAME: (%[[S:.*]]: tensor<1x8x8x1xi64>, %[[M:.*]]: tensor<1x8x8x1xi64>)
+// CHECK: bnn.bmaxpool2d %[[S]], %[[M]] {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x8x8x1xi64>, tensor<1x8x8x1xi64>) -> (tensor<1x4x4x1xi64>, tensor<1x4x4x1xi64>)
+func.func @bmaxpool2d(%s: tensor<1x8x8x1xi64>, %m: tensor<1x8x8x1xi64>) -> (tensor<1x4x4x1xi64>, tensor<1x4x4x1xi64>) {
+  %s2, %m2 = bnn.bmaxpool2d %s, %m {kernel = array<i64: 2, 2>, stride = array<i64: 2, 2>,
+                                    pad = array<i64: 0, 0, 0, 0>}
+     : (tensor<1x8x8x1xi64>, tensor<1x8x8x1xi64>) -> (tensor<1x4x4x1xi64>, tensor<1x4x4x1xi64>)
+  return %s2, %m2 : tensor<1x4x4x1xi64>, tensor<1x4x4x1xi64>
+}
+
+// ceil_mode-style windows: 7 rows, kernel 2, stride 2, end pad 1 -> 4.
+// CHECK-LABEL: func.func @bmaxpool2d_padded
+// CHECK: bnn.bmaxpool2d {{.*}} {kernel = array<i64: 2, 2>, pad = array<i64: 0, 1, 0, 1>, stride = array<i64: 2, 2>} : ({{.*}}) -> (tensor<1x4x4x1xi64>, tensor<1x4x4x1xi64>)
+func.func @bmaxpool2d_padded(%s: tensor<1x7x7x1xi64>, %m: tensor<1x7x7x1xi64>) -> (tensor<1x4x4x1xi64>, tensor<1x4x4x1xi64>) {
+  %s2, %m2 = bnn.bmaxpool2d %s, %m {kernel = array<i64: 2, 2>, stride = array<i64: 2, 2>,
+                                    pad = array<i64: 0, 1, 0, 1>}
+     : (tensor<1x7x7x1xi64>, tensor<1x7x7x1xi64>) -> (tensor<1x4x4x1xi64>, tensor<1x4x4x1xi64>)
+  return %s2, %m2 : tensor<1x4x4x1xi64>, tensor<1x4x4x1xi64>
+}
