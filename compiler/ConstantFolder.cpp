@@ -449,6 +449,93 @@ struct Folder {
       out.push_back(std::move(r));
       return true;
     }
+    // QONNX quantizers on constants: weights given as BipolarQuant/Quant(initializer).
+    if (op == "BipolarQuant") {
+      // x >= 0 ? scale : -scale
+      return binary(kFloat, [](double x, double sc) {
+        return (static_cast<float>(x) >= 0.0f ? 1.0 : -1.0) * sc;
+      });
+    }
+    if (op == "Quant") {
+      // QONNX int_quant: v = x / s + z; q = 1-bit signed ? bipolar(v) : rnd(clamp(v));
+      // y = (q - z) * s. Scale and zero point broadcast against x.
+      if (!input(3) || input(3)->numel() != 1)
+        return fail("the bit width must be one constant value");
+      double bits = input(3)->data[0];
+      bool isSigned = attrInt(node, "signed", 1) != 0, narrow = attrInt(node, "narrow", 0) != 0;
+      std::string mode = "ROUND";
+      if (const auto *a = findAttr(node, "rounding_mode"))
+        mode = a->s();
+      double qmin = isSigned ? -std::ldexp(1.0, static_cast<int>(bits) - 1) + (narrow ? 1 : 0) : 0;
+      double qmax = isSigned ? std::ldexp(1.0, static_cast<int>(bits) - 1) - 1
+                             : std::ldexp(1.0, static_cast<int>(bits)) - 1 - (narrow ? 1 : 0);
+      std::vector<int64_t> s1, shape;
+      if (!broadcastShapes(in[0]->shape, in[1]->shape, s1) || !broadcastShapes(s1, in[2]->shape, shape))
+        return fail("operand shapes do not broadcast");
+      Tensor r(kFloat, shape);
+      forEachIndex(shape, [&](const std::vector<int64_t> &idx, int64_t flat) {
+        float x = static_cast<float>(in[0]->broadcastAt(idx));
+        float sc = static_cast<float>(in[1]->broadcastAt(idx)), z = static_cast<float>(in[2]->broadcastAt(idx));
+        float v = x / sc + z, q;
+        if (isSigned && bits == 1) {
+          q = v >= 0 ? 1.0f : -1.0f;
+        } else {
+          v = std::min(std::max(v, static_cast<float>(qmin)), static_cast<float>(qmax));
+          q = mode == "CEIL" ? std::ceil(v) : mode == "FLOOR" ? std::floor(v)
+              : mode == "ROUND_TO_ZERO" ? std::trunc(v) : std::nearbyint(v);
+        }
+        r.data[flat] = static_cast<float>((q - z) * sc);
+      });
+      out.push_back(std::move(r));
+      return true;
+    }
+    if (op == "MultiThreshold") {
+      const Tensor &x = *in[0], &t = *in[1];
+      if (t.rank() != 2)
+        return fail("thresholds must be [C, B]");
+      std::string layout = "NCHW";
+      if (const auto *a = findAttr(node, "data_layout"))
+        layout = a->s();
+      int64_t axis = layout == "NHWC" ? x.rank() - 1 : (x.rank() > 1 ? 1 : 0);
+      float scale = attrFloat(node, "out_scale", 1.0f), bias = attrFloat(node, "out_bias", 0.0f);
+      Tensor r(kFloat, x.shape);
+      forEachIndex(x.shape, [&](const std::vector<int64_t> &idx, int64_t flat) {
+        int64_t row = t.shape[0] == 1 ? 0 : idx[axis];
+        float count = 0;
+        for (int64_t b = 0; b < t.shape[1]; ++b)
+          count += static_cast<float>(x.data[flat]) >= static_cast<float>(t.data[row * t.shape[1] + b]) ? 1.0f : 0.0f;
+        r.data[flat] = scale * count + bias;
+      });
+      out.push_back(std::move(r));
+      return true;
+    }
+    // Quantize/DequantizeLinear on constants (int8 weights), per tensor or per axis.
+    if (op == "DequantizeLinear" || op == "QuantizeLinear") {
+      const Tensor &x = *in[0];
+      int64_t axis = normAxis(attrInt(node, "axis", 1), x.rank());
+      auto param = [&](const Tensor *p, int64_t flatIdx, const std::vector<int64_t> &idx) {
+        (void)flatIdx;
+        if (!p || p->numel() == 1)
+          return p ? p->data[0] : 0.0;
+        return p->data[idx[axis]];
+      };
+      int32_t outType = kFloat;
+      if (op == "QuantizeLinear")
+        outType = input(2) ? input(2)->dtype : kUInt8;
+      Tensor r(outType, x.shape);
+      forEachIndex(x.shape, [&](const std::vector<int64_t> &idx, int64_t flat) {
+        double sc = param(input(1), flat, idx), z = param(input(2), flat, idx);
+        if (op == "DequantizeLinear") {
+          r.data[flat] = static_cast<float>(static_cast<float>(x.data[flat] - z) * static_cast<float>(sc));
+        } else {
+          double lo = outType == kUInt8 ? 0 : -128, hi = outType == kUInt8 ? 255 : 127;
+          double q = std::nearbyint(static_cast<float>(x.data[flat]) / static_cast<float>(sc)) + z;
+          r.data[flat] = std::min(std::max(q, lo), hi);
+        }
+      });
+      out.push_back(std::move(r));
+      return true;
+    }
     if (op == "Range") {
       double start = in[0]->data.at(0), limit = in[1]->data.at(0), delta = in[2]->data.at(0);
       if (delta == 0)
@@ -471,7 +558,12 @@ FoldStatus evaluateNode(const onnx::NodeProto &node, int opset,
                         std::string &error) {
   outputs.clear();
   error.clear();
-  if (!node.domain().empty() && node.domain() != "ai.onnx")
+  bool qonnx = node.domain() == "qonnx.custom_op.general" || node.domain() == "onnx.brevitas" ||
+               node.domain() == "finn.custom_op.general" || node.domain() == "finn";
+  if (!node.domain().empty() && node.domain() != "ai.onnx" && !qonnx)
+    return FoldStatus::NotFoldable;
+  if (qonnx && node.op_type() != "BipolarQuant" && node.op_type() != "Quant" &&
+      node.op_type() != "MultiThreshold")
     return FoldStatus::NotFoldable;
   if (inputs.empty() && node.op_type() != "Constant")
     return FoldStatus::NotFoldable;
@@ -589,6 +681,13 @@ bool foldConstants(onnx::ModelProto &model, ConstantMap &constants, std::string 
           if (it != constants.end() && initializers.insert(name).second)
             tensorToProto(it->second, name, *graph->add_initializer());
         }
+      // Drop value_info recorded for folded values: shape inference may have left them without
+      // a shape (ahead of the fold), and that entry would hide the initializer's.
+      google::protobuf::RepeatedPtrField<onnx::ValueInfoProto> info;
+      for (const auto &v : graph->value_info())
+        if (!constants.count(v.name()))
+          *info.Add() = v;
+      graph->mutable_value_info()->Swap(&info);
       try {
         onnx::shape_inference::InferShapes(model);
       } catch (const std::exception &) {

@@ -1874,12 +1874,17 @@ LogicalResult Importer::onMultiThreshold(const onnx::NodeProto &n) {
   int64_t axis = layout == "NHWC" ? static_cast<int64_t>(xs.size()) - 1 : (xs.size() > 1 ? 1 : 0);
   if (t->shape[0] != 1 && t->shape[0] != xs[axis])
     return fail("threshold rows do not match the channel count");
+  // A 4-D image thresholded per channel (NCHW axis 1) works in NHWC, channels innermost, like
+  // every binarizer; other layouts keep the ONNX order.
   Value in = x->value;
-  if (x->nhwc && axis == 1)
-    axis = 3; // NCHW channel axis, now innermost
-  else if (x->nhwc)
+  bool nhwc = false;
+  if (xs.size() == 4 && axis == 1) {
+    in = nhwcOrder(*x);
+    axis = 3;
+    nhwc = true;
+  } else if (x->nhwc) {
     in = onnxOrder(*x);
-  bool nhwc = x->nhwc && in == x->value;
+  }
   Tensor th = *t;
   th.dtype = kFloat;
   Value r = bnn::MultiThresholdOp::create(builder, loc, in.getType(), in, constantValue(th), builder.getI64IntegerAttr(axis),

@@ -7,6 +7,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
@@ -78,8 +79,42 @@ std::pair<Value, Value> pack(OpBuilder &b, Location loc, Value v) {
   return {sign, mask};
 }
 
+/// A linalg.generic computing s * x for one runtime x and one scalar s (the level of a scaled
+/// binarizer such as BipolarQuant with scale s); nullopt otherwise.
+std::optional<std::pair<Value, float>> scalarScale(Operation *op) {
+  auto generic = dyn_cast_if_present<linalg::GenericOp>(op);
+  if (!generic || !bnn::isChainLink(op))
+    return std::nullopt;
+  Value input;
+  for (Value in : generic.getDpsInputs())
+    if (!matchPattern(in, m_Constant()))
+      input = in;
+  auto chain = bnn::ElementwiseChain::build(op->getResult(0), input);
+  if (!chain || chain->getOps().size() != 1 || chain->getNumChannels() != 1)
+    return std::nullopt;
+  auto g0 = chain->evaluate(0.0f, 0), g1 = chain->evaluate(1.0f, 0), gm = chain->evaluate(-1.0f, 0);
+  if (!g0 || !g1 || !gm || *g0 != 0.0f || *gm != -*g1 || *g1 == 0.0f)
+    return std::nullopt;
+  return std::make_pair(input, *g1);
+}
+
+/// The activations of a conv/matmul as (values in {-1, 0, +1}, scale): a binarizer's result,
+/// or a scalar multiple of one (dot(s * b, w) = s * dot(b, w)). Sets `why` when neither.
+std::optional<std::pair<Value, float>> binaryActivations(Value v, std::string &why) {
+  why = bnn::whyNotTernary(v);
+  if (why.empty())
+    return std::make_pair(v, 1.0f);
+  if (auto scaled = scalarScale(v.getDefiningOp()))
+    if (bnn::whyNotTernary(scaled->first).empty()) {
+      why.clear();
+      return scaled;
+    }
+  return std::nullopt;
+}
+
 std::string whyNotBinaryConv(tosa::Conv2DOp conv, bnn::BinaryWeights *weights) {
-  if (auto why = bnn::whyNotTernary(conv.getInput()); !why.empty())
+  std::string why;
+  if (!binaryActivations(conv.getInput(), why))
     return why;
   auto w = floatConstant(conv.getWeight());
   if (!w)
@@ -99,7 +134,8 @@ std::string whyNotBinaryConv(tosa::Conv2DOp conv, bnn::BinaryWeights *weights) {
 }
 
 std::string whyNotBinaryMatMul(tosa::MatMulOp mm, bnn::BinaryWeights *weights) {
-  if (auto why = bnn::whyNotTernary(mm.getA()); !why.empty())
+  std::string why;
+  if (!binaryActivations(mm.getA(), why))
     return why;
   auto b = floatConstant(mm.getB());
   if (!b)
@@ -124,7 +160,11 @@ struct FuseConv : OpRewritePattern<tosa::Conv2DOp> {
       return rewriter.notifyMatchFailure(conv, why);
     Location loc = conv.getLoc();
     auto wShape = conv.getWeight().getType().getShape();
-    auto [sign, mask] = pack(rewriter, loc, conv.getInput());
+    std::string why;
+    auto [activations, scale] = *binaryActivations(conv.getInput(), why);
+    for (float &a : weights.alpha)
+      a *= scale;
+    auto [sign, mask] = pack(rewriter, loc, activations);
     Value packed = packedConstant(rewriter, loc, {wShape[0], wShape[1], wShape[2], weights.words}, weights.bits);
     auto bias = floatConstant(conv.getBias());
     SmallVector<float> biasValues(bias.getValues<float>());
@@ -151,7 +191,11 @@ struct FuseMatMul : OpRewritePattern<tosa::MatMulOp> {
     Location loc = mm.getLoc();
     auto bShape = mm.getB().getType().getShape();
     int64_t K = bShape[1], N = bShape[2];
-    auto [sign, mask] = pack(rewriter, loc, mm.getA());
+    std::string why;
+    auto [activations, scale] = *binaryActivations(mm.getA(), why);
+    for (float &a : weights.alpha)
+      a *= scale;
+    auto [sign, mask] = pack(rewriter, loc, activations);
     Value packed = packedConstant(rewriter, loc, {N, weights.words}, weights.bits);
     auto dType = RankedTensorType::get(mm.getType().getShape(), rewriter.getI32Type());
     Value d = bnn::BMatMulOp::create(rewriter, loc, dType, sign, mask, packed, K);
@@ -159,6 +203,39 @@ struct FuseMatMul : OpRewritePattern<tosa::MatMulOp> {
         rewriter, loc, mm.getType(), d, f32Vector(rewriter, loc, weights.alpha),
         f32Vector(rewriter, loc, SmallVector<float>(N, 0.0f)));
     rewriter.replaceOp(mm, result);
+    return success();
+  }
+};
+
+/// reshape(s * b) -> s * reshape(b) for a scaled binarizer b, so that the conv/matmul reading
+/// the reshape sees the scale directly (MatMul's activations are reshaped to [1, M, K]).
+struct SinkScaleBelowReshape : OpRewritePattern<tosa::ReshapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::ReshapeOp reshape, PatternRewriter &rewriter) const override {
+    Operation *def = reshape.getInput1().getDefiningOp();
+    auto scaled = scalarScale(def);
+    if (!scaled || !def->hasOneUse())
+      return rewriter.notifyMatchFailure(reshape, "not a reshape of a scaled value");
+    Value source = scaled->first;
+    if (!bnn::whyNotTernary(source).empty())
+      return rewriter.notifyMatchFailure(reshape, "the scaled value is not binary");
+    Location loc = reshape.getLoc();
+    auto type = cast<RankedTensorType>(reshape.getType());
+    Value moved = tosa::ReshapeOp::create(rewriter, loc, type, source, reshape.getShape());
+    int64_t rank = type.getRank();
+    Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(), type.getElementType());
+    float s = scaled->second;
+    SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+    AffineMap id = rewriter.getMultiDimIdentityMap(rank);
+    Value result = linalg::GenericOp::create(
+                       rewriter, def->getLoc(), TypeRange{type}, ValueRange{moved}, ValueRange{init},
+                       ArrayRef<AffineMap>{id, id}, iters,
+                       [&](OpBuilder &b, Location l, ValueRange a) {
+                         Value c = arith::ConstantOp::create(b, l, b.getF32FloatAttr(s));
+                         linalg::YieldOp::create(b, l, ValueRange{arith::MulFOp::create(b, l, a[0], c)});
+                       })
+                       .getResult(0);
+    rewriter.replaceOp(reshape, result);
     return success();
   }
 };
@@ -194,7 +271,7 @@ struct BNNFuseBinaryLayersPass : bnn::impl::BNNFuseBinaryLayersBase<BNNFuseBinar
 } // namespace
 
 void bnn::populateFuseBinaryLayersPatterns(RewritePatternSet &patterns) {
-  patterns.add<FuseConv, FuseMatMul>(patterns.getContext());
+  patterns.add<FuseConv, FuseMatMul, SinkScaleBelowReshape>(patterns.getContext());
 }
 
 std::string bnn::whyNotBinaryConv(tosa::Conv2DOp conv) { return ::whyNotBinaryConv(conv, nullptr); }
