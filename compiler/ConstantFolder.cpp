@@ -1,6 +1,8 @@
 //===- ConstantFolder.cpp - compile-time evaluation of ONNX nodes -*- C++ -*-===//
 #include "compiler/ConstantFolder.h"
 
+#include "compiler/OnnxAttributes.h"
+
 #include <onnx/onnx_pb.h>
 #include <onnx/shape_inference/implementation.h>
 
@@ -11,28 +13,6 @@
 
 namespace bnnc {
 namespace {
-
-const onnx::AttributeProto *findAttr(const onnx::NodeProto &node, const char *name) {
-  for (const auto &a : node.attribute())
-    if (a.name() == name)
-      return &a;
-  return nullptr;
-}
-int64_t attrInt(const onnx::NodeProto &n, const char *name, int64_t dflt) {
-  const auto *a = findAttr(n, name);
-  return a ? a->i() : dflt;
-}
-float attrFloat(const onnx::NodeProto &n, const char *name, float dflt) {
-  const auto *a = findAttr(n, name);
-  return a ? a->f() : dflt;
-}
-bool attrInts(const onnx::NodeProto &n, const char *name, std::vector<int64_t> &out) {
-  const auto *a = findAttr(n, name);
-  if (!a)
-    return false;
-  out.assign(a->ints().begin(), a->ints().end());
-  return true;
-}
 
 /// Iterates over all multi-indices of `shape` in row-major order.
 void forEachIndex(const std::vector<int64_t> &shape,
@@ -91,7 +71,8 @@ struct Folder {
   bool reduce(const std::string &kind) {
     const Tensor &x = *in[0];
     std::vector<int64_t> axes;
-    bool haveAxes = attrInts(node, "axes", axes);
+    bool haveAxes = findAttr(node, "axes") != nullptr;
+    axes = attrInts(node, "axes");
     if (!haveAxes && input(1)) {
       axes = input(1)->toInts();
       haveAxes = true;
@@ -309,7 +290,8 @@ struct Folder {
     }
     if (op == "Squeeze" || op == "Unsqueeze") {
       std::vector<int64_t> axes;
-      if (!attrInts(node, "axes", axes) && input(1))
+      axes = attrInts(node, "axes");
+      if (!findAttr(node, "axes") && input(1))
         axes = input(1)->toInts();
       std::vector<int64_t> shape = in[0]->shape;
       if (op == "Squeeze") {
@@ -334,7 +316,8 @@ struct Folder {
     }
     if (op == "Transpose") {
       std::vector<int64_t> perm;
-      if (!attrInts(node, "perm", perm))
+      perm = attrInts(node, "perm");
+      if (!findAttr(node, "perm"))
         for (int64_t i = in[0]->rank() - 1; i >= 0; --i)
           perm.push_back(i);
       out.push_back(transpose(*in[0], perm));
@@ -394,9 +377,9 @@ struct Folder {
       const Tensor &x = *in[0];
       std::vector<int64_t> starts, ends, axes, steps;
       if (opset < 10) {
-        attrInts(node, "starts", starts);
-        attrInts(node, "ends", ends);
-        attrInts(node, "axes", axes);
+        starts = attrInts(node, "starts");
+        ends = attrInts(node, "ends");
+        axes = attrInts(node, "axes");
       } else {
         starts = in[1]->toInts();
         ends = in[2]->toInts();
@@ -450,6 +433,10 @@ struct Folder {
       return true;
     }
     // QONNX quantizers on constants: weights given as BipolarQuant/Quant(initializer).
+    if ((op == "BipolarQuant" || op == "MultiThreshold") && (in.size() < 2 || !in[1]))
+      return fail(op + " expects 2 inputs");
+    if (op == "Quant" && (in.size() < 4 || !in[1] || !in[2] || !in[3]))
+      return fail("Quant expects 4 inputs");
     if (op == "BipolarQuant") {
       // x >= 0 ? scale : -scale
       return binary(kFloat, [](double x, double sc) {

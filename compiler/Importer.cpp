@@ -19,6 +19,7 @@
 #include "compiler/Importer.h"
 
 #include "compiler/ConstantFolder.h"
+#include "compiler/OnnxAttributes.h"
 #include "compiler/Tensor.h"
 #include "dialects/BNN/BNNDialect.h"
 
@@ -61,32 +62,6 @@ constexpr int kMaxOpset = 17;
 bool isQonnxDomain(const std::string &d) {
   return d == "qonnx.custom_op.general" || d == "onnx.brevitas" ||
          d == "finn.custom_op.general" || d == "finn";
-}
-
-const onnx::AttributeProto *findAttr(const onnx::NodeProto &node, const char *name) {
-  for (const auto &a : node.attribute())
-    if (a.name() == name)
-      return &a;
-  return nullptr;
-}
-int64_t attrInt(const onnx::NodeProto &n, const char *name, int64_t dflt) {
-  const auto *a = findAttr(n, name);
-  return a ? a->i() : dflt;
-}
-float attrFloat(const onnx::NodeProto &n, const char *name, float dflt) {
-  const auto *a = findAttr(n, name);
-  return a ? a->f() : dflt;
-}
-std::string attrString(const onnx::NodeProto &n, const char *name, const std::string &dflt) {
-  const auto *a = findAttr(n, name);
-  return a ? a->s() : dflt;
-}
-std::vector<int64_t> attrInts(const onnx::NodeProto &n, const char *name,
-                              std::vector<int64_t> dflt = {}) {
-  const auto *a = findAttr(n, name);
-  if (!a)
-    return dflt;
-  return std::vector<int64_t>(a->ints().begin(), a->ints().end());
 }
 
 int64_t normAxis(int64_t axis, int64_t rank) { return axis < 0 ? axis + rank : axis; }

@@ -235,6 +235,23 @@ Value zeroFilled(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Type elem)
   return linalg::FillOp::create(b, loc, zero, empty).getResult(0);
 }
 
+/// Pads the H and W axes of NHWC packed planes by `pad` = [top, bottom, left, right] with the
+/// word `value`.
+Value padSpatial(PatternRewriter &rewriter, Location loc, Value plane, ArrayRef<int64_t> pad,
+                 int64_t value) {
+  if (pad[0] == 0 && pad[1] == 0 && pad[2] == 0 && pad[3] == 0)
+    return plane;
+  auto t = cast<RankedTensorType>(plane.getType());
+  SmallVector<int64_t> shape = {t.getDimSize(0), t.getDimSize(1) + pad[0] + pad[1],
+                                t.getDimSize(2) + pad[2] + pad[3], t.getDimSize(3)};
+  SmallVector<OpFoldResult> low = {rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[0]),
+                                   rewriter.getIndexAttr(pad[2]), rewriter.getIndexAttr(0)};
+  SmallVector<OpFoldResult> high = {rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[1]),
+                                    rewriter.getIndexAttr(pad[3]), rewriter.getIndexAttr(0)};
+  return tensor::PadOp::create(rewriter, loc, RankedTensorType::get(shape, t.getElementType()),
+                               plane, low, high, i64(rewriter, loc, value));
+}
+
 /// pack: channels padded with 0 to whole words, then for word w of each position
 ///   sign |= (x[64w + b] < 0) << b,   mask |= (x[64w + b] != 0) << b   over b in [0, 64).
 struct LowerPack : OpRewritePattern<bnn::PackOp> {
@@ -424,20 +441,8 @@ struct LowerBMaxPool2D : OpRewritePattern<bnn::BMaxPool2DOp> {
     auto pad = op.getPad();
     auto kernel = op.getKernel();
     auto stride = op.getStride();
-    auto padPlane = [&](Value plane) -> Value {
-      if (pad[0] == 0 && pad[1] == 0 && pad[2] == 0 && pad[3] == 0)
-        return plane;
-      auto t = cast<RankedTensorType>(plane.getType());
-      SmallVector<int64_t> shape = {t.getDimSize(0), t.getDimSize(1) + pad[0] + pad[1],
-                                    t.getDimSize(2) + pad[2] + pad[3], t.getDimSize(3)};
-      SmallVector<OpFoldResult> low = {rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[0]),
-                                       rewriter.getIndexAttr(pad[2]), rewriter.getIndexAttr(0)};
-      SmallVector<OpFoldResult> high = {rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[1]),
-                                        rewriter.getIndexAttr(pad[3]), rewriter.getIndexAttr(0)};
-      return tensor::PadOp::create(rewriter, loc, RankedTensorType::get(shape, t.getElementType()),
-                                   plane, low, high, i64(rewriter, loc, -1));
-    };
-    Value s = padPlane(op.getInputSign()), m = padPlane(op.getInputMask());
+    Value s = padSpatial(rewriter, loc, op.getInputSign(), pad, -1);
+    Value m = padSpatial(rewriter, loc, op.getInputMask(), pad, -1);
     auto outType = op.getSign().getType();
     auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
     // Loops: n, oh, ow, word | kh, kw.
@@ -489,20 +494,8 @@ struct LowerBConv2D : OpRewritePattern<bnn::BConv2DOp> {
     auto stride = op.getStride();
     auto dilation = op.getDilation();
     // Zero padding: padded taps get m = 0 and contribute nothing, exactly as ONNX pads with 0.
-    auto padPlane = [&](Value plane) -> Value {
-      if (pad[0] == 0 && pad[1] == 0 && pad[2] == 0 && pad[3] == 0)
-        return plane;
-      auto t = cast<RankedTensorType>(plane.getType());
-      SmallVector<int64_t> shape = {t.getDimSize(0), t.getDimSize(1) + pad[0] + pad[1],
-                                    t.getDimSize(2) + pad[2] + pad[3], t.getDimSize(3)};
-      SmallVector<OpFoldResult> low = {rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[0]),
-                                       rewriter.getIndexAttr(pad[2]), rewriter.getIndexAttr(0)};
-      SmallVector<OpFoldResult> high = {rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[1]),
-                                        rewriter.getIndexAttr(pad[3]), rewriter.getIndexAttr(0)};
-      return tensor::PadOp::create(rewriter, loc, RankedTensorType::get(shape, t.getElementType()),
-                                   plane, low, high, i64(rewriter, loc, 0));
-    };
-    Value sign = padPlane(op.getInputSign()), mask = padPlane(op.getInputMask());
+    Value sign = padSpatial(rewriter, loc, op.getInputSign(), pad, 0);
+    Value mask = padSpatial(rewriter, loc, op.getInputMask(), pad, 0);
     // Loops: n, oh, ow, o | kh, kw, word.
     auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
     AffineMap inMap = AffineMap::get(7, 0, {d(0), d(1) * stride[0] + d(4) * dilation[0],

@@ -156,9 +156,40 @@ TEST(ConstantFolder, UnknownOpsAreLeftAlone) {
   std::vector<Tensor> out;
   std::string error;
   EXPECT_EQ(evaluateNode(node("Conv", 1), 13, {&x}, out, error), FoldStatus::NotFoldable);
-  auto custom = node("BipolarQuant", 1);
+  auto custom = node("Trunc", 1);
   custom.set_domain("qonnx.custom_op.general");
   EXPECT_EQ(evaluateNode(custom, 13, {&x}, out, error), FoldStatus::NotFoldable);
+  // A QONNX quantizer with a missing input is an error, not a crash.
+  auto bipolar = node("BipolarQuant", 1);
+  bipolar.set_domain("qonnx.custom_op.general");
+  EXPECT_EQ(evaluateNode(bipolar, 13, {&x}, out, error), FoldStatus::Error);
+}
+
+TEST(ConstantFolder, QonnxQuantizersOnWeights) {
+  Tensor w(kFloat, {4}, {0.3, -2.0, 0.0, -0.1});
+  Tensor scale(kFloat, {}, {0.5});
+  auto bipolar = node("BipolarQuant", 2);
+  bipolar.set_domain("qonnx.custom_op.general");
+  EXPECT_EQ(eval(bipolar, {&w, &scale}).data, (std::vector<double>{0.5, -0.5, 0.5, -0.5}));
+  // 1-bit signed Quant: (bipolar(w / s + z) - z) * s, as QONNX's int_quant.
+  Tensor zero(kFloat, {}, {0.0}), one(kFloat, {}, {1.0});
+  auto quant = node("Quant", 4);
+  quant.set_domain("qonnx.custom_op.general");
+  setInt(quant, "signed", 1);
+  EXPECT_EQ(eval(quant, {&w, &scale, &zero, &one}).data, (std::vector<double>{0.5, -0.5, 0.5, -0.5}));
+  // 4-bit: round half to even of w / s, clamped to [-8, 7].
+  Tensor four(kFloat, {}, {4.0});
+  Tensor v(kFloat, {3}, {0.25, 100.0, -0.75});
+  EXPECT_EQ(eval(quant, {&v, &scale, &zero, &four}).data, (std::vector<double>{0.0, 3.5, -1.0}));
+}
+
+TEST(ConstantFolder, DequantizeLinearPerAxis) {
+  Tensor q(kInt8, {2, 2}, {-128, 10, 3, 127});
+  Tensor scale(kFloat, {2}, {0.5, 2.0});
+  Tensor zp(kInt8, {2}, {0, 1});
+  auto dq = node("DequantizeLinear", 3);
+  setInt(dq, "axis", 0);
+  EXPECT_EQ(eval(dq, {&q, &scale, &zp}).data, (std::vector<double>{-64, 5, 4, 252}));
 }
 
 TEST(ConstantFolder, GraphFoldingRemovesWeightSubgraph) {
