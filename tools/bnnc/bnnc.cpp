@@ -209,7 +209,7 @@ int main(int argc, char **argv) {
     return fail("-O takes 0 to 3, got " + Twine(optLevel.getValue()));
   for (StringRef feature : llvm::split(StringRef(mattr), ','))
     if (!feature.empty() && feature[0] != '+' && feature[0] != '-')
-      return fail("-mattr features start with + or -, got '" + feature + "'");
+      return fail("-mattr feature '" + feature + "' must start with '+' or '-'");
   if (signZero != "faithful" && signZero != "positive")
     return fail("--sign-zero must be faithful or positive, got '" + signZero + "'");
   pipelineOptions.remarks = remarks;
