@@ -632,13 +632,6 @@ def main(argv=None):
     os.makedirs(args.workdir, exist_ok=True)
     bnnc_built = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(os.path.getmtime(args.bnnc)))
     bnnc_given = rel(args.bnnc)
-    if not args.no_snapshot:
-        # Others may rebuild bnnc while this runs: use one copy of it for every model. (Its
-        # runtime sources are found through the path compiled into it, not next to it.)
-        snap = os.path.join(args.workdir, "bnnc")
-        shutil.copy2(args.bnnc, snap + ".tmp")
-        os.replace(snap + ".tmp", snap)
-        args.bnnc = snap
 
     try:
         want_bireal = bool(args.models) and any(
@@ -650,6 +643,13 @@ def main(argv=None):
                 print(f"{m['name']:20s} {m['group']:7s} {m['kind']:13s} {rel(m['path'])}")
             return 0
         models = select(models, args.models, args.workdir)
+        if not args.no_snapshot:
+            # Others may rebuild bnnc while this runs: use one copy of it for every model. (Its
+            # runtime sources are found through the path compiled into it, not next to it.)
+            snap = os.path.join(args.workdir, "bnnc")
+            shutil.copy2(args.bnnc, snap + ".tmp")
+            os.replace(snap + ".tmp", snap)
+            args.bnnc = snap
 
         start = {"uptime": uptime_line(), "loadavg": loadavg(), "time": time.strftime(
             "%Y-%m-%d %H:%M:%S %z")}
