@@ -31,7 +31,7 @@ struct PipelineOptions {
   Phase stopAfter = Phase::Lower;
   /// Report every conv/matmul as binarized or why it stays float (as remarks).
   bool remarks = false;
-  /// Map exact zeros at binarizers to +1 (faster, changes results; each place is reported).
+  /// Map exact zeros at binarizers to +1 (changes results; each place is reported).
   bool signZeroPositive = false;
 };
 

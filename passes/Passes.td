@@ -104,7 +104,7 @@ def BNNNormalizeBinarizers : Pass<"bnn-normalize-binarizers", "mlir::func::FuncO
   }];
   let options = [
     Option<"signZeroPositive", "sign-zero-positive", "bool", "false",
-           "Map exact zeros to +1 (the faster bipolar form) instead of ONNX Sign's 0; every "
+           "Map exact zeros to +1 (the bipolar form) instead of ONNX Sign's 0; every "
            "binarizer whose result this may change is reported as a warning">
   ];
   let dependentDialects = ["bnn::BNNDialect", "mlir::linalg::LinalgDialect",

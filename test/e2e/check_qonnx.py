@@ -69,6 +69,8 @@ def main(argv=None):
     ap.add_argument("--ort-runner", help="test/reference/run_ort.js: cross-check the numpy "
                                          "reference with onnxruntime on the lowered model")
     ap.add_argument("--node", default="node", help="the node executable (default: node)")
+    ap.add_argument("--target", help="compile for this bnnc -target and run the program under "
+                                     "the matching qemu-user (as check_model.py)")
     args = ap.parse_args(argv)
 
     import onnx
@@ -97,15 +99,20 @@ def main(argv=None):
             prog = os.path.join(workdir, "prog")
             if os.path.exists(prog):
                 os.remove(prog)
+            runner = []
+            target_args = []
+            if args.target:
+                target_args = ["-target=" + args.target]
+                runner = check_model.runner_for(args.target)
             check_model.run("bnnc", [args.bnnc, args.model, "--emit=exe", "-o", prog]
-                            + args.bnnc_arg, args.compile_timeout)
+                            + target_args + args.bnnc_arg, args.compile_timeout)
             if not os.path.isfile(prog):
                 raise Failure(f"bnnc succeeded but wrote no program at {prog}")
             outs = [os.path.join(workdir, f"out{k}.npy") for k in range(len(refs))]
             for f in outs:
                 if os.path.exists(f):
                     os.remove(f)
-            cmd = [prog] + inputs
+            cmd = runner + [prog] + inputs
             for f in outs:
                 cmd += ["-o", f]
             check_model.run("compiled program", cmd, check_model.RUN_TIMEOUT)

@@ -66,7 +66,7 @@ static cl::opt<bool> remarks("remarks",
                              cl::cat(category));
 static cl::opt<std::string> signZero("sign-zero",
                                      cl::desc("faithful (default: ONNX Sign maps 0 to 0) or "
-                                              "positive (0 -> +1, faster; every binarizer this "
+                                              "positive (0 -> +1, the bipolar form of Larq and QONNX; every binarizer this "
                                               "may change is reported)"),
                                      cl::init("faithful"), cl::cat(category));
 static cl::opt<std::string> reportFormat("report",
