@@ -171,6 +171,23 @@ def compare(out, ref, tol):
     return ok, err, scale, note
 
 
+def summarize(name, results, output_names, tol, extra=""):
+    """The verdict line over all outputs (results from compare()), reporting the output closest
+    to, or furthest past, its bound. Returns (ok, line)."""
+    worst = max(range(len(results)), key=lambda k: results[k][1] / (tol * results[k][2]))
+    ok = all(r[0] for r in results)
+    _, err, scale, _ = results[worst]
+    line = f"{'PASS' if ok else 'FAIL'} {name}: max_abs_err={err:.3g} (scale {scale:.3g}){extra}"
+    if len(results) > 1:
+        line += " [" + ", ".join(
+            f"{output_names[k]}: {r[1]:.3g}/{r[2]:.3g}{'' if r[0] else ' FAIL'}"
+            for k, r in enumerate(results)) + "]"
+    notes = [f"{output_names[k]}: {r[3]}" for k, r in enumerate(results) if r[3]]
+    if not ok and notes:
+        line += "; " + "; ".join(notes)
+    return ok, line
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description="Compile a model with bnnc and compare its outputs "
                                              "with onnxruntime's.")
@@ -255,18 +272,7 @@ def main(argv=None):
             print(f"FAIL {name}: {e}")
             return 1
 
-        # Report the output closest to (or furthest past) its bound.
-        worst = max(range(n_out), key=lambda k: results[k][1] / (args.tol * results[k][2]))
-        ok = all(r[0] for r in results)
-        _, err, scale, _ = results[worst]
-        line = f"{'PASS' if ok else 'FAIL'} {name}: max_abs_err={err:.3g} (scale {scale:.3g})"
-        if n_out > 1:
-            line += " [" + ", ".join(
-                f"{output_names[k]}: {r[1]:.3g}/{r[2]:.3g}{'' if r[0] else ' FAIL'}"
-                for k, r in enumerate(results)) + "]"
-        notes = [f"{output_names[k]}: {r[3]}" for k, r in enumerate(results) if r[3]]
-        if not ok and notes:
-            line += "; " + "; ".join(notes)
+        ok, line = summarize(name, results, output_names, args.tol)
         print(line)
         return 0 if ok else 1
     finally:

@@ -127,16 +127,9 @@ def main(argv=None):
             print(f"FAIL {name}: {e}")
             return 1
 
-        n_out = len(results)
-        worst = max(range(n_out), key=lambda k: results[k][1] / (args.tol * results[k][2]))
-        ok = all(r[0] for r in results)
-        _, err, scale, _ = results[worst]
-        line = f"{'PASS' if ok else 'FAIL'} {name}: max_abs_err={err:.3g} (scale {scale:.3g})"
-        if args.ort_runner:
-            line += ", reference cross-checked with onnxruntime"
-        notes = [f"out{k}: {r[3]}" for k, r in enumerate(results) if r[3]]
-        if not ok and notes:
-            line += "; " + "; ".join(notes)
+        extra = ", reference cross-checked with onnxruntime" if args.ort_runner else ""
+        ok, line = check_model.summarize(name, results, [f"out{k}" for k in range(len(results))],
+                                         args.tol, extra)
         print(line)
         return 0 if ok else 1
     finally:
