@@ -485,6 +485,75 @@ struct LowerBMaxPool2D : OpRewritePattern<bnn::BMaxPool2DOp> {
   }
 };
 
+/// bconv2d of bipolar inputs (no zeros: every real channel's mask bit is 1), without reading
+/// the mask plane. A tap is in bounds by its position alone: vH[oh][kh] and vW[ow][kw] are
+/// all-ones words when the tap row/column lies inside the input, else 0. Then
+///   A = sum over taps and words of popcount((s ^ w) & vH & vW)
+///   d = in_channels * cntH[oh] * cntW[ow] - 2A
+/// where cntH/cntW count the in-bounds kernel rows/columns: the +-1 products over the valid
+/// taps are (#valid - #differ) - #differ. Tail bits are 0 in s and w, so they never differ.
+Value lowerBipolarConv(PatternRewriter &rewriter, bnn::BConv2DOp op, Value paddedSign) {
+  Location loc = op.getLoc();
+  MLIRContext *ctx = op.getContext();
+  auto pad = op.getPad();
+  auto stride = op.getStride();
+  auto dilation = op.getDilation();
+  auto in = op.getInputSign().getType();
+  auto w = op.getWeights().getType();
+  auto out = op.getType();
+  int64_t KH = w.getDimSize(1), KW = w.getDimSize(2), Ho = out.getDimSize(1), Wo = out.getDimSize(2);
+  auto validity = [&](int64_t outSize, int64_t k, int64_t axis, SmallVector<int32_t> &count) {
+    SmallVector<APInt> masks;
+    count.assign(outSize, 0);
+    for (int64_t o = 0; o < outSize; ++o)
+      for (int64_t t = 0; t < k; ++t) {
+        int64_t i = o * stride[axis] + t * dilation[axis] - pad[2 * axis];
+        bool inside = i >= 0 && i < in.getDimSize(1 + axis);
+        masks.push_back(APInt(64, inside ? ~uint64_t(0) : 0));
+        count[o] += inside;
+      }
+    auto type = RankedTensorType::get({outSize, k}, rewriter.getI64Type());
+    return arith::ConstantOp::create(rewriter, loc, DenseElementsAttr::get(type, masks));
+  };
+  SmallVector<int32_t> cntH, cntW;
+  Value vH = validity(Ho, KH, 0, cntH), vW = validity(Wo, KW, 1, cntW);
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  // Loops: n, oh, ow, o | kh, kw, word.
+  AffineMap inMap = AffineMap::get(7, 0, {d(0), d(1) * stride[0] + d(4) * dilation[0],
+                                          d(2) * stride[1] + d(5) * dilation[1], d(6)}, ctx);
+  AffineMap wMap = AffineMap::get(7, 0, {d(3), d(4), d(5), d(6)}, ctx);
+  AffineMap hMap = AffineMap::get(7, 0, {d(1), d(4)}, ctx);
+  AffineMap vMap = AffineMap::get(7, 0, {d(2), d(5)}, ctx);
+  AffineMap accMap = AffineMap::get(7, 0, {d(0), d(1), d(2), d(3)}, ctx);
+  SmallVector<utils::IteratorType> iters(4, utils::IteratorType::parallel);
+  iters.append(3, utils::IteratorType::reduction);
+  Value init = zeroFilled(rewriter, loc, out.getShape(), rewriter.getI32Type());
+  auto reduce = linalg::GenericOp::create(
+      rewriter, loc, TypeRange{out}, ValueRange{paddedSign, op.getWeights(), vH, vW},
+      ValueRange{init}, ArrayRef<AffineMap>{inMap, wMap, hMap, vMap, accMap}, iters,
+      [&](OpBuilder &b, Location l, ValueRange a) {
+        Value x = arith::XOrIOp::create(b, l, a[0], a[1]);
+        Value valid = arith::AndIOp::create(b, l, a[2], a[3]);
+        Value differ = math::CtPopOp::create(b, l, arith::AndIOp::create(b, l, x, valid));
+        Value acc = arith::AddIOp::create(b, l, a[4], arith::TruncIOp::create(b, l, b.getI32Type(), differ));
+        linalg::YieldOp::create(b, l, ValueRange{acc});
+      });
+  auto vec = [&](ArrayRef<int32_t> v) -> Value {
+    auto type = RankedTensorType::get({static_cast<int64_t>(v.size())}, rewriter.getI32Type());
+    return arith::ConstantOp::create(rewriter, loc, DenseElementsAttr::get(type, v));
+  };
+  AffineMap id = AffineMap::getMultiDimIdentityMap(4, ctx);
+  AffineMap rows = AffineMap::get(4, 0, getAffineDimExpr(1, ctx));
+  AffineMap cols = AffineMap::get(4, 0, getAffineDimExpr(2, ctx));
+  int64_t channels = op.getInChannels();
+  return buildElementwise(rewriter, loc, out, ValueRange{reduce.getResult(0), vec(cntH), vec(cntW)},
+                          {id, rows, cols}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+    Value c = arith::ConstantOp::create(b, l, b.getI32IntegerAttr(static_cast<int32_t>(channels)));
+    Value valid = arith::MulIOp::create(b, l, c, arith::MulIOp::create(b, l, a[1], a[2]));
+    return arith::SubIOp::create(b, l, valid, arith::AddIOp::create(b, l, a[0], a[0]));
+  });
+}
+
 struct LowerBConv2D : OpRewritePattern<bnn::BConv2DOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(bnn::BConv2DOp op, PatternRewriter &rewriter) const override {
@@ -495,6 +564,10 @@ struct LowerBConv2D : OpRewritePattern<bnn::BConv2DOp> {
     auto dilation = op.getDilation();
     // Zero padding: padded taps get m = 0 and contribute nothing, exactly as ONNX pads with 0.
     Value sign = padSpatial(rewriter, loc, op.getInputSign(), pad, 0);
+    if (op.getBipolar()) {
+      rewriter.replaceOp(op, lowerBipolarConv(rewriter, op, sign));
+      return success();
+    }
     Value mask = padSpatial(rewriter, loc, op.getInputMask(), pad, 0);
     // Loops: n, oh, ow, o | kh, kw, word.
     auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
@@ -521,6 +594,28 @@ struct LowerBMatMul : OpRewritePattern<bnn::BMatMulOp> {
     AffineMap accMap = AffineMap::get(4, 0, {d(0), d(1), d(2)}, ctx);
     SmallVector<utils::IteratorType> iters(3, utils::IteratorType::parallel);
     iters.push_back(utils::IteratorType::reduction);
+    if (op.getBipolar()) {
+      // No zeros in the input: d = k - 2 * popcount(s ^ w) (tail bits are 0 in s and w).
+      Location loc = op.getLoc();
+      auto out = op.getType();
+      Value init = zeroFilled(rewriter, loc, out.getShape(), rewriter.getI32Type());
+      auto reduce = linalg::GenericOp::create(
+          rewriter, loc, TypeRange{out}, ValueRange{op.getInputSign(), op.getWeights()},
+          ValueRange{init}, ArrayRef<AffineMap>{inMap, wMap, accMap}, iters,
+          [&](OpBuilder &b, Location l, ValueRange a) {
+            Value differ = math::CtPopOp::create(b, l, arith::XOrIOp::create(b, l, a[0], a[1]));
+            linalg::YieldOp::create(b, l, ValueRange{arith::AddIOp::create(
+                                              b, l, a[2], arith::TruncIOp::create(b, l, b.getI32Type(), differ))});
+          });
+      int64_t k = op.getK();
+      AffineMap id = AffineMap::getMultiDimIdentityMap(3, ctx);
+      rewriter.replaceOp(op, buildElementwise(rewriter, loc, out, reduce.getResult(0), id,
+                                              [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+        Value kv = arith::ConstantOp::create(b, l, b.getI32IntegerAttr(static_cast<int32_t>(k)));
+        return arith::SubIOp::create(b, l, kv, arith::AddIOp::create(b, l, a[0], a[0]));
+      }));
+      return success();
+    }
     rewriter.replaceOp(op, buildPopcountLayer(rewriter, op.getLoc(), op.getType(), op.getInputSign(),
                                               op.getInputMask(), op.getWeights(),
                                               {inMap, inMap, wMap}, accMap, iters));

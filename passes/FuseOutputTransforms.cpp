@@ -252,13 +252,42 @@ struct ThresholdPack : OpRewritePattern<bnn::PackOp> {
   }
 };
 
+/// True if packed planes come from a producer that never yields 0: a bipolar binarizer (tie
+/// +1 or -1), integer thresholds without a zero band (low == high), or a max-pool of such.
+bool bipolarPlanes(Value mask) {
+  Operation *def = mask.getDefiningOp();
+  if (auto reshape = dyn_cast_if_present<tosa::ReshapeOp>(def))
+    return bipolarPlanes(reshape.getInput1());
+  if (auto pool = dyn_cast_if_present<bnn::BMaxPool2DOp>(def))
+    return bipolarPlanes(pool.getInputMask());
+  if (auto pack = dyn_cast_if_present<bnn::PackOp>(def)) {
+    auto binarize = pack.getInput().getDefiningOp<bnn::BinarizeOp>();
+    return binarize && binarize.getTie() != bnn::Tie::ZERO;
+  }
+  if (auto threshold = dyn_cast_if_present<bnn::ThresholdOp>(def)) {
+    DenseElementsAttr low, high;
+    if (!matchPattern(threshold.getLow(), m_Constant(&low)) ||
+        !matchPattern(threshold.getHigh(), m_Constant(&high)))
+      return false;
+    return llvm::equal(low.getValues<int32_t>(), high.getValues<int32_t>());
+  }
+  return false;
+}
+
 struct BNNFuseOutputTransformsPass
     : bnn::impl::BNNFuseOutputTransformsBase<BNNFuseOutputTransformsPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     bnn::populateFuseOutputTransformsPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
-      signalPassFailure();
+      return signalPassFailure();
+    // Binary layers whose inputs hold no zeros need not read the mask plane.
+    getOperation().walk([](Operation *op) {
+      if (auto conv = dyn_cast<bnn::BConv2DOp>(op))
+        conv.setBipolar(bipolarPlanes(conv.getInputMask()));
+      else if (auto mm = dyn_cast<bnn::BMatMulOp>(op))
+        mm.setBipolar(bipolarPlanes(mm.getInputMask()));
+    });
   }
 };
 

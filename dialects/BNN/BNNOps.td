@@ -166,6 +166,10 @@ def BNN_BConv2DOp : BNN_Op<"bconv2d", [Pure]> {
     exact for ternary inputs and for zero padding (a padded tap adds nothing, as in ONNX's Conv
     after Sign). `bnn.output_transform` or `bnn.threshold` turns it into floats or packed bits.
 
+    `bipolar` states that the input holds no zeros (every real channel has its mask bit set:
+    the producer is a bipolar binarizer). The mask plane is then not read: in-bounds taps are
+    selected from the position alone and `d = in_channels * taps(p) - 2 * popcount(s ^ w)`.
+
     Example:
     ```mlir
     %d = bnn.bconv2d %s, %m, %w {in_channels = 64 : i64, pad = array<i64: 1, 1, 1, 1>,
@@ -176,7 +180,7 @@ def BNN_BConv2DOp : BNN_Op<"bconv2d", [Pure]> {
   let arguments = (ins BNN_PackedTensor:$input_sign, BNN_PackedTensor:$input_mask,
                        BNN_PackedTensor:$weights, I64Attr:$in_channels,
                        DenseI64ArrayAttr:$pad, DenseI64ArrayAttr:$stride,
-                       DenseI64ArrayAttr:$dilation);
+                       DenseI64ArrayAttr:$dilation, UnitAttr:$bipolar);
   let results = (outs BNN_IntTensor:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
@@ -188,6 +192,7 @@ def BNN_BMatMulOp : BNN_Op<"bmatmul", [Pure]> {
     `A` as packed planes `[B, M, words]` (`bnn.pack`), weights packed as `[N, words]` (row n is
     column n of the float matrix), true reduction length `k`. The result is the integer dot
     product `d[b, i, n] = sum over words of (popcount(m) - 2 * popcount(m & (s ^ w_n)))`.
+    With `bipolar` (no zeros in the input) the mask is not read: `d = k - 2 * popcount(s ^ w)`.
 
     Example:
     ```mlir
@@ -196,7 +201,7 @@ def BNN_BMatMulOp : BNN_Op<"bmatmul", [Pure]> {
     ```
   }];
   let arguments = (ins BNN_PackedTensor:$input_sign, BNN_PackedTensor:$input_mask,
-                       BNN_PackedTensor:$weights, I64Attr:$k);
+                       BNN_PackedTensor:$weights, I64Attr:$k, UnitAttr:$bipolar);
   let results = (outs BNN_IntTensor:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;

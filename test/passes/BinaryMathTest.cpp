@@ -93,6 +93,51 @@ TEST(BinaryMath, ZeroPaddedConvolutionIsExact) {
   }
 }
 
+TEST(BinaryMath, BipolarConvWithoutMaskIsExact) {
+  // The bipolar lowering of bconv2d: no mask plane; taps are in bounds by position, and
+  // d = C * validRows * validCols - 2 * popcount(s ^ w) over the in-bounds taps.
+  std::mt19937 rng(4);
+  for (int trial = 0; trial < 60; ++trial) {
+    int64_t C = 1 + rng() % 130, H = 1 + rng() % 6, W = 1 + rng() % 6;
+    int64_t KH = 1 + rng() % 3, KW = 1 + rng() % 3, S = 1 + rng() % 2;
+    int64_t pt = rng() % 2, pb = rng() % 2, pl = rng() % 2, pr = rng() % 2;
+    int64_t OH = H + pt + pb - KH, OW = W + pl + pr - KW;
+    if (OH < 0 || OW < 0)
+      continue;
+    OH = OH / S + 1;
+    OW = OW / S + 1;
+    auto x = randomTernary(rng, H * W * C, false);
+    auto w = randomTernary(rng, KH * KW * C, false);
+    int64_t words = wordsFor(C);
+    std::vector<uint64_t> xs(H * W * words), xm(xs.size()), ws(KH * KW * words), wm(ws.size());
+    for (int64_t p = 0; p < H * W; ++p)
+      packTernary(&x[p * C], C, &xs[p * words], &xm[p * words]);
+    for (int64_t t = 0; t < KH * KW; ++t)
+      packTernary(&w[t * C], C, &ws[t * words], &wm[t * words]);
+    for (int64_t oh = 0; oh < OH; ++oh)
+      for (int64_t ow = 0; ow < OW; ++ow) {
+        double ref = 0;
+        int64_t differ = 0, rows = 0, cols = 0;
+        for (int64_t kh = 0; kh < KH; ++kh)
+          rows += oh * S + kh - pt >= 0 && oh * S + kh - pt < H;
+        for (int64_t kw = 0; kw < KW; ++kw)
+          cols += ow * S + kw - pl >= 0 && ow * S + kw - pl < W;
+        for (int64_t kh = 0; kh < KH; ++kh)
+          for (int64_t kw = 0; kw < KW; ++kw) {
+            int64_t ih = oh * S + kh - pt, iw = ow * S + kw - pl;
+            if (ih < 0 || ih >= H || iw < 0 || iw >= W)
+              continue;
+            int64_t p = ih * W + iw, t = kh * KW + kw;
+            for (int64_t c = 0; c < C; ++c)
+              ref += x[p * C + c] * w[t * C + c];
+            for (int64_t i = 0; i < words; ++i)
+              differ += static_cast<int64_t>(__builtin_popcountll(xs[p * words + i] ^ ws[t * words + i]));
+          }
+        ASSERT_EQ(C * rows * cols - 2 * differ, static_cast<int64_t>(ref));
+      }
+  }
+}
+
 TEST(BinaryMath, ThresholdsReproduceSignOfAffine) {
   // v(d) = sign(m * d + b), ternary (sign(0) = 0) and bipolar (0 -> +1), for positive,
   // negative and zero multipliers; b keeps m * d + b away from 0 except where a tie is meant.

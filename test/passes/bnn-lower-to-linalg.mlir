@@ -489,3 +489,44 @@ func.func @bmaxpool2d(%s: tensor<1x7x7x1xi64>, %m: tensor<1x7x7x1xi64>) -> (tens
      : (tensor<1x7x7x1xi64>, tensor<1x7x7x1xi64>) -> (tensor<1x4x4x1xi64>, tensor<1x4x4x1xi64>)
   return %s2, %m2 : tensor<1x4x4x1xi64>, tensor<1x4x4x1xi64>
 }
+
+// -----
+
+// A bipolar bconv2d (no zeros in its input) does not read the mask plane: in-bounds taps are
+// selected by per-position masks (all-ones words inside the input, 0 in the padding), and
+// d = in_channels * rows * cols - 2 * popcount((s ^ w) & valid).
+// CHECK-LABEL: func.func @bconv2d_bipolar
+// CHECK-SAME: (%[[S:[^:]*]]: tensor<1x3x3x1xi64>, %[[M:[^:]*]]: tensor<1x3x3x1xi64>, %[[W:[^:]*]]: tensor<2x3x3x1xi64>)
+// CHECK-DAG: %[[VH:.*]] = arith.constant dense<{{\[}}[0, -1, -1], [-1, -1, -1], [-1, -1, 0]]> : tensor<3x3xi64>
+// CHECK-DAG: %[[CNT:.*]] = arith.constant dense<[2, 3, 2]> : tensor<3xi32>
+// CHECK: %[[P:.*]] = tensor.pad %[[S]]
+// CHECK-NOT: %[[M]]
+// CHECK: linalg.generic {{.*}} ins(%[[P]], %[[W]], %[[VH]], %[[VH]] :
+// CHECK: arith.xori
+// CHECK-NEXT: arith.andi
+// CHECK-NEXT: arith.andi
+// CHECK-NEXT: math.ctpop
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[CNT]], %[[CNT]] :
+// CHECK: arith.muli
+// CHECK: arith.subi
+func.func @bconv2d_bipolar(%s: tensor<1x3x3x1xi64>, %m: tensor<1x3x3x1xi64>, %w: tensor<2x3x3x1xi64>) -> tensor<1x3x3x2xi32> {
+  %d = bnn.bconv2d %s, %m, %w {bipolar, in_channels = 5 : i64, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>}
+     : (tensor<1x3x3x1xi64>, tensor<1x3x3x1xi64>, tensor<2x3x3x1xi64>) -> tensor<1x3x3x2xi32>
+  return %d : tensor<1x3x3x2xi32>
+}
+
+// -----
+
+// A bipolar bmatmul: d = k - 2 * popcount(s ^ w), one popcount per word, no mask.
+// CHECK-LABEL: func.func @bmatmul_bipolar
+// CHECK-SAME: (%[[S:[^:]*]]: tensor<1x4x2xi64>, %[[M:[^:]*]]: tensor<1x4x2xi64>, %[[W:[^:]*]]: tensor<3x2xi64>)
+// CHECK-DAG: %[[K:.*]] = arith.constant 100 : i32
+// CHECK: linalg.generic {{.*}} ins(%[[S]], %[[W]] :
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: arith.xori
+// CHECK-NEXT: math.ctpop
+// CHECK: arith.subi %[[K]]
+func.func @bmatmul_bipolar(%s: tensor<1x4x2xi64>, %m: tensor<1x4x2xi64>, %w: tensor<3x2xi64>) -> tensor<1x4x3xi32> {
+  %d = bnn.bmatmul %s, %m, %w {bipolar, k = 100 : i64} : (tensor<1x4x2xi64>, tensor<1x4x2xi64>, tensor<3x2xi64>) -> tensor<1x4x3xi32>
+  return %d : tensor<1x4x3xi32>
+}
