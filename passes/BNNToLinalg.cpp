@@ -252,6 +252,32 @@ Value padSpatial(PatternRewriter &rewriter, Location loc, Value plane, ArrayRef<
                                plane, low, high, i64(rewriter, loc, value));
 }
 
+/// Pads the innermost axis of `v` with `padValue` to `words * 64` entries and splits it into
+/// [words, 64], so that packing loops index bits with plain projections.
+Value padAndSplitWords(PatternRewriter &rewriter, Location loc, Value v, int64_t words,
+                       TypedAttr padValue) {
+  auto t = cast<RankedTensorType>(v.getType());
+  int64_t rank = t.getRank();
+  if (t.getShape().back() != words * 64) {
+    SmallVector<int64_t> padded(t.getShape());
+    padded.back() = words * 64;
+    SmallVector<OpFoldResult> low(rank, rewriter.getIndexAttr(0)), high(rank, rewriter.getIndexAttr(0));
+    high.back() = rewriter.getIndexAttr(words * 64 - t.getShape().back());
+    Value pv = arith::ConstantOp::create(rewriter, loc, padValue);
+    v = tensor::PadOp::create(rewriter, loc, RankedTensorType::get(padded, t.getElementType()), v,
+                              low, high, pv);
+  }
+  SmallVector<int64_t> shape(t.getShape());
+  shape.back() = words;
+  shape.push_back(64);
+  SmallVector<ReassociationIndices> reassociation;
+  for (int64_t i = 0; i + 1 < rank; ++i)
+    reassociation.push_back({i});
+  reassociation.push_back({rank - 1, rank});
+  return tensor::ExpandShapeOp::create(rewriter, loc, RankedTensorType::get(shape, t.getElementType()),
+                                       v, reassociation);
+}
+
 /// pack: channels padded with 0 to whole words, then for word w of each position
 ///   sign |= (x[64w + b] < 0) << b,   mask |= (x[64w + b] != 0) << b   over b in [0, 64).
 struct LowerPack : OpRewritePattern<bnn::PackOp> {
@@ -262,25 +288,8 @@ struct LowerPack : OpRewritePattern<bnn::PackOp> {
     auto in = op.getInput().getType();
     auto packed = op.getSign().getType();
     int64_t rank = in.getRank(), words = packed.getShape().back();
-    Value input = op.getInput();
-    if (words * 64 != in.getShape().back()) {
-      SmallVector<int64_t> shape(in.getShape());
-      shape.back() = words * 64;
-      SmallVector<OpFoldResult> low(rank, rewriter.getIndexAttr(0)), high(rank, rewriter.getIndexAttr(0));
-      high.back() = rewriter.getIndexAttr(words * 64 - in.getShape().back());
-      input = tensor::PadOp::create(rewriter, loc, RankedTensorType::get(shape, in.getElementType()),
-                                    input, low, high, f32(rewriter, loc, 0.0));
-    }
     // [..., words * 64] -> [..., words, 64], so that every indexing map is a projection.
-    SmallVector<int64_t> expanded(in.getShape());
-    expanded.back() = words;
-    expanded.push_back(64);
-    SmallVector<ReassociationIndices> reassociation;
-    for (int64_t i = 0; i + 1 < rank; ++i)
-      reassociation.push_back({i});
-    reassociation.push_back({rank - 1, rank});
-    input = tensor::ExpandShapeOp::create(
-        rewriter, loc, RankedTensorType::get(expanded, in.getElementType()), input, reassociation);
+    Value input = padAndSplitWords(rewriter, loc, op.getInput(), words, rewriter.getF32FloatAttr(0.0f));
     // Loops: d0..d(rank-1) over the packed shape, d(rank) over the bits of a word.
     AffineMap inMap = AffineMap::getMultiDimIdentityMap(rank + 1, ctx);
     AffineMap outMap = AffineMap::getMultiDimIdentityMap(rank + 1, ctx).getMajorSubMap(rank);
@@ -372,35 +381,12 @@ struct LowerThreshold : OpRewritePattern<bnn::ThresholdOp> {
     auto packed = op.getSign().getType();
     int64_t rank = in.getRank(), words = packed.getShape().back();
     // d and the per-channel vectors are padded to whole words, then split into [words, 64].
-    auto padTo = [&](Value v, Attribute padValue) -> Value {
-      auto t = cast<RankedTensorType>(v.getType());
-      if (t.getShape().back() == words * 64)
-        return v;
-      SmallVector<int64_t> padded(t.getShape());
-      padded.back() = words * 64;
-      SmallVector<OpFoldResult> low(t.getRank(), rewriter.getIndexAttr(0)), high(t.getRank(), rewriter.getIndexAttr(0));
-      high.back() = rewriter.getIndexAttr(words * 64 - t.getShape().back());
-      Value pv = arith::ConstantOp::create(rewriter, loc, cast<TypedAttr>(padValue));
-      return tensor::PadOp::create(rewriter, loc, RankedTensorType::get(padded, t.getElementType()), v,
-                                   low, high, pv);
-    };
-    auto expand = [&](Value v, int64_t r) -> Value {
-      auto t = cast<RankedTensorType>(v.getType());
-      SmallVector<int64_t> shape(t.getShape());
-      shape.back() = words;
-      shape.push_back(64);
-      SmallVector<ReassociationIndices> re;
-      for (int64_t i = 0; i + 1 < r; ++i)
-        re.push_back({i});
-      re.push_back({r - 1, r});
-      return tensor::ExpandShapeOp::create(rewriter, loc, RankedTensorType::get(shape, t.getElementType()), v, re);
-    };
     // Padded channels get low = INT32_MIN, high = INT32_MAX: every d lands in [low, high), so
     // their value is 0 and both tail bits stay 0.
-    Value d = expand(padTo(op.getInput(), rewriter.getI32IntegerAttr(0)), rank);
-    Value low = expand(padTo(op.getLow(), rewriter.getI32IntegerAttr(INT32_MIN)), 1);
-    Value high = expand(padTo(op.getHigh(), rewriter.getI32IntegerAttr(INT32_MAX)), 1);
-    Value desc = expand(padTo(op.getDescending(), rewriter.getBoolAttr(false)), 1);
+    Value d = padAndSplitWords(rewriter, loc, op.getInput(), words, rewriter.getI32IntegerAttr(0));
+    Value low = padAndSplitWords(rewriter, loc, op.getLow(), words, rewriter.getI32IntegerAttr(INT32_MIN));
+    Value high = padAndSplitWords(rewriter, loc, op.getHigh(), words, rewriter.getI32IntegerAttr(INT32_MAX));
+    Value desc = padAndSplitWords(rewriter, loc, op.getDescending(), words, rewriter.getBoolAttr(false));
     AffineMap inMap = AffineMap::getMultiDimIdentityMap(rank + 1, ctx);
     AffineMap chanMap = AffineMap::get(rank + 1, 0, {getAffineDimExpr(rank - 1, ctx), getAffineDimExpr(rank, ctx)}, ctx);
     AffineMap outMap = AffineMap::getMultiDimIdentityMap(rank + 1, ctx).getMajorSubMap(rank);

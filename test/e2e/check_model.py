@@ -171,6 +171,22 @@ def compare(out, ref, tol):
     return ok, err, scale, note
 
 
+def model_label(model, target=None):
+    """The name a verdict line gives a model (with the target when it is cross-compiled)."""
+    name = os.path.splitext(os.path.basename(model))[0]
+    return f"{name} [{target}]" if target else name
+
+
+def open_workdir(workdir):
+    """(path, temporary directory to clean up or None): the given folder, created if needed,
+    or a fresh temporary one."""
+    if workdir:
+        os.makedirs(workdir, exist_ok=True)
+        return workdir, None
+    tmp = tempfile.TemporaryDirectory(prefix="bnnc-check-")
+    return tmp.name, tmp
+
+
 def summarize(name, results, output_names, tol, extra=""):
     """The verdict line over all outputs (results from compare()), reporting the output closest
     to, or furthest past, its bound. Returns (ok, line)."""
@@ -208,16 +224,8 @@ def main(argv=None):
                                      "e.g. 'qemu-aarch64 -L /usr/aarch64-linux-gnu'")
     args = ap.parse_args(argv)
 
-    name = os.path.splitext(os.path.basename(args.model))[0]
-    if args.target:
-        name += f" [{args.target}]"
-    tmp = None
-    if args.workdir:
-        workdir = args.workdir
-        os.makedirs(workdir, exist_ok=True)
-    else:
-        tmp = tempfile.TemporaryDirectory(prefix="bnnc-check-")
-        workdir = tmp.name
+    name = model_label(args.model, args.target)
+    workdir, tmp = open_workdir(args.workdir)
     try:
         try:
             if not os.path.isfile(args.model):

@@ -17,7 +17,6 @@ Prints one line, `PASS NAME: max_abs_err=... (scale ...)` or `FAIL NAME: ...`, a
 import argparse
 import os
 import sys
-import tempfile
 
 import numpy as np
 
@@ -75,14 +74,8 @@ def main(argv=None):
 
     import onnx
 
-    name = os.path.splitext(os.path.basename(args.model))[0]
-    tmp = None
-    if args.workdir:
-        workdir = args.workdir
-        os.makedirs(workdir, exist_ok=True)
-    else:
-        tmp = tempfile.TemporaryDirectory(prefix="bnnc-check-")
-        workdir = tmp.name
+    name = check_model.model_label(args.model, args.target)
+    workdir, tmp = check_model.open_workdir(args.workdir)
     try:
         try:
             if not os.path.isfile(args.model):

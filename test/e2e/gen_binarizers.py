@@ -50,7 +50,6 @@ IMB's round(log2(.)) away from .5.
 """
 
 import argparse
-import json
 import math
 import os
 import sys
@@ -1023,12 +1022,8 @@ def main(argv=None):
         print(f"gen_binarizers: {name}: {entry['bytes']} bytes, {entry['binary_layers']} binary, "
               f"ref {entry['reference']}, ops {' '.join(entry['ops'])}{extra}")
 
-    manifest = {"models": entries}
-    tmp = os.path.join(args.outdir, "manifest.json.tmp")
-    with open(tmp, "w") as f:
-        json.dump(manifest, f, indent=1, sort_keys=True)
-        f.write("\n")
-    os.replace(tmp, os.path.join(args.outdir, "manifest.json"))
+    from gen_models import write_manifest  # same folder: one stamp format for both
+    write_manifest(args.outdir, entries)
     print(f"gen_binarizers: {len(entries)} models in {args.outdir}")
     return 0
 

@@ -542,6 +542,16 @@ def check(outdir, entry):
     entry["bytes"] = os.path.getsize(os.path.join(outdir, entry["file"]))
 
 
+def write_manifest(outdir, entries):
+    """Writes OUTDIR/manifest.json last and atomically: it is the build's stamp, so a failed run
+    leaves none and simply runs again."""
+    tmp = os.path.join(outdir, "manifest.json.tmp")
+    with open(tmp, "w") as f:
+        json.dump({"models": entries}, f, indent=1, sort_keys=True)
+        f.write("\n")
+    os.replace(tmp, os.path.join(outdir, "manifest.json"))
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("outdir")
@@ -572,12 +582,7 @@ def main(argv=None):
         print(f"gen_models: {entry['name']}: {entry['bytes']} bytes, "
               f"ops {' '.join(entry['ops'])}{extra}")
 
-    manifest = {"models": entries}
-    tmp = os.path.join(args.outdir, "manifest.json.tmp")
-    with open(tmp, "w") as f:
-        json.dump(manifest, f, indent=1, sort_keys=True)
-        f.write("\n")
-    os.replace(tmp, os.path.join(args.outdir, "manifest.json"))
+    write_manifest(args.outdir, entries)
     print(f"gen_models: {len(entries)} models in {args.outdir}")
     return 0
 
