@@ -31,82 +31,8 @@ function fail(msg) {
   process.exit(1);
 }
 
-// ---------------------------------------------------------------------------------------------
-// .npy (version 1.0-3.0, C order, little-endian)
-
-const DTYPES = {
-  f4: ['float32', Float32Array],
-  f8: ['float64', Float64Array],
-  i1: ['int8', Int8Array],
-  u1: ['uint8', Uint8Array],
-  i2: ['int16', Int16Array],
-  u2: ['uint16', Uint16Array],
-  i4: ['int32', Int32Array],
-  u4: ['uint32', Uint32Array],
-  i8: ['int64', BigInt64Array],
-  u8: ['uint64', BigUint64Array],
-  b1: ['bool', Uint8Array],
-};
-const ORT_TO_DESCR = {
-  float32: '<f4', float64: '<f8', int8: '|i1', uint8: '|u1', int16: '<i2', uint16: '<u2',
-  int32: '<i4', uint32: '<u4', int64: '<i8', uint64: '<u8', bool: '|b1',
-};
-const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]);
-
-function readNpy(file) {
-  const buf = fs.readFileSync(file);
-  const bad = (why) => new Error(`'${file}' is not a supported .npy file: ${why}`);
-  if (buf.length < 10 || !buf.subarray(0, 6).equals(MAGIC)) throw bad('bad magic');
-  const major = buf[6];
-  let headerLen, headerStart;
-  if (major === 1) {
-    headerLen = buf.readUInt16LE(8);
-    headerStart = 10;
-  } else if (major === 2 || major === 3) {
-    headerLen = buf.readUInt32LE(8);
-    headerStart = 12;
-  } else {
-    throw bad(`format version ${major}`);
-  }
-  const dataStart = headerStart + headerLen;
-  const header = buf.toString('latin1', headerStart, dataStart);
-  const descrM = /['"]descr['"]\s*:\s*['"]([^'"]*)['"]/.exec(header);
-  const fortranM = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(header);
-  const shapeM = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(header);
-  if (!descrM || !fortranM || !shapeM) throw bad('cannot parse the header');
-  if (fortranM[1] === 'True') throw bad('fortran_order');
-  let code = descrM[1];
-  if ('<|='.includes(code[0])) code = code.slice(1);
-  else if (code[0] === '>') throw bad('big-endian');
-  if (code === '?') code = 'b1';
-  if (!(code in DTYPES)) throw bad(`dtype '${descrM[1]}'`);
-  const dims = shapeM[1].split(',').map((s) => s.trim()).filter((s) => s).map(Number);
-  const [type, Ctor] = DTYPES[code];
-  const count = dims.reduce((a, b) => a * b, 1);
-  const nbytes = count * Ctor.BYTES_PER_ELEMENT;
-  if (buf.length - dataStart < nbytes) throw bad('truncated data');
-  const ab = new ArrayBuffer(nbytes);
-  new Uint8Array(ab).set(buf.subarray(dataStart, dataStart + nbytes));
-  return { type, dims, data: new Ctor(ab) };
-}
-
-function writeNpy(file, t) {
-  const descr = ORT_TO_DESCR[t.type];
-  if (!descr) throw new Error(`output type '${t.type}' cannot be written as .npy`);
-  const dims = Array.from(t.dims, Number);
-  const shape = dims.length === 0 ? '()' : dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(', ')})`;
-  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shape}, }`;
-  header += ' '.repeat((64 - ((10 + header.length + 1) % 64)) % 64) + '\n';
-  const pre = Buffer.alloc(10);
-  MAGIC.copy(pre, 0);
-  pre[6] = 1;
-  pre[7] = 0;
-  pre.writeUInt16LE(header.length, 8);
-  let data = t.data;
-  if (t.type === 'bool') data = Uint8Array.from(data, (v) => (v ? 1 : 0));
-  const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  fs.writeFileSync(file, Buffer.concat([pre, Buffer.from(header, 'latin1'), bytes]));
-}
+// .npy reading and writing: the reference runner's (test/reference/run_ort.js).
+const { readNpy, writeNpy } = require(path.join(__dirname, '..', 'test', 'reference', 'run_ort.js'));
 
 // ---------------------------------------------------------------------------------------------
 

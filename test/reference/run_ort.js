@@ -319,7 +319,12 @@ async function main() {
   if (typeof session.release === 'function') await session.release();
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => fail(e && e.message ? e.message : String(e)),
-);
+// The .npy reader and writer serve the benchmark's onnxruntime runner too (bench/ort_bench.js).
+module.exports = { readNpy, writeNpy };
+
+if (require.main === module) {
+  main().then(
+    () => process.exit(0),
+    (e) => fail(e && e.message ? e.message : String(e)),
+  );
+}
