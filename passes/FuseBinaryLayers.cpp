@@ -152,6 +152,17 @@ std::string whyNotBinaryMatMul(tosa::MatMulOp mm, bnn::BinaryWeights *weights) {
       .value_or("");
 }
 
+/// Packs the (already classified) binary activations of a layer; a scalar scale on them moves
+/// into the weights' alpha: dot(s * b, w) = s * dot(b, w).
+std::pair<Value, Value> packActivations(OpBuilder &b, Location loc, Value input,
+                                        bnn::BinaryWeights &weights) {
+  std::string why;
+  auto [activations, scale] = *binaryActivations(input, why);
+  for (float &a : weights.alpha)
+    a *= scale;
+  return pack(b, loc, activations);
+}
+
 struct FuseConv : OpRewritePattern<tosa::Conv2DOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(tosa::Conv2DOp conv, PatternRewriter &rewriter) const override {
@@ -160,11 +171,7 @@ struct FuseConv : OpRewritePattern<tosa::Conv2DOp> {
       return rewriter.notifyMatchFailure(conv, why);
     Location loc = conv.getLoc();
     auto wShape = conv.getWeight().getType().getShape();
-    std::string why;
-    auto [activations, scale] = *binaryActivations(conv.getInput(), why);
-    for (float &a : weights.alpha)
-      a *= scale;
-    auto [sign, mask] = pack(rewriter, loc, activations);
+    auto [sign, mask] = packActivations(rewriter, loc, conv.getInput(), weights);
     Value packed = packedConstant(rewriter, loc, {wShape[0], wShape[1], wShape[2], weights.words}, weights.bits);
     auto bias = floatConstant(conv.getBias());
     SmallVector<float> biasValues(bias.getValues<float>());
@@ -191,11 +198,7 @@ struct FuseMatMul : OpRewritePattern<tosa::MatMulOp> {
     Location loc = mm.getLoc();
     auto bShape = mm.getB().getType().getShape();
     int64_t K = bShape[1], N = bShape[2];
-    std::string why;
-    auto [activations, scale] = *binaryActivations(mm.getA(), why);
-    for (float &a : weights.alpha)
-      a *= scale;
-    auto [sign, mask] = pack(rewriter, loc, activations);
+    auto [sign, mask] = packActivations(rewriter, loc, mm.getA(), weights);
     Value packed = packedConstant(rewriter, loc, {N, weights.words}, weights.bits);
     auto dType = RankedTensorType::get(mm.getType().getShape(), rewriter.getI32Type());
     Value d = bnn::BMatMulOp::create(rewriter, loc, dType, sign, mask, packed, K);
