@@ -188,6 +188,36 @@ std::unique_ptr<llvm::TargetMachine> createTargetMachine(const TargetSpec &spec,
   return tm;
 }
 
+KernelBlocking chooseKernelBlocking(const llvm::TargetMachine &tm) {
+  const llvm::MCSubtargetInfo *sti = tm.getMCSubtargetInfo();
+  const llvm::Triple &triple = tm.getTargetTriple();
+  auto has = [&](const char *feature) { return sti && sti->checkFeatures(feature); };
+  if (triple.isX86()) {
+    // AVX-512 VPOPCNTDQ: 32 zmm of 8 words; 4 x 2 accumulators, 2 weight vectors and the
+    // broadcasts (folded into vpxorq's {1to8} operand) leave registers to spare.
+    if (has("+avx512vpopcntdq") && has("+avx512f"))
+      return {8, 2, 4};
+    // AVX2: 16 ymm of 4 words; the byte-table popcount needs a table, a nibble mask and three
+    // temporaries, so 2 x 2 accumulators.
+    if (has("+avx2"))
+      return {4, 2, 2, "bytes"};
+    // Scalar popcnt (x86-64-v2): 16 general registers; 2 x 4 accumulators.
+    return {1, 4, 2};
+  }
+  if (triple.isAArch64())
+    // NEON: 32 q registers of 2 words; per step eor, cnt, add on bytes. 3 x 4 byte accumulators
+    // + 3 x 4 i64 accumulators + 4 weight vectors + a broadcast fit in 32.
+    return {2, 4, 3, "bytes"};
+  if (triple.isARM())
+    // ARMv7 NEON: 16 q registers; 2 x 2 byte and i64 accumulators (veor, vcnt.8, vadd.i8).
+    return has("+neon") ? KernelBlocking{2, 2, 2, "bytes"} : KernelBlocking{1, 4, 2};
+  if (triple.isRISCV())
+    // RVV at VLEN 128 holds 2 words per register: 2 x 2 accumulators (the bit-trick popcount
+    // without Zvbb needs several temporaries); scalar Zbb cpop: 31 registers, 3 x 4.
+    return has("+v") ? KernelBlocking{2, 2, 2, "bytes"} : KernelBlocking{1, 4, 3};
+  return {};
+}
+
 void setModuleTarget(mlir::ModuleOp module, llvm::TargetMachine &tm) {
   mlir::OpBuilder b(module.getContext());
   module->setAttr("llvm.target_triple", b.getStringAttr(tm.getTargetTriple().str()));

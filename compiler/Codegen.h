@@ -2,6 +2,7 @@
 #ifndef BNNC_COMPILER_CODEGEN_H
 #define BNNC_COMPILER_CODEGEN_H
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -36,6 +37,18 @@ bool resolveTarget(const std::string &target, const std::string &cpu, const std:
 /// CPU or a feature.
 std::unique_ptr<llvm::TargetMachine> createTargetMachine(const TargetSpec &spec, int optLevel,
                                                          std::string &error);
+
+/// Register blocking of the binary kernels for a target (docs/kernels.md): how many i64 words
+/// one vector register holds for the kernel's popcount (1: scalar), how many vectors of output
+/// channels and how many output positions one block has, so that the accumulators and the
+/// loaded weights fit the target's registers.
+struct KernelBlocking {
+  int64_t lanes = 1, vectors = 4, pixels = 2;
+  /// Accumulators (bnn-lower-binary-kernels' `accumulate`): "words" (a popcount per i64 word),
+  /// or "bytes" (a popcount per byte into u8 lanes, widened once per chunk of steps).
+  const char *accumulate = "words";
+};
+KernelBlocking chooseKernelBlocking(const llvm::TargetMachine &tm);
 
 /// Stamps the target's triple and data layout on the module, before lowering.
 void setModuleTarget(mlir::ModuleOp module, llvm::TargetMachine &tm);

@@ -14,6 +14,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -33,14 +34,15 @@ bool parsePhase(const std::string &text, Phase &phase) {
 }
 
 // The lowering is upstream MLIR throughout, in this order:
-//  1. bnn ops and TOSA to linalg on tensors; fuse element-wise chains.
+//  1. Binary layers to register-blocked vector kernels (bnn-lower-binary-kernels), the other bnn
+//     ops and TOSA to linalg on tensors; fuse element-wise chains.
 //  2. One-shot bufferization of the whole module; results become out-parameters so the entry
 //     point writes straight into the caller's buffers (hoisting static allocations).
 //  3. bnn-static-buffers puts the remaining scratch tensors in static memory: no malloc.
 //  4. linalg to loops, then everything to the LLVM dialect with bare-pointer memrefs, so that
 //     the C signature is `void f(const float *in..., float *out...)`.
 static const char *kLowerToLoops =
-    "func.func(bnn-lower-to-linalg,tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,"
+    "bnn-lower-to-linalg,tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,"
     "tosa-to-tensor),canonicalize,func.func(linalg-fuse-elementwise-ops),canonicalize,cse,"
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
@@ -69,7 +71,12 @@ bool buildPipeline(mlir::OpPassManager &pm, const PipelineOptions &options,
     return false;
   if (options.stopAfter == Phase::Binarize)
     return true;
-  return mlir::succeeded(mlir::parsePassPipeline(kLowerToLoops, pm, errors)) &&
+  std::string kernels = "func.func(bnn-lower-binary-kernels{lanes=" +
+                        std::to_string(options.kernelLanes) +
+                        " vectors=" + std::to_string(options.kernelVectors) +
+                        " pixels=" + std::to_string(options.kernelPixels) +
+                        " accumulate=" + options.kernelAccumulate + "},";
+  return mlir::succeeded(mlir::parsePassPipeline(kernels + kLowerToLoops, pm, errors)) &&
          mlir::succeeded(mlir::parsePassPipeline(kToLLVM, pm, errors));
 }
 
@@ -84,6 +91,17 @@ struct BnnPipelineOptions : mlir::PassPipelineOptions<BnnPipelineOptions> {
   Option<bool> signZeroPositive{*this, "sign-zero-positive",
                                 llvm::cl::desc("Map exact zeros at binarizers to +1"),
                                 llvm::cl::init(false)};
+  Option<int64_t> lanes{*this, "lanes", llvm::cl::desc("Binary kernels: i64 words per vector"),
+                        llvm::cl::init(1)};
+  Option<int64_t> vectors{*this, "vectors",
+                          llvm::cl::desc("Binary kernels: vectors of output channels per block"),
+                          llvm::cl::init(4)};
+  Option<int64_t> pixels{*this, "pixels",
+                         llvm::cl::desc("Binary kernels: output positions per block"),
+                         llvm::cl::init(2)};
+  Option<std::string> accumulate{*this, "accumulate",
+                                 llvm::cl::desc("Binary kernels' accumulators: words or bytes"),
+                                 llvm::cl::init("words")};
 };
 } // namespace
 
@@ -98,6 +116,10 @@ void registerPipelines() {
         PipelineOptions options;
         options.remarks = opts.remarks;
         options.signZeroPositive = opts.signZeroPositive;
+        options.kernelLanes = opts.lanes;
+        options.kernelVectors = opts.vectors;
+        options.kernelPixels = opts.pixels;
+        options.kernelAccumulate = opts.accumulate;
         if (!parsePhase(opts.to, options.stopAfter))
           return errorHandler("bnn-pipeline: unknown phase '" + opts.to +
                               "' (expected import, binarize or lower)");
@@ -117,6 +139,7 @@ void registerPipelineDialects(mlir::DialectRegistry &registry) {
                   mlir::linalg::LinalgDialect, mlir::math::MathDialect,
                   mlir::memref::MemRefDialect, mlir::scf::SCFDialect,
                   mlir::tensor::TensorDialect, mlir::tosa::TosaDialect,
+                  mlir::vector::VectorDialect,
                   mlir::bufferization::BufferizationDialect, mlir::LLVM::LLVMDialect>();
 }
 

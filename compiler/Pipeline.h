@@ -7,6 +7,7 @@
 #ifndef BNNC_COMPILER_PIPELINE_H
 #define BNNC_COMPILER_PIPELINE_H
 
+#include <cstdint>
 #include <string>
 
 namespace mlir {
@@ -33,6 +34,11 @@ struct PipelineOptions {
   bool remarks = false;
   /// Map exact zeros at binarizers to +1 (changes results; each place is reported).
   bool signZeroPositive = false;
+  /// Register blocking of the binary kernels (bnn-lower-binary-kernels): i64 words per vector
+  /// register (1: scalar), vectors of output channels and output positions per block.
+  int64_t kernelLanes = 1, kernelVectors = 4, kernelPixels = 2;
+  /// Their accumulators: words or bytes (bnn-lower-binary-kernels' `accumulate`).
+  std::string kernelAccumulate = "words";
 };
 
 /// Adds the passes that take an imported module (TOSA/linalg/bnn on tensors) to

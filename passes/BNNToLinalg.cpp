@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/DialectConversion.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace bnn {
@@ -613,7 +614,16 @@ struct BNNLowerToLinalgPass : bnn::impl::BNNLowerToLinalgBase<BNNLowerToLinalgPa
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     bnn::populateBNNToLinalgPatterns(patterns);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+    // A dialect conversion: a bnn op that no pattern lowers is an error at its location (its
+    // ONNX node), not a survivor that fails far from its cause.
+    ConversionTarget target(getContext());
+    target.addIllegalDialect<bnn::BNNDialect>();
+    target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+    if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
+      return signalPassFailure();
+    // The conversion leaves the constants where each pattern built them (inside the loop
+    // bodies); the greedy driver without patterns folds, deduplicates and hoists them.
+    if (failed(applyPatternsGreedily(getOperation(), FrozenRewritePatternSet())))
       signalPassFailure();
   }
 };

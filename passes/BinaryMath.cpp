@@ -111,4 +111,64 @@ std::optional<IntThresholds> findThresholds(const std::function<int(int64_t)> &v
   return t;
 }
 
+
+BorderClasses borderClasses(int64_t out, int64_t in, int64_t k, int64_t stride, int64_t dilation,
+                            int64_t padBefore) {
+  BorderClasses result;
+  result.classOf.resize(out);
+  for (int64_t o = 0; o < out; ++o) {
+    std::vector<bool> taps(k);
+    for (int64_t t = 0; t < k; ++t) {
+      int64_t i = o * stride + t * dilation - padBefore;
+      taps[t] = i >= 0 && i < in;
+    }
+    auto it = std::find(result.taps.begin(), result.taps.end(), taps);
+    result.classOf[o] = static_cast<int32_t>(it - result.taps.begin());
+    if (it == result.taps.end())
+      result.taps.push_back(std::move(taps));
+  }
+  return result;
+}
+
+std::vector<int64_t> bipolarConvBase(const BorderClasses &rows, const BorderClasses &cols,
+                                     const uint64_t *weights, int64_t outChannels,
+                                     int64_t outChannelsPadded, int64_t kh, int64_t kw,
+                                     int64_t words, int64_t inChannels) {
+  int64_t rowClasses = static_cast<int64_t>(rows.taps.size());
+  int64_t colClasses = static_cast<int64_t>(cols.taps.size());
+  std::vector<int64_t> base(rowClasses * colClasses * outChannelsPadded);
+  for (int64_t rc = 0; rc < rowClasses; ++rc)
+    for (int64_t cc = 0; cc < colClasses; ++cc) {
+      int64_t validRows = std::count(rows.taps[rc].begin(), rows.taps[rc].end(), true);
+      int64_t validCols = std::count(cols.taps[cc].begin(), cols.taps[cc].end(), true);
+      int64_t kv = inChannels * validRows * validCols;
+      for (int64_t o = 0; o < outChannelsPadded; ++o) {
+        int64_t padded = 0;
+        if (o < outChannels)
+          for (int64_t i = 0; i < kh; ++i)
+            for (int64_t j = 0; j < kw; ++j) {
+              if (rows.taps[rc][i] && cols.taps[cc][j])
+                continue;
+              const uint64_t *w = weights + ((o * kh + i) * kw + j) * words;
+              for (int64_t x = 0; x < words; ++x)
+                padded += static_cast<int64_t>(std::bitset<64>(w[x]).count());
+            }
+        base[(rc * colClasses + cc) * outChannelsPadded + o] = kv + 2 * padded;
+      }
+    }
+  return base;
+}
+
+std::vector<uint64_t> blockWeights(const uint64_t *weights, int64_t outChannels, int64_t taps,
+                                   int64_t words, int64_t block) {
+  int64_t blocks = (outChannels + block - 1) / block;
+  std::vector<uint64_t> out(blocks * taps * words * block, 0);
+  for (int64_t o = 0; o < outChannels; ++o)
+    for (int64_t t = 0; t < taps; ++t)
+      for (int64_t x = 0; x < words; ++x)
+        out[((o / block * taps + t) * words + x) * block + o % block] =
+            weights[(o * taps + t) * words + x];
+  return out;
+}
+
 } // namespace bnn

@@ -62,6 +62,39 @@ int thresholdValue(const IntThresholds &t, int64_t d);
 std::optional<IntThresholds> findThresholds(const std::function<int(int64_t)> &value, int64_t K,
                                             bool exhaustive);
 
+
+/// One spatial axis of a zero-padded convolution, split into border classes: output positions
+/// whose kernel taps fall inside the input at the same tap indices share a class. A 3x3 kernel
+/// with pad 1 has three classes per axis (first, inner, last); no padding gives one.
+struct BorderClasses {
+  std::vector<int32_t> classOf;        // per output position
+  std::vector<std::vector<bool>> taps; // per class: which kernel taps are inside the input
+};
+
+/// The border classes of an axis: output size `out`, input size `in`, kernel `k`, `stride`,
+/// `dilation`, and `padBefore` padded positions before the input.
+BorderClasses borderClasses(int64_t out, int64_t in, int64_t k, int64_t stride, int64_t dilation,
+                            int64_t padBefore);
+
+/// The base of a bipolar binary convolution over a zero-padded input whose padding was packed as
+/// +1 (bit 0) (BINARY_SEMANTICS §2). The kernel counts A = popcount(s ^ w) over every tap; a
+/// padded tap has s = 0 there, so it adds popcount(w) for that tap. With
+/// Kv = inChannels * (#valid rows) * (#valid cols) and P = sum over padded taps of popcount(w),
+///   d = Kv - 2 * (A - P) = (Kv + 2P) - 2A = base - 2A.
+/// Returns base as [rowClass][colClass][outChannelsPadded]; channels from `outChannels` on are
+/// Kv (their weights are 0). `weights` are [outChannels][kh][kw][words], bit 1 for -1.
+std::vector<int64_t> bipolarConvBase(const BorderClasses &rows, const BorderClasses &cols,
+                                     const uint64_t *weights, int64_t outChannels,
+                                     int64_t outChannelsPadded, int64_t kh, int64_t kw,
+                                     int64_t words, int64_t inChannels);
+
+/// Re-lays packed weights [outChannels][taps][words] as
+/// [outChannelsPadded / block][taps][words][block]: the kernel's inner loop then reads the words
+/// of `block` output channels for one tap and word as one contiguous vector, in the order it
+/// needs them (no gathers). Channels from `outChannels` on are 0.
+std::vector<uint64_t> blockWeights(const uint64_t *weights, int64_t outChannels, int64_t taps,
+                                   int64_t words, int64_t block);
+
 } // namespace bnn
 
 #endif // BNNC_PASSES_BINARYMATH_H

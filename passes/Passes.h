@@ -21,11 +21,30 @@ class FuncOp;
 
 namespace bnn {
 
+/// Register blocking of the binary kernels (BinaryKernels.cpp): a block is `pixels` output
+/// positions x `lanes * vectors` output channels, with `lanes` i64 words per vector register
+/// (1: scalar). Chosen per target from its vector width and register count (docs/kernels.md).
+/// How the kernel accumulates popcounts: one popcount per i64 word into i64 lanes (Words: AVX-512
+/// vpopcntq, scalar popcnt/cpop), or one popcount per byte into u8 lanes, widened into the i64
+/// accumulators once per chunk of at most 31 steps (Bytes: NEON cnt, AVX2's byte table, RVV).
+enum class KernelAccumulate { Words, Bytes };
+
+struct KernelConfig {
+  int64_t lanes = 1;
+  int64_t vectors = 4;
+  int64_t pixels = 2;
+  KernelAccumulate accumulate = KernelAccumulate::Words;
+};
+
 #define GEN_PASS_DECL
 #include "passes/Passes.h.inc"
 
 /// bnn binarizers on tensors -> linalg.generic (BNNToLinalg.cpp).
 void populateBNNToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
+/// bconv2d/bmatmul with constant weights, and the output_transform or threshold after them ->
+/// register-blocked XNOR-popcount kernels in the vector dialect (BinaryKernels.cpp).
+void populateBinaryKernelPatterns(mlir::RewritePatternSet &patterns, const KernelConfig &config);
 
 /// memref.copy -> linalg.copy (CopyToLinalg.cpp).
 void populateCopyToLinalgPatterns(mlir::RewritePatternSet &patterns);

@@ -31,6 +31,49 @@ def BNNLowerToLinalg : Pass<"bnn-lower-to-linalg", "mlir::func::FuncOp"> {
                            "mlir::math::MathDialect", "mlir::tensor::TensorDialect"];
 }
 
+def BNNLowerBinaryKernels : Pass<"bnn-lower-binary-kernels", "mlir::func::FuncOp"> {
+  let summary = "Lower binary convolutions and matmuls to register-blocked XNOR-popcount kernels";
+  let description = [{
+    A dialect conversion: every `bnn.bconv2d` and `bnn.bmatmul` with constant weights becomes a
+    register-blocked micro-kernel on tensors (`scf.for`, `vector.transfer_read/write`,
+    `math.ctpop` on vectors of i64 words), with the weights re-laid out at compile time in the
+    order the kernel streams them. A `bnn.output_transform` or `bnn.threshold` that is the
+    layer's only user (with constant parameters) is applied to the accumulators in registers.
+    Zero padding is corrected per border class outside the loop; an input that may hold exact
+    zeros is checked per output row, and only rows that read a zero take the exact mask-plane
+    loop. A layer with constant weights that no pattern lowers is an error at its location.
+    See docs/kernels.md for the design and the block sizes per target.
+
+    Before:
+    ```mlir
+    %d = bnn.bconv2d %s, %m, %w {in_channels = 256 : i64, pad = array<i64: 1, 1, 1, 1>, ...}
+    %y = bnn.output_transform %d, %mul, %bias
+    ```
+    After:
+    ```mlir
+    %r = scf.for %n = %c0 to %c1 step %c1 iter_args(%o = %init) -> (tensor<1x14x14x256xf32>) {
+      ... scf.for %kh ... scf.for %j ... iter_args(%acc0 = %z, ...) -> (vector<8xi64>, ...) {
+        %w0 = vector.transfer_read %weights[%ob, %kh, %j, %c0] ...
+        %x = tensor.extract %input[%n, %ih, %col]
+        %bx = vector.broadcast %x : i64 to vector<8xi64>
+        %p = math.ctpop (arith.xori %bx, %w0)
+        ...
+    ```
+  }];
+  let options = [
+    Option<"lanes", "lanes", "int64_t", "1", "i64 words per vector register (1: scalar)">,
+    Option<"vectors", "vectors", "int64_t", "4",
+           "Vectors of output channels per block (lanes * vectors must divide 64)">,
+    Option<"pixels", "pixels", "int64_t", "2", "Output positions per block">,
+    Option<"accumulate", "accumulate", "std::string", "\"words\"",
+           "words: a popcount per i64 word into i64 lanes; bytes: a popcount per byte into u8 "
+           "lanes, widened into the i64 accumulators every chunk of up to 31 steps">
+  ];
+  let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::arith::ArithDialect",
+                           "mlir::math::MathDialect", "mlir::tensor::TensorDialect",
+                           "mlir::scf::SCFDialect", "mlir::vector::VectorDialect"];
+}
+
 def BNNStaticBuffers : Pass<"bnn-static-buffers", "mlir::ModuleOp"> {
   let summary = "Place the entry function's scratch buffers in static memory";
   let description = [{

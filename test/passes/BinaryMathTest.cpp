@@ -201,3 +201,75 @@ TEST(BinaryMath, WeightsAreBinaryOnlyWithOneMagnitudePerChannel) {
   std::vector<float> zero = {0.5f, 0.0f};
   EXPECT_TRUE(classifyBinaryWeights(1, 1, 2, [&](int64_t, int64_t, int64_t i) { return zero[i]; }, out));
 }
+
+TEST(BinaryMath, BorderBaseCorrectsPaddingPackedAsPlusOne) {
+  // The kernel's bipolar loop: the input is padded with bit 0 (+1), every tap is counted,
+  // A = sum over all taps of popcount(s ^ w), and d = base[rowClass][colClass][o] - 2A must equal
+  // the float conv over the zero-padded input (BINARY_SEMANTICS §2), for random shapes, strides,
+  // dilations and asymmetric pads; and the weights in the kernel's blocked order must be the
+  // same words.
+  std::mt19937 rng(7);
+  for (int trial = 0; trial < 80; ++trial) {
+    int64_t C = 1 + rng() % 140, H = 1 + rng() % 7, W = 1 + rng() % 7, O = 1 + rng() % 19;
+    int64_t KH = 1 + rng() % 3, KW = 1 + rng() % 3, SH = 1 + rng() % 2, SW = 1 + rng() % 2;
+    int64_t DH = 1 + rng() % 2, DW = 1 + rng() % 2;
+    int64_t pt = rng() % 3, pb = rng() % 3, pl = rng() % 3, pr = rng() % 3;
+    int64_t OH = H + pt + pb - DH * (KH - 1) - 1, OW = W + pl + pr - DW * (KW - 1) - 1;
+    if (OH < 0 || OW < 0)
+      continue;
+    OH = OH / SH + 1;
+    OW = OW / SW + 1;
+    int64_t block = int64_t(1) << (rng() % 5), padded = (O + block - 1) / block * block;
+    auto x = randomTernary(rng, H * W * C, false);
+    auto w = randomTernary(rng, O * KH * KW * C, false);
+    int64_t words = wordsFor(C);
+    std::vector<uint64_t> xs(H * W * words), xm(xs.size()), ws(O * KH * KW * words), wm(ws.size());
+    for (int64_t p = 0; p < H * W; ++p)
+      packTernary(&x[p * C], C, &xs[p * words], &xm[p * words]);
+    for (int64_t t = 0; t < O * KH * KW; ++t)
+      packTernary(&w[t * C], C, &ws[t * words], &wm[t * words]);
+    BorderClasses rows = borderClasses(OH, H, KH, SH, DH, pt);
+    BorderClasses cols = borderClasses(OW, W, KW, SW, DW, pl);
+    ASSERT_LE(rows.taps.size(), size_t(KH + 1) * 2);
+    std::vector<int64_t> base = bipolarConvBase(rows, cols, ws.data(), O, padded, KH, KW, words, C);
+    std::vector<uint64_t> blocked = blockWeights(ws.data(), O, KH * KW, words, block);
+    ASSERT_EQ(blocked.size(), size_t(padded * KH * KW * words));
+    for (int64_t o = 0; o < padded; ++o)
+      for (int64_t t = 0; t < KH * KW; ++t)
+        for (int64_t i = 0; i < words; ++i)
+          ASSERT_EQ(blocked[((o / block * KH * KW + t) * words + i) * block + o % block],
+                    o < O ? ws[(o * KH * KW + t) * words + i] : 0u);
+    for (int64_t oh = 0; oh < OH; ++oh)
+      for (int64_t ow = 0; ow < OW; ++ow)
+        for (int64_t o = 0; o < O; ++o) {
+          double ref = 0;
+          int64_t A = 0;
+          for (int64_t kh = 0; kh < KH; ++kh)
+            for (int64_t kw = 0; kw < KW; ++kw) {
+              int64_t ih = oh * SH + kh * DH - pt, iw = ow * SW + kw * DW - pl;
+              bool inside = ih >= 0 && ih < H && iw >= 0 && iw < W;
+              int64_t t = (o * KH + kh) * KW + kw;
+              for (int64_t i = 0; i < words; ++i) {
+                uint64_t s = inside ? xs[(ih * W + iw) * words + i] : 0; // padding packed as +1
+                A += __builtin_popcountll(s ^ ws[t * words + i]);
+              }
+              if (inside)
+                for (int64_t c = 0; c < C; ++c)
+                  ref += x[(ih * W + iw) * C + c] * w[t * C + c];
+            }
+          int64_t b = base[(rows.classOf[oh] * cols.taps.size() + cols.classOf[ow]) * padded + o];
+          ASSERT_EQ(b - 2 * A, static_cast<int64_t>(ref))
+              << "trial " << trial << " at " << oh << "," << ow << "," << o;
+        }
+  }
+}
+
+TEST(BinaryMath, BorderClassesOfA3x3Pad1AxisAreFirstInnerLast) {
+  BorderClasses c = borderClasses(/*out=*/5, /*in=*/5, /*k=*/3, /*stride=*/1, /*dilation=*/1, 1);
+  EXPECT_EQ(c.taps.size(), 3u);
+  EXPECT_EQ(c.classOf, (std::vector<int32_t>{0, 1, 1, 1, 2}));
+  EXPECT_EQ(c.taps[0], (std::vector<bool>{false, true, true}));
+  EXPECT_EQ(c.taps[2], (std::vector<bool>{true, true, false}));
+  BorderClasses none = borderClasses(4, 6, 3, 1, 1, 0);
+  EXPECT_EQ(none.taps.size(), 1u);
+}

@@ -1,0 +1,127 @@
+// RUN: %bnnc_opt %s -bnn-lower-binary-kernels="lanes=2 vectors=2 pixels=3" -split-input-file -verify-diagnostics | FileCheck %s
+
+// A bipolar conv with its output transform: one kernel. Weights [O=4][KH=2][KW=1][1 word] are
+// re-laid out as [O/4][KH][KW*words][4] (one block of lanes * vectors = 4 channels); the top
+// padding row is packed as +1 and corrected by the base table [row class][col class][O]:
+// class 0 (first row: tap kh=0 padded) has base = 3 * 1 + 2 * popcount(w[o][0]).
+// The reduction carries pixels * vectors = 3 * 2 accumulators of vector<2xi64>; the epilogue
+// computes d = base - 2A and y = mul * float(d) + bias in registers and writes the floats.
+// CHECK-LABEL: func.func @conv_affine
+// CHECK-DAG: arith.constant dense<{{\[\[\[\[}}1, 3, 5, 7]], {{\[\[}}2, 4, 6, 0]]]]> : tensor<1x2x1x4xi64>
+// CHECK-DAG: arith.constant dense<{{\[\[\[}}5, 7, 7, 9]], {{\[\[}}6, 6, 6, 6]]]> : tensor<2x1x4xi64>
+// CHECK: tensor.pad %{{.*}} low[0, 1, 0, 0] high[0, 0, 0, 0]
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: scf.for {{.*}} -> (vector<2xi64>, vector<2xi64>, vector<2xi64>, vector<2xi64>, vector<2xi64>, vector<2xi64>)
+// CHECK: scf.for
+// CHECK: %[[W0:.*]] = vector.transfer_read {{.*}} : tensor<1x2x1x4xi64>, vector<2xi64>
+// CHECK: %[[W1:.*]] = vector.transfer_read {{.*}} : tensor<1x2x1x4xi64>, vector<2xi64>
+// CHECK: %[[X:.*]] = tensor.extract
+// CHECK: %[[BX:.*]] = vector.broadcast %[[X]] : i64 to vector<2xi64>
+// CHECK: %[[D:.*]] = arith.xori %[[BX]], %[[W0]] : vector<2xi64>
+// CHECK: %[[P:.*]] = math.ctpop %[[D]] : vector<2xi64>
+// CHECK: arith.addi %{{.*}}, %[[P]] : vector<2xi64>
+// CHECK: scf.yield
+// CHECK: arith.shli {{.*}} : vector<2xi64>
+// CHECK: arith.subi {{.*}} : vector<2xi64>
+// CHECK: arith.sitofp {{.*}} : vector<2xi32> to vector<2xf32>
+// CHECK: arith.mulf
+// CHECK: arith.addf
+// CHECK: vector.transfer_write {{.*}} : vector<2xf32>, tensor<1x4x4x4xf32>
+// CHECK-NOT: bnn.
+func.func @conv_affine(%s: tensor<1x4x4x1xi64>, %m: tensor<1x4x4x1xi64>) -> tensor<1x4x4x4xf32> {
+  %w = arith.constant dense<[[[[1]],[[2]]],[[[3]],[[4]]],[[[5]],[[6]]],[[[7]],[[0]]]]> : tensor<4x2x1x1xi64>
+  %mul = arith.constant dense<[0.5, 1.0, 2.0, -1.0]> : tensor<4xf32>
+  %bias = arith.constant dense<[0.0, 1.0, 0.0, -1.0]> : tensor<4xf32>
+  %d = bnn.bconv2d %s, %m, %w {in_channels = 3 : i64, pad = array<i64: 1, 0, 0, 0>,
+         stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, bipolar}
+     : (tensor<1x4x4x1xi64>, tensor<1x4x4x1xi64>, tensor<4x2x1x1xi64>) -> tensor<1x4x4x4xi32>
+  %y = bnn.output_transform %d, %mul, %bias : (tensor<1x4x4x4xi32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x4x4xf32>
+  return %y : tensor<1x4x4x4xf32>
+}
+
+// -----
+
+// Faithful input (no `bipolar`): a per-input-row flag (OR of m ^ expected over the row) picks,
+// per output row, the exact masked loop (broadcast m & s and m: m & (s ^ w) = (m&s) ^ (m&w),
+// and a scalar popcount(m) for the valid taps) or the bipolar loop. The threshold epilogue
+// compares d with the per-channel thresholds and ORs the lane bits into the packed words.
+// 6 channels pad to 8: the padded channels get thresholds that give 0 (both bits 0).
+// CHECK-LABEL: func.func @conv_threshold
+// CHECK-DAG: arith.constant dense<[-1, 68719476735]> : tensor<2xi64>
+// CHECK-DAG: arith.constant dense<[-3, 0, 1, 2, -100, 5, -9223372036854775808, -9223372036854775808]> : tensor<8xi64>
+// CHECK-DAG: arith.constant dense<[-3, 1, 1, 3, 100, 5, 9223372036854775807, 9223372036854775807]> : tensor<8xi64>
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction", "reduction"]
+// CHECK: arith.xori
+// CHECK: arith.ori
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: %[[ZERO:.*]] = arith.cmpi ne
+// CHECK: scf.if %[[ZERO]]
+// CHECK: %[[MS:.*]] = arith.andi %{{.*}}, %{{.*}} : i64
+// CHECK: vector.broadcast %[[MS]] : i64 to vector<2xi64>
+// CHECK: arith.andi {{.*}} : vector<2xi64>
+// CHECK: arith.xori {{.*}} : vector<2xi64>
+// CHECK: math.ctpop {{.*}} : vector<2xi64>
+// CHECK: math.ctpop {{.*}} : i64
+// CHECK: arith.cmpi slt, {{.*}} : vector<2xi64>
+// CHECK: arith.cmpi sge, {{.*}} : vector<2xi64>
+// CHECK: vector.bitcast {{.*}} : vector<2xi1> to vector<1xi2>
+// CHECK: tensor.insert
+// CHECK: } else {
+// CHECK-NOT: arith.andi {{.*}} : vector<2xi64>
+// CHECK: math.ctpop {{.*}} : vector<2xi64>
+// CHECK-NOT: bnn.
+func.func @conv_threshold(%s: tensor<1x3x5x2xi64>, %m: tensor<1x3x5x2xi64>) -> (tensor<1x3x5x1xi64>, tensor<1x3x5x1xi64>) {
+  %w = arith.constant dense<7> : tensor<6x3x3x2xi64>
+  %low = arith.constant dense<[-3, 0, 1, 2, -100, 5]> : tensor<6xi32>
+  %high = arith.constant dense<[-3, 1, 1, 3, 100, 5]> : tensor<6xi32>
+  %desc = arith.constant dense<[false, false, true, false, true, false]> : tensor<6xi1>
+  %d = bnn.bconv2d %s, %m, %w {in_channels = 100 : i64, pad = array<i64: 1, 1, 1, 1>,
+         stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>}
+     : (tensor<1x3x5x2xi64>, tensor<1x3x5x2xi64>, tensor<6x3x3x2xi64>) -> tensor<1x3x5x6xi32>
+  %bs, %bm = bnn.threshold %d, %low, %high, %desc : (tensor<1x3x5x6xi32>, tensor<6xi32>, tensor<6xi32>, tensor<6xi1>) -> (tensor<1x3x5x1xi64>, tensor<1x3x5x1xi64>)
+  return %bs, %bm : tensor<1x3x5x1xi64>, tensor<1x3x5x1xi64>
+}
+
+// -----
+
+// bmatmul is a 1x1 conv over a B x 1 x M image; its raw integer result is sliced back from the
+// padded channel count (10 -> 12) and reshaped. Without padding the base is the constant k.
+// CHECK-LABEL: func.func @bmatmul_raw
+// CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0, 1], [2], [3]] output_shape [1, 1, 4, 2]
+// CHECK: arith.constant dense<100> : vector<2xi64>
+// CHECK: arith.trunci {{.*}} : vector<2xi64> to vector<2xi32>
+// CHECK: vector.transfer_write {{.*}} : vector<2xi32>, tensor<1x1x4x12xi32>
+// CHECK: tensor.extract_slice {{.*}}[0, 0, 0, 0] [1, 1, 4, 10] [1, 1, 1, 1]
+// CHECK: tensor.collapse_shape {{.*}} {{\[\[}}0, 1], [2], [3]] : tensor<1x1x4x10xi32> into tensor<1x4x10xi32>
+func.func @bmatmul_raw(%s: tensor<1x4x2xi64>, %m: tensor<1x4x2xi64>) -> tensor<1x4x10xi32> {
+  %w = arith.constant dense<5> : tensor<10x2xi64>
+  %0 = bnn.bmatmul %s, %m, %w {k = 100 : i64, bipolar} : (tensor<1x4x2xi64>, tensor<1x4x2xi64>, tensor<10x2xi64>) -> tensor<1x4x10xi32>
+  return %0 : tensor<1x4x10xi32>
+}
+
+// -----
+
+// negative_: weights known only at run time cannot be re-laid out at compile time; the layer
+// is left to bnn-lower-to-linalg's reference lowering.
+// CHECK-LABEL: func.func @negative_runtime_weights
+// CHECK: bnn.bmatmul
+func.func @negative_runtime_weights(%s: tensor<1x4x2xi64>, %m: tensor<1x4x2xi64>, %w: tensor<10x2xi64>) -> tensor<1x4x10xi32> {
+  %0 = bnn.bmatmul %s, %m, %w {k = 100 : i64} : (tensor<1x4x2xi64>, tensor<1x4x2xi64>, tensor<10x2xi64>) -> tensor<1x4x10xi32>
+  return %0 : tensor<1x4x10xi32>
+}
+
+// -----
+
+// negative_: an output transform with two users of the integer result stays a separate op.
+// CHECK-LABEL: func.func @negative_shared_result
+// CHECK: vector.transfer_write {{.*}} : vector<2xi32>
+// CHECK: bnn.output_transform
+func.func @negative_shared_result(%s: tensor<1x4x2xi64>, %m: tensor<1x4x2xi64>) -> (tensor<1x4x4xf32>, tensor<1x4x4xi32>) {
+  %w = arith.constant dense<5> : tensor<4x2xi64>
+  %mul = arith.constant dense<1.0> : tensor<4xf32>
+  %0 = bnn.bmatmul %s, %m, %w {k = 100 : i64, bipolar} : (tensor<1x4x2xi64>, tensor<1x4x2xi64>, tensor<4x2xi64>) -> tensor<1x4x4xi32>
+  %1 = bnn.output_transform %0, %mul, %mul : (tensor<1x4x4xi32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x4xf32>
+  return %1, %0 : tensor<1x4x4xf32>, tensor<1x4x4xi32>
+}
