@@ -193,10 +193,10 @@ KernelBlocking chooseKernelBlocking(const llvm::TargetMachine &tm) {
   const llvm::Triple &triple = tm.getTargetTriple();
   auto has = [&](const char *feature) { return sti && sti->checkFeatures(feature); };
   if (triple.isX86()) {
-    // AVX-512 VPOPCNTDQ: 32 zmm of 8 words; 4 x 2 accumulators, 2 weight vectors and the
-    // broadcasts (folded into vpxorq's {1to8} operand) leave registers to spare.
+    // AVX-512 VPOPCNTDQ: 32 zmm of 8 words; up to 8 x 2 accumulators, 2 weight vectors and
+    // the broadcasts leave registers to spare.
     if (has("+avx512vpopcntdq") && has("+avx512f"))
-      return {8, 2, 4};
+      return {8, 2, 8};
     // AVX2: 16 ymm of 4 words; the byte-table popcount needs a table, a nibble mask and three
     // temporaries, so 2 x 2 accumulators.
     if (has("+avx2"))

@@ -193,6 +193,18 @@ void binaryMacLayer(LayerCost &c, Operation *op, Value sign, Value mask, Value w
   c.outputShape = shapeOf(op->getResult(0));
 }
 
+/// Ternary weights: the binary MACs run as for +-1 weights (zeros packed as +1), and each zero
+/// weight costs a sparse correction per output position of its channel: read the input bit,
+/// compute +-1/0, subtract (4 scalar operations), counted as scalar work, plus the table of
+/// zero taps (4 int32 per zero) in the weight memory.
+void addZeroTapCost(LayerCost &c, std::optional<ArrayRef<int64_t>> zeros, int64_t positions) {
+  if (!zeros)
+    return;
+  int64_t n = static_cast<int64_t>(zeros->size());
+  c.scalarOps += 4 * n * positions;
+  c.weightBytes += 16 * n;
+}
+
 template <>
 LayerCost CostModel<bnn::BConv2DOp>::getLayerCost(Operation *op) const {
   auto conv = cast<bnn::BConv2DOp>(op);
@@ -207,6 +219,7 @@ LayerCost CostModel<bnn::BConv2DOp>::getLayerCost(Operation *op) const {
   c.inputShape.back() = k;
   c.weightShape = {w[0], w[1], w[2], k};
   c.floatWeightBytes = w[0] * w[1] * w[2] * k * 4;
+  addZeroTapCost(c, conv.getZeroTaps(), numElements(conv.getOutput()) / w[0]);
   return c;
 }
 
@@ -223,6 +236,7 @@ LayerCost CostModel<bnn::BMatMulOp>::getLayerCost(Operation *op) const {
   c.inputShape.back() = k;
   c.weightShape = {w[0], k};
   c.floatWeightBytes = w[0] * k * 4;
+  addZeroTapCost(c, mm.getZeroTaps(), numElements(mm.getOutput()) / w[0]);
   return c;
 }
 

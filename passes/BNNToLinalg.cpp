@@ -544,6 +544,10 @@ Value lowerBipolarConv(PatternRewriter &rewriter, bnn::BConv2DOp op, Value padde
 struct LowerBConv2D : OpRewritePattern<bnn::BConv2DOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(bnn::BConv2DOp op, PatternRewriter &rewriter) const override {
+    // Ternary weights are corrected by the kernel lowering (bnn-lower-binary-kernels), which
+    // takes every layer with constant weights; zero taps come only with constant weights.
+    if (op.getZeroTaps())
+      return rewriter.notifyMatchFailure(op, "zero_taps need bnn-lower-binary-kernels");
     Location loc = op.getLoc();
     MLIRContext *ctx = op.getContext();
     auto pad = op.getPad();
@@ -573,6 +577,8 @@ struct LowerBConv2D : OpRewritePattern<bnn::BConv2DOp> {
 struct LowerBMatMul : OpRewritePattern<bnn::BMatMulOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(bnn::BMatMulOp op, PatternRewriter &rewriter) const override {
+    if (op.getZeroTaps())
+      return rewriter.notifyMatchFailure(op, "zero_taps need bnn-lower-binary-kernels");
     MLIRContext *ctx = op.getContext();
     auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
     // Loops: b, i, n | word.

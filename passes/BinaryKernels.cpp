@@ -38,6 +38,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -56,6 +57,8 @@ struct LayerShape {
   int64_t N, H, W, words, inChannels, O, KH, KW, sh, sw, dh, dw, Ho, Wo;
   int64_t pad[4]; // top, bottom, left, right
   bool bipolar;
+  /// Zero weights (ternary), flat indices ((o * KH + kh) * KW + kw) * inChannels + c.
+  ArrayRef<int64_t> zeroTaps = {};
 };
 
 /// The consumer folded into the kernel's epilogue.
@@ -67,6 +70,9 @@ struct Epilogue {
   // Affine: per-channel multiplier and bias. Threshold: low, high, descending.
   SmallVector<float> mul, bias;
   SmallVector<int64_t> low, high, desc;
+  // Affine whose result only feeds a tosa.transpose NHWC -> NCHW (a graph output): the kernel
+  // writes NCHW directly and replaces the transpose.
+  Operation *toNCHW = nullptr;
 };
 
 /// Reads a constant of any element type as int64/float values.
@@ -99,6 +105,13 @@ Epilogue findEpilogue(Value result) {
     if (constantFloats(ot.getMultiplier(), e.mul) && constantFloats(ot.getBias(), e.bias)) {
       e.kind = EpilogueKind::Affine;
       e.op = user;
+      Value y = ot.getResult();
+      if (y.hasOneUse())
+        if (auto tr = dyn_cast<tosa::TransposeOp>(*y.getUsers().begin())) {
+          ArrayRef<int32_t> perms = tr.getPerms();
+          if (perms.size() == 4 && perms[0] == 0 && perms[1] == 3 && perms[2] == 1 && perms[3] == 2)
+            e.toNCHW = tr;
+        }
     }
   } else if (auto th = dyn_cast<bnn::ThresholdOp>(user)) {
     if (constantInts(th.getLow(), e.low) && constantInts(th.getHigh(), e.high) &&
@@ -130,6 +143,12 @@ public:
                 const Epilogue &epi)
       : b(b), loc(loc), s(s), L(cfg.lanes), V(cfg.vectors), P(cfg.pixels), epi(epi) {
     OB = L * V;
+    // `pixels` is the largest block the registers hold; a row of Wo positions runs in blocks
+    // of P and a remainder of single positions, which are slower. Take the P in
+    // [pixels / 2, pixels] that leaves the smallest remainder (Wo = 14 with pixels 8: P = 7).
+    for (int64_t p = cfg.pixels, best = INT64_MAX; p >= std::max<int64_t>(1, cfg.pixels / 2); --p)
+      if (s.Wo % p < best)
+        best = s.Wo % p, P = p;
     // Byte accumulators: each step adds at most 8 to a byte lane, so a chunk of at most 31
     // steps cannot overflow (31 * 8 = 248). The chunk is the largest divisor of a kernel row's
     // steps (kw * words) up to 31; too small a chunk would flush more than it saves.
@@ -238,7 +257,7 @@ private:
   }
 
   // Values shared by the loops.
-  Value signFlat, maskFlat, weightsT, base, rowClass, colClass, rowBad;
+  Value signFlat, maskFlat, weightsT, base, rowClass, colClass, rowBad, zeroCorr;
   Value mulT, biasT, lowT, highT, descT;
   bool padded = false;
 
@@ -246,6 +265,7 @@ private:
   SmallVector<Value> block(Value n, Value oh, Value ob, Value ow0, int64_t pixels,
                            ValueRange outs, bool masked);
   Value rowHasZero(Value n, Value oh);
+  Value zeroWeightCorrection(Value sign, Value mask);
 };
 
 Value padPlane(OpBuilder &b, Location loc, Value plane, const int64_t pad[4]) {
@@ -267,6 +287,79 @@ Value padPlane(OpBuilder &b, Location loc, Value plane, const int64_t pad[4]) {
 Value flattenRows(OpBuilder &b, Location loc, Value plane) {
   return tensor::CollapseShapeOp::create(b, loc, plane,
                                          ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
+}
+
+/// Ternary weights (BINARY_SEMANTICS §4): a zero weight is packed as +1, so the kernel's d counts
+/// +x at its tap; the exact result is d - sum over the layer's zero taps t of x(p + t), with
+/// x in {-1, 0, +1} read from the packed planes (0 outside the input: zero padding). The
+/// correction is a sparse scalar loop over the zero taps (at most 1% of the weights) and the
+/// output positions, into an i32 tensor [N, Ho, Wo, O] that the epilogue subtracts.
+Value KernelBuilder::zeroWeightCorrection(Value sign, Value mask) {
+  Type i32 = b.getI32Type();
+  SmallVector<int32_t> tapO, tapKH, tapKW, tapC;
+  for (int64_t z : s.zeroTaps) {
+    int64_t c = z % s.inChannels, r = z / s.inChannels;
+    tapC.push_back(c), tapKW.push_back(r % s.KW), r /= s.KW;
+    tapKH.push_back(r % s.KH), tapO.push_back(r / s.KH);
+  }
+  int64_t E = static_cast<int64_t>(tapO.size());
+  auto table = [&](ArrayRef<int32_t> v) { return constTensor<int32_t>({E}, i32, v); };
+  Value tO = table(tapO), tKH = table(tapKH), tKW = table(tapKW), tC = table(tapC);
+  Value empty = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{s.N, s.Ho, s.Wo, Opad}, i32);
+  Value zero32 = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0));
+  Value init = linalg::FillOp::create(b, loc, zero32, empty).getResult(0);
+  auto asIndex = [&](Value t, Value e) {
+    return arith::IndexCastOp::create(b, loc, b.getIndexType(), tensor::ExtractOp::create(b, loc, t, ValueRange{e}));
+  };
+  // Signed position arithmetic in i64: ih = oh * sh + kh * dh - padTop may be negative.
+  auto i64v = [&](Value index) { return arith::IndexCastOp::create(b, loc, i64(), index); };
+  auto c64 = [&](int64_t v) { return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v)); };
+  auto inside = [&](Value v, int64_t size) {
+    Value ge = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, v, c64(0));
+    Value lt = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, v, c64(size));
+    return arith::AndIOp::create(b, loc, ge, lt);
+  };
+  auto clampIndex = [&](Value v, int64_t size) {
+    Value lo = arith::MaxSIOp::create(b, loc, v, c64(0));
+    return arith::IndexCastOp::create(b, loc, b.getIndexType(), arith::MinSIOp::create(b, loc, lo, c64(size - 1)));
+  };
+  auto taps = scf::ForOp::create(
+      b, loc, idx(0), idx(E), idx(1), ValueRange{init}, [&](OpBuilder &, Location, Value e, ValueRange acc0) {
+        Value o = asIndex(tO, e), kh = i64v(asIndex(tKH, e)), kw = i64v(asIndex(tKW, e));
+        Value c = i64v(asIndex(tC, e));
+        Value word = arith::IndexCastOp::create(b, loc, b.getIndexType(), arith::DivUIOp::create(b, loc, c, c64(64)));
+        Value bit = arith::RemUIOp::create(b, loc, c, c64(64));
+        auto positions = scf::ForOp::create(
+            b, loc, idx(0), idx(s.N * s.Ho * s.Wo), idx(1), acc0, [&](OpBuilder &, Location, Value q, ValueRange acc) {
+              Value n = arith::DivUIOp::create(b, loc, q, idx(s.Ho * s.Wo));
+              Value oh = arith::RemUIOp::create(b, loc, arith::DivUIOp::create(b, loc, q, idx(s.Wo)), idx(s.Ho));
+              Value ow = arith::RemUIOp::create(b, loc, q, idx(s.Wo));
+              Value ih = arith::SubIOp::create(
+                  b, loc, arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, i64v(oh), c64(s.sh)),
+                                                arith::MulIOp::create(b, loc, kh, c64(s.dh))),
+                  c64(s.pad[0]));
+              Value iw = arith::SubIOp::create(
+                  b, loc, arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, i64v(ow), c64(s.sw)),
+                                                arith::MulIOp::create(b, loc, kw, c64(s.dw))),
+                  c64(s.pad[2]));
+              Value in = arith::AndIOp::create(b, loc, inside(ih, s.H), inside(iw, s.W));
+              SmallVector<Value> at = {n, clampIndex(ih, s.H), clampIndex(iw, s.W), word};
+              auto bitOf = [&](Value plane) {
+                Value w = tensor::ExtractOp::create(b, loc, plane, at);
+                return arith::AndIOp::create(b, loc, arith::ShRUIOp::create(b, loc, w, bit), c64(1));
+              };
+              // x = m ? (s ? -1 : +1) : 0 = m * (1 - 2s), and 0 outside the input.
+              Value m = bitOf(mask), sg = bitOf(sign);
+              Value x = arith::MulIOp::create(b, loc, m, arith::SubIOp::create(b, loc, c64(1), arith::ShLIOp::create(b, loc, sg, c64(1))));
+              x = arith::SelectOp::create(b, loc, in, x, c64(0));
+              SmallVector<Value> out = {n, oh, ow, o};
+              Value old = tensor::ExtractOp::create(b, loc, acc[0], out);
+              Value sum = arith::AddIOp::create(b, loc, old, arith::TruncIOp::create(b, loc, i32, x));
+              scf::YieldOp::create(b, loc, ValueRange{tensor::InsertOp::create(b, loc, sum, acc[0], out).getResult()});
+            });
+        scf::YieldOp::create(b, loc, positions.getResults());
+      });
+  return taps.getResult(0);
 }
 
 Value KernelBuilder::rowHasZero(Value n, Value oh) {
@@ -368,6 +461,7 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
   if (!masked && padded)
     rc = arith::IndexCastOp::create(b, loc, b.getIndexType(),
                                     tensor::ExtractOp::create(b, loc, rowClass, ValueRange{oh}));
+  SmallVector<Value> ys(pixels * V);
   for (int64_t p = 0; p < pixels; ++p) {
     Value ow = add(ow0, idx(p));
     Value cc;
@@ -386,6 +480,12 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
         baseV = splat(i64(), s.inChannels * s.KH * s.KW);
       Value acc = reduction.getResult(p * V + v);
       Value d = arith::SubIOp::create(b, loc, baseV, arith::ShLIOp::create(b, loc, acc, one));
+      if (zeroCorr) {
+        // Ternary weights: each zero weight was packed as +1; take its input value back out.
+        Type i64s = L == 1 ? i64() : Type(VectorType::get({L}, i64()));
+        Value corr = arith::ExtSIOp::create(b, loc, i64s, load(zeroCorr, ValueRange{n, oh, ow, chan}));
+        d = arith::SubIOp::create(b, loc, d, corr);
+      }
       SmallVector<Value> at = {n, oh, ow, chan};
       switch (epi.kind) {
       case EpilogueKind::Raw: {
@@ -400,7 +500,10 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
         // y = mul * float(d) + bias, in this order (as bnn.output_transform).
         Value y = arith::MulFOp::create(b, loc, load(mulT, ValueRange{chan}), f);
         y = arith::AddFOp::create(b, loc, y, load(biasT, ValueRange{chan}));
-        results[0] = store(y, results[0], at);
+        if (epi.toNCHW)
+          ys[p * V + v] = y;
+        else
+          results[0] = store(y, results[0], at);
         break;
       }
       case EpilogueKind::Threshold: {
@@ -431,6 +534,34 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
         Value old = tensor::ExtractOp::create(b, loc, results[plane], at);
         results[plane] = tensor::InsertOp::create(b, loc, arith::OrIOp::create(b, loc, old, bits),
                                                   results[plane], at);
+      }
+    }
+  }
+  if (epi.toNCHW) {
+    // NCHW output: the block's pixels x L values of each channel vector, transposed in
+    // registers, give per channel `pixels` consecutive positions along W: one store each.
+    auto f32 = b.getF32Type();
+    for (int64_t v = 0; v < V; ++v) {
+      Value chan = add(chan0, idx(v * L));
+      if (L == 1) {
+        for (int64_t p = 0; p < pixels; ++p)
+          results[0] = tensor::InsertOp::create(b, loc, ys[p * V + v], results[0],
+                                                ValueRange{n, chan, oh, add(ow0, idx(p))});
+        continue;
+      }
+      SmallVector<Value> rowsP;
+      for (int64_t p = 0; p < pixels; ++p)
+        rowsP.push_back(ys[p * V + v]);
+      Value m = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(VectorType::get({pixels, L}, f32), b.getF32FloatAttr(0.0f)));
+      for (int64_t p = 0; p < pixels; ++p)
+        m = vector::InsertOp::create(b, loc, rowsP[p], m, ArrayRef<int64_t>{p});
+      Value t = vector::TransposeOp::create(b, loc, m, ArrayRef<int64_t>{1, 0});
+      for (int64_t l = 0; l < L; ++l) {
+        Value row = vector::ExtractOp::create(b, loc, t, ArrayRef<int64_t>{l});
+        results[0] = vector::TransferWriteOp::create(b, loc, row, results[0],
+                                                     ValueRange{n, add(chan, idx(l)), oh, ow0},
+                                                     ArrayRef<bool>{true})
+                         .getResult();
       }
     }
   }
@@ -487,7 +618,8 @@ SmallVector<Value> KernelBuilder::build(Value sign, Value mask, ArrayRef<uint64_
   case EpilogueKind::Affine:
     mulT = constTensor<float>({Opad}, b.getF32Type(), channelVector<float>(epi.mul, s.O, Opad, 0.0f));
     biasT = constTensor<float>({Opad}, b.getF32Type(), channelVector<float>(epi.bias, s.O, Opad, 0.0f));
-    outs.push_back(tensor::EmptyOp::create(b, loc, outShape(Opad), b.getF32Type()));
+    outs.push_back(tensor::EmptyOp::create(
+        b, loc, epi.toNCHW ? SmallVector<int64_t>{s.N, Opad, s.Ho, s.Wo} : outShape(Opad), b.getF32Type()));
     break;
   case EpilogueKind::Threshold: {
     // Padded channels: every d lies in [INT64_MIN, INT64_MAX), so the value is 0 (both bits 0).
@@ -502,6 +634,8 @@ SmallVector<Value> KernelBuilder::build(Value sign, Value mask, ArrayRef<uint64_
   }
   }
 
+  if (!s.zeroTaps.empty())
+    zeroCorr = zeroWeightCorrection(sign, mask);
   signFlat = flattenRows(b, loc, padPlane(b, loc, sign, s.pad));
   if (!s.bipolar) {
     maskFlat = flattenRows(b, loc, padPlane(b, loc, mask, s.pad));
@@ -563,6 +697,8 @@ SmallVector<Value> KernelBuilder::build(Value sign, Value mask, ArrayRef<uint64_
     SmallVector<OpFoldResult> offsets(4, b.getIndexAttr(0)), strides(4, b.getIndexAttr(1));
     SmallVector<OpFoldResult> sizes = {b.getIndexAttr(s.N), b.getIndexAttr(s.Ho), b.getIndexAttr(s.Wo),
                                        b.getIndexAttr(s.O)};
+    if (epi.toNCHW)
+      sizes = {b.getIndexAttr(s.N), b.getIndexAttr(s.O), b.getIndexAttr(s.Ho), b.getIndexAttr(s.Wo)};
     results[0] = tensor::ExtractSliceOp::create(b, loc, results[0], offsets, sizes, strides);
   }
   return results;
@@ -583,7 +719,11 @@ void replaceLayer(ConversionPatternRewriter &rewriter, Operation *layer, const E
                   SmallVector<Value> results, function_ref<Value(Value)> reshape) {
   for (Value &r : results)
     r = reshape(r);
-  if (epi.op) {
+  if (epi.toNCHW) {
+    rewriter.replaceOp(epi.toNCHW, results);
+    rewriter.eraseOp(epi.op);
+    rewriter.eraseOp(layer);
+  } else if (epi.op) {
     rewriter.replaceOp(epi.op, results);
     rewriter.eraseOp(layer);
   } else {
@@ -611,6 +751,8 @@ struct LowerBConv2DKernel : OpConversionPattern<bnn::BConv2DOp> {
                  out.getDimSize(1), out.getDimSize(2), {}, op.getBipolar()};
     for (int i = 0; i < 4; ++i)
       s.pad[i] = op.getPad()[i];
+    if (auto zeros = op.getZeroTaps())
+      s.zeroTaps = *zeros;
     Epilogue epi = findEpilogue(op.getResult());
     KernelBuilder kb(rewriter, op.getLoc(), s, cfg, epi);
     SmallVector<Value> results = kb.build(op.getInputSign(), op.getInputMask(), words);
@@ -636,6 +778,8 @@ struct LowerBMatMulKernel : OpConversionPattern<bnn::BMatMulOp> {
     int64_t B = in.getDimSize(0), M = in.getDimSize(1), Kw = in.getDimSize(2);
     LayerShape s{B, 1, M, Kw, int64_t(op.getK()), w.getDimSize(0), 1, 1, 1, 1, 1, 1, 1, M, {0, 0, 0, 0},
                  op.getBipolar()};
+    if (auto zeros = op.getZeroTaps())
+      s.zeroTaps = *zeros;
     Location loc = op.getLoc();
     auto expand = [&](Value plane) -> Value {
       return tensor::ExpandShapeOp::create(
@@ -649,6 +793,213 @@ struct LowerBMatMulKernel : OpConversionPattern<bnn::BMatMulOp> {
       return tensor::CollapseShapeOp::create(rewriter, loc, v,
                                              ArrayRef<ReassociationIndices>{{0, 1}, {2}, {3}});
     });
+    return success();
+  }
+};
+
+/// bnn.pack as a vector kernel (the reference lowering in BNNToLinalg.cpp is a bit loop).
+///
+/// What is packed: the pack's input v, or, looking through a bnn.binarize with one threshold t
+/// and tie value z, its input x: v < 0 iff x < t (or x <= t when z < 0), and v != 0 iff
+/// x != t unordered (a NaN stays NaN, which packs as sign 0, mask 1) or z != 0. Looking through
+/// a tosa.transpose NCHW -> NHWC too, the bits are read from the NCHW tensor directly, so the
+/// transposed float tensor is never written.
+///  * channels innermost (NHWC): per position, `lanes` floats of consecutive channels are
+///    compared at once and their i1 lanes become `lanes` bits of the word (vector.bitcast);
+///  * NCHW source: per (n, h), `lanes` consecutive positions along W are compared at once for
+///    one channel c, and bit c is ORed into each position's word (a select of 1 << c).
+struct PackSource {
+  Value x;                // what is compared
+  bool nchw = false;      // x is [N, C, H, W] (the pack input is its NHWC transpose)
+  float threshold = 0.0f; // compare against
+  float tie = 0.0f;       // the value at exactly the threshold (0 when not looking through)
+  bool rawValues = true;  // x holds the values themselves (sign: x < 0, mask: x != 0)
+};
+
+PackSource findPackSource(bnn::PackOp op) {
+  PackSource src;
+  Value v = op.getInput();
+  auto throughBinarize = [&](Value in) -> bool {
+    auto bin = in.getDefiningOp<bnn::BinarizeOp>();
+    if (!bin || bin.getThresholds().getNumElements() != 1)
+      return false;
+    src.x = bin.getInput();
+    src.threshold = (*bin.getThresholds().getValues<APFloat>().begin()).convertToFloat();
+    src.tie = bin.getTieValue();
+    src.rawValues = false;
+    return true;
+  };
+  if (auto tr = v.getDefiningOp<tosa::TransposeOp>()) {
+    ArrayRef<int32_t> perms = tr.getPerms();
+    if (perms.size() == 4 && perms[0] == 0 && perms[1] == 2 && perms[2] == 3 && perms[3] == 1) {
+      src.nchw = true;
+      if (!throughBinarize(tr.getInput1()))
+        src.x = tr.getInput1();
+      return src;
+    }
+  }
+  if (!throughBinarize(v))
+    src.x = v;
+  return src;
+}
+
+/// Whether LowerPackKernel takes `op`: static shapes, and channels in whole bytes when they are
+/// innermost. (The reference lowering takes the rest.)
+bool packKernelApplies(bnn::PackOp op) {
+  PackSource src = findPackSource(op);
+  auto xt = dyn_cast<RankedTensorType>(src.x.getType());
+  if (!xt || !xt.hasStaticShape() || !op.getSign().getType().hasStaticShape() || xt.getRank() < 1)
+    return false;
+  return src.nchw || xt.getShape().back() % 8 == 0;
+}
+
+struct LowerPackKernel : OpConversionPattern<bnn::PackOp> {
+  LowerPackKernel(MLIRContext *ctx, bnn::KernelConfig cfg)
+      : OpConversionPattern(ctx, /*benefit=*/2), cfg(cfg) {}
+  bnn::KernelConfig cfg;
+
+  /// The sign and mask bits (i1 vectors) of a vector of compared values.
+  std::pair<Value, Value> bits(OpBuilder &b, Location loc, const PackSource &src, Value x) const {
+    auto t = cast<VectorType>(x.getType());
+    Value th = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(t, b.getF32FloatAttr(src.rawValues ? 0.0f : src.threshold)));
+    Value neg = arith::CmpFOp::create(b, loc, src.tie < 0 ? arith::CmpFPredicate::OLE : arith::CmpFPredicate::OLT, x, th);
+    Value nz;
+    if (src.tie != 0.0f)
+      nz = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(VectorType::get(t.getShape(), b.getI1Type()), true));
+    else
+      nz = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, x, th);
+    return {neg, nz};
+  }
+
+  LogicalResult matchAndRewrite(bnn::PackOp op, OpAdaptor, ConversionPatternRewriter &rewriter) const override {
+    if (!packKernelApplies(op))
+      return rewriter.notifyMatchFailure(op, "dynamic shape, or channels not in whole bytes");
+    PackSource src = findPackSource(op);
+    auto xt = cast<RankedTensorType>(src.x.getType());
+    auto out = op.getSign().getType();
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    Type i64 = b.getI64Type();
+    auto idx = [&](int64_t v) -> Value { return arith::ConstantIndexOp::create(b, loc, v); };
+    Value zero = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
+    Value empty = tensor::EmptyOp::create(b, loc, out.getShape(), i64);
+    Value init = linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+    int64_t words = out.getShape().back();
+
+    if (!src.nchw) {
+      // [..., C] as [M, C]; groups of G = 8 consecutive channels give 8 bits (i8) at a time.
+      int64_t C = xt.getShape().back(), M = xt.getNumElements() / C;
+      const int64_t G = 8;
+      SmallVector<ReassociationIndices> inAssoc(1), outAssoc(1);
+      for (int64_t i = 0; i + 1 < xt.getRank(); ++i)
+        inAssoc[0].push_back(i), outAssoc[0].push_back(i);
+      inAssoc.push_back({xt.getRank() - 1});
+      outAssoc.push_back({out.getRank() - 1});
+      Value x2 = xt.getRank() == 2 ? src.x
+                 : xt.getRank() == 1 ? tensor::ExpandShapeOp::create(
+                                           b, loc, RankedTensorType::get({1, C}, xt.getElementType()),
+                                           src.x, ArrayRef<ReassociationIndices>{{0, 1}})
+                                           .getResult()
+                                     : tensor::CollapseShapeOp::create(b, loc, src.x, inAssoc).getResult();
+      auto flatOut = RankedTensorType::get({M, words}, i64);
+      Value o2 = out.getRank() == 2 ? init
+                 : out.getRank() == 1 ? tensor::ExpandShapeOp::create(b, loc, flatOut, init,
+                                                                      ArrayRef<ReassociationIndices>{{0, 1}})
+                                            .getResult()
+                                      : tensor::CollapseShapeOp::create(b, loc, init, outAssoc).getResult();
+      auto vt = VectorType::get({G}, b.getF32Type());
+      Value pad = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+      auto loop = scf::ForOp::create(
+          b, loc, idx(0), idx(M), idx(1), ValueRange{o2, o2}, [&](OpBuilder &, Location, Value m, ValueRange outs) {
+            SmallVector<Value> cur(outs.begin(), outs.end());
+            for (int64_t k = 0; k < words; ++k) {
+              Value sw = zero, mw = zero;
+              for (int64_t g = 0; g < 64 / G && 64 * k + G * g < C; ++g) {
+                Value x = vector::TransferReadOp::create(b, loc, vt, x2, ValueRange{m, idx(64 * k + G * g)}, pad,
+                                                         ArrayRef<bool>{true});
+                auto [neg, nz] = bits(b, loc, src, x);
+                auto word = [&](Value i1s) -> Value {
+                  Value byte = vector::ExtractOp::create(
+                      b, loc, vector::BitCastOp::create(b, loc, VectorType::get({1}, b.getI8Type()), i1s),
+                      ArrayRef<int64_t>{0});
+                  Value w = arith::ExtUIOp::create(b, loc, i64, byte);
+                  return arith::ShLIOp::create(b, loc, w, arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(G * g)));
+                };
+                sw = arith::OrIOp::create(b, loc, sw, word(neg));
+                mw = arith::OrIOp::create(b, loc, mw, word(nz));
+              }
+              cur[0] = tensor::InsertOp::create(b, loc, sw, cur[0], ValueRange{m, idx(k)});
+              cur[1] = tensor::InsertOp::create(b, loc, mw, cur[1], ValueRange{m, idx(k)});
+            }
+            scf::YieldOp::create(b, loc, cur);
+          });
+      SmallVector<Value> results(loop.getResults());
+      for (Value &r : results)
+        if (out.getRank() != 2)
+          r = out.getRank() == 1
+                  ? tensor::CollapseShapeOp::create(b, loc, r, ArrayRef<ReassociationIndices>{{0, 1}}).getResult()
+                  : tensor::ExpandShapeOp::create(b, loc, out, r, outAssoc).getResult();
+      rewriter.replaceOp(op, results);
+      return success();
+    }
+
+    // NCHW source: blocks of WB positions along W; per channel c, bit c of each position's
+    // word is set where its value is negative (sign) or non-zero (mask).
+    int64_t C = xt.getDimSize(1), H = xt.getDimSize(2), W = xt.getDimSize(3);
+    int64_t WB = std::max<int64_t>(4, cfg.lanes);
+    Value pad = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+    auto ones = VectorType::get({WB}, i64);
+    Value zeros = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(ones, b.getI64IntegerAttr(0)));
+    Value one = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(ones, b.getI64IntegerAttr(1)));
+    // One block: positions w0 .. w0 + n - 1 (n <= WB, static), channels 64k .. 64k + nc - 1.
+    auto block = [&](Value nIdx, Value h, Value w0, int64_t n, int64_t k, ValueRange outs) {
+      int64_t nc = std::min<int64_t>(64, C - 64 * k);
+      auto vt = VectorType::get({WB}, b.getF32Type());
+      auto chans = scf::ForOp::create(
+          b, loc, idx(0), idx(nc), idx(1), ValueRange{zeros, zeros},
+          [&](OpBuilder &, Location, Value c, ValueRange acc) {
+            Value ch = arith::AddIOp::create(b, loc, c, idx(64 * k));
+            Value x = vector::TransferReadOp::create(b, loc, vt, src.x, ValueRange{nIdx, ch, h, w0}, pad,
+                                                     ArrayRef<bool>{n == WB});
+            auto [neg, nz] = bits(b, loc, src, x);
+            Value cb = vector::BroadcastOp::create(b, loc, ones, arith::IndexCastOp::create(b, loc, i64, c));
+            Value bit = arith::ShLIOp::create(b, loc, one, cb);
+            Value s2 = arith::OrIOp::create(b, loc, acc[0], arith::SelectOp::create(b, loc, neg, bit, zeros));
+            Value m2 = arith::OrIOp::create(b, loc, acc[1], arith::SelectOp::create(b, loc, nz, bit, zeros));
+            scf::YieldOp::create(b, loc, ValueRange{s2, m2});
+          });
+      SmallVector<Value> cur(outs.begin(), outs.end());
+      for (int64_t l = 0; l < n; ++l) {
+        Value w = arith::AddIOp::create(b, loc, w0, idx(l));
+        for (int plane = 0; plane < 2; ++plane) {
+          Value word = vector::ExtractOp::create(b, loc, chans.getResult(plane), ArrayRef<int64_t>{l});
+          cur[plane] = tensor::InsertOp::create(b, loc, word, cur[plane], ValueRange{nIdx, h, w, idx(k)});
+        }
+      }
+      return cur;
+    };
+    int64_t mainEnd = W / WB * WB;
+    auto loop = scf::ForOp::create(
+        b, loc, idx(0), idx(xt.getDimSize(0) * H), idx(1), ValueRange{init, init},
+        [&](OpBuilder &, Location, Value nh, ValueRange outs) {
+          Value nIdx = arith::DivUIOp::create(b, loc, nh, idx(H));
+          Value h = arith::RemUIOp::create(b, loc, nh, idx(H));
+          SmallVector<Value> cur(outs.begin(), outs.end());
+          for (int64_t k = 0; k < words; ++k) {
+            if (mainEnd > 0) {
+              auto main = scf::ForOp::create(b, loc, idx(0), idx(mainEnd), idx(WB), cur,
+                                             [&](OpBuilder &, Location, Value w0, ValueRange o) {
+                                               scf::YieldOp::create(b, loc, block(nIdx, h, w0, WB, k, o));
+                                             });
+              cur.assign(main.getResults().begin(), main.getResults().end());
+            }
+            if (mainEnd < W)
+              cur = block(nIdx, h, idx(mainEnd), W - mainEnd, k, cur);
+          }
+          scf::YieldOp::create(b, loc, cur);
+        });
+    rewriter.replaceOp(op, loop.getResults());
     return success();
   }
 };
@@ -685,6 +1036,7 @@ struct BNNLowerBinaryKernelsPass
     // Every binary layer whose weights are known at compile time must become a kernel.
     target.addDynamicallyLegalOp<bnn::BConv2DOp, bnn::BMatMulOp>(
         [](Operation *op) { return !hasConstantWeights(op); });
+    target.addDynamicallyLegalOp<bnn::PackOp>([](bnn::PackOp op) { return !packKernelApplies(op); });
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
       signalPassFailure();
   }
@@ -693,5 +1045,5 @@ struct BNNLowerBinaryKernelsPass
 } // namespace
 
 void bnn::populateBinaryKernelPatterns(RewritePatternSet &patterns, const KernelConfig &config) {
-  patterns.add<LowerBConv2DKernel, LowerBMatMulKernel>(patterns.getContext(), config);
+  patterns.add<LowerBConv2DKernel, LowerBMatMulKernel, LowerPackKernel>(patterns.getContext(), config);
 }

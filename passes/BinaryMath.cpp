@@ -36,12 +36,24 @@ std::optional<std::string> classifyBinaryWeights(int64_t outChannels, int64_t ro
   out.words = wordsFor(inner);
   out.alpha.assign(outChannels, 0.0f);
   out.bits.assign(outChannels * rows * out.words, 0);
+  out.zeros.clear();
   for (int64_t o = 0; o < outChannels; ++o) {
-    float alpha = std::fabs(at(o, 0, 0));
+    // alpha: the first non-zero magnitude (0 if the whole channel is 0: its output is the bias
+    // whatever the bits, so no zero is listed for it).
+    float alpha = 0.0f;
+    for (int64_t r = 0; r < rows && alpha == 0.0f; ++r)
+      for (int64_t i = 0; i < inner && alpha == 0.0f; ++i)
+        alpha = std::fabs(at(o, r, i));
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t i = 0; i < inner; ++i) {
         float w = at(o, r, i);
-        if (std::fabs(std::fabs(w) - alpha) > kWeightTolerance * alpha || (alpha > 0 && w == 0.0f))
+        if (w == 0.0f) {
+          // A ternary weight (Sign of an exact 0): packed as +1 (bit 0), corrected exactly.
+          if (alpha > 0.0f)
+            out.zeros.push_back((o * rows + r) * inner + i);
+          continue;
+        }
+        if (std::fabs(std::fabs(w) - alpha) > kWeightTolerance * alpha)
           return "weights are not +-alpha per output channel (channel " + std::to_string(o) +
                  " has " + std::to_string(alpha) + " and " + std::to_string(w) + ")";
         if (std::signbit(w))
@@ -49,6 +61,10 @@ std::optional<std::string> classifyBinaryWeights(int64_t outChannels, int64_t ro
       }
     out.alpha[o] = alpha;
   }
+  int64_t total = outChannels * rows * inner;
+  if (static_cast<double>(out.zeros.size()) > kMaxZeroWeightFraction * static_cast<double>(total))
+    return "too many exact-zero weights for a sparse correction (" +
+           std::to_string(out.zeros.size()) + " of " + std::to_string(total) + ")";
   return std::nullopt;
 }
 

@@ -33,14 +33,22 @@ struct BinaryWeights {
   std::vector<float> alpha;   // per output channel
   std::vector<uint64_t> bits; // [outChannels][rows][words], bit 1 for a negative weight
   int64_t words = 0;
+  /// Weights that are exactly 0 in a channel whose others are +-alpha (ternary weights), as
+  /// increasing flat indices (o * rows + r) * inner + i; packed as +1 (bit 0).
+  std::vector<int64_t> zeros;
 };
+
+/// At most this fraction of a layer's weights may be exact zeros for it to be binarized with a
+/// sparse correction (each zero costs a few scalar operations per output position).
+constexpr double kMaxZeroWeightFraction = 0.01;
 
 /// Relative tolerance for "all weights of a channel have one magnitude": the scale is computed
 /// in float32 (mean|W|, a power of two ...) and multiplied into every weight.
 constexpr double kWeightTolerance = 1e-6;
 
 /// Classifies weights read by `at(o, r, i)` (output channel o, row r of `rows`, element i of
-/// `inner`, packed per row) as +-alpha_o. Returns the reason when they are not.
+/// `inner`, packed per row) as +-alpha_o, with exact zeros allowed (listed in `zeros`) up to
+/// kMaxZeroWeightFraction of the weights. Returns the reason when they are not.
 std::optional<std::string> classifyBinaryWeights(int64_t outChannels, int64_t rows, int64_t inner,
                                                  const std::function<float(int64_t, int64_t, int64_t)> &at,
                                                  BinaryWeights &out);

@@ -163,6 +163,11 @@ std::pair<Value, Value> packActivations(OpBuilder &b, Location loc, Value input,
   return pack(b, loc, activations);
 }
 
+/// The zero_taps attribute of ternary weights (null when there are none).
+DenseI64ArrayAttr zeroTaps(OpBuilder &b, const bnn::BinaryWeights &weights) {
+  return weights.zeros.empty() ? DenseI64ArrayAttr() : b.getDenseI64ArrayAttr(weights.zeros);
+}
+
 struct FuseConv : OpRewritePattern<tosa::Conv2DOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(tosa::Conv2DOp conv, PatternRewriter &rewriter) const override {
@@ -179,7 +184,8 @@ struct FuseConv : OpRewritePattern<tosa::Conv2DOp> {
       biasValues.assign(wShape[0], biasValues[0]);
     auto dType = RankedTensorType::get(conv.getType().getShape(), rewriter.getI32Type());
     Value d = bnn::BConv2DOp::create(rewriter, loc, dType, sign, mask, packed, wShape[3],
-                                     conv.getPadAttr(), conv.getStrideAttr(), conv.getDilationAttr());
+                                     conv.getPadAttr(), conv.getStrideAttr(), conv.getDilationAttr(),
+                                     /*bipolar=*/false, zeroTaps(rewriter, weights));
     // conv(x, +-alpha) + bias = alpha * d + bias.
     Value result = bnn::OutputTransformOp::create(rewriter, loc, conv.getType(), d,
                                                   f32Vector(rewriter, loc, weights.alpha),
@@ -201,7 +207,8 @@ struct FuseMatMul : OpRewritePattern<tosa::MatMulOp> {
     auto [sign, mask] = packActivations(rewriter, loc, mm.getA(), weights);
     Value packed = packedConstant(rewriter, loc, {N, weights.words}, weights.bits);
     auto dType = RankedTensorType::get(mm.getType().getShape(), rewriter.getI32Type());
-    Value d = bnn::BMatMulOp::create(rewriter, loc, dType, sign, mask, packed, K);
+    Value d = bnn::BMatMulOp::create(rewriter, loc, dType, sign, mask, packed, K,
+                                     /*bipolar=*/false, zeroTaps(rewriter, weights));
     Value result = bnn::OutputTransformOp::create(
         rewriter, loc, mm.getType(), d, f32Vector(rewriter, loc, weights.alpha),
         f32Vector(rewriter, loc, SmallVector<float>(N, 0.0f)));
@@ -243,6 +250,14 @@ struct SinkScaleBelowReshape : OpRewritePattern<tosa::ReshapeOp> {
   }
 };
 
+/// ", with N zero weights (...)" for a layer with ternary weights, else nothing.
+std::string zeroWeightNote(std::optional<ArrayRef<int64_t>> zeros) {
+  if (!zeros || zeros->empty())
+    return "";
+  return ", with " + std::to_string(zeros->size()) +
+         " zero weights (ternary: packed as +1, corrected exactly per output)";
+}
+
 struct BNNFuseBinaryLayersPass : bnn::impl::BNNFuseBinaryLayersBase<BNNFuseBinaryLayersPass> {
   using BNNFuseBinaryLayersBase::BNNFuseBinaryLayersBase;
   void runOnOperation() override {
@@ -264,9 +279,11 @@ struct BNNFuseBinaryLayersPass : bnn::impl::BNNFuseBinaryLayersBase<BNNFuseBinar
       else if (auto b = dyn_cast<bnn::BConv2DOp>(op))
         emitRemark(op->getLoc()) << "Conv binarized: bconv2d, K = "
                                  << b.getInChannels() * b.getWeights().getType().getDimSize(1) *
-                                        b.getWeights().getType().getDimSize(2);
+                                        b.getWeights().getType().getDimSize(2)
+                                 << zeroWeightNote(b.getZeroTaps());
       else if (auto b = dyn_cast<bnn::BMatMulOp>(op))
-        emitRemark(op->getLoc()) << "MatMul/Gemm binarized: bmatmul, K = " << b.getK();
+        emitRemark(op->getLoc()) << "MatMul/Gemm binarized: bmatmul, K = " << b.getK()
+                                 << zeroWeightNote(b.getZeroTaps());
     });
   }
 };

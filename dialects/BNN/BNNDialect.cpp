@@ -205,6 +205,20 @@ static int64_t windowOutput(int64_t in, int64_t padBegin, int64_t padEnd, int64_
   return span < 0 ? 0 : span / stride + 1;
 }
 
+/// Zero-weight taps: increasing flat indices below `count`.
+static LogicalResult verifyZeroTaps(Operation *op, std::optional<ArrayRef<int64_t>> taps,
+                                    int64_t count) {
+  if (!taps)
+    return success();
+  int64_t previous = -1;
+  for (int64_t t : *taps) {
+    if (t <= previous || t >= count)
+      return op->emitOpError("zero_taps must be increasing indices below ") << count;
+    previous = t;
+  }
+  return success();
+}
+
 LogicalResult BConv2DOp::verify() {
   auto s = getInputSign().getType();
   auto w = getWeights().getType();
@@ -229,7 +243,8 @@ LogicalResult BConv2DOp::verify() {
       out.getDimSize(3) != w.getDimSize(0))
     return emitOpError("result shape must be [") << s.getDimSize(0) << ", " << h << ", " << wd
                                                 << ", " << w.getDimSize(0) << "]";
-  return success();
+  return verifyZeroTaps(*this, getZeroTaps(),
+                        w.getDimSize(0) * w.getDimSize(1) * w.getDimSize(2) * getInChannels());
 }
 
 LogicalResult BMatMulOp::verify() {
@@ -244,7 +259,7 @@ LogicalResult BMatMulOp::verify() {
       out.getDimSize(2) != w.getDimSize(0))
     return emitOpError("result shape must be [") << s.getDimSize(0) << ", " << s.getDimSize(1)
                                                 << ", " << w.getDimSize(0) << "]";
-  return success();
+  return verifyZeroTaps(*this, getZeroTaps(), w.getDimSize(0) * getK());
 }
 
 /// Per-channel vectors must have one entry per innermost index of `type`.

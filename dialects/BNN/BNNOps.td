@@ -170,6 +170,11 @@ def BNN_BConv2DOp : BNN_Op<"bconv2d", [Pure]> {
     the producer is a bipolar binarizer). The mask plane is then not read: in-bounds taps are
     selected from the position alone and `d = in_channels * taps(p) - 2 * popcount(s ^ w)`.
 
+    `zero_taps` lists the weights that are exactly 0 (ternary weights: `Sign(W)` of a W that
+    holds an exact 0), as increasing flat indices `((o * KH + kh) * KW + kw) * in_channels + c`.
+    Such a weight is packed as +1 (bit 0) and its tap contributes nothing: `d` is the sum above
+    minus the input value at each listed tap (BINARY_SEMANTICS §4).
+
     Example:
     ```mlir
     %d = bnn.bconv2d %s, %m, %w {in_channels = 64 : i64, pad = array<i64: 1, 1, 1, 1>,
@@ -180,7 +185,8 @@ def BNN_BConv2DOp : BNN_Op<"bconv2d", [Pure]> {
   let arguments = (ins BNN_PackedTensor:$input_sign, BNN_PackedTensor:$input_mask,
                        BNN_PackedTensor:$weights, I64Attr:$in_channels,
                        DenseI64ArrayAttr:$pad, DenseI64ArrayAttr:$stride,
-                       DenseI64ArrayAttr:$dilation, UnitAttr:$bipolar);
+                       DenseI64ArrayAttr:$dilation, UnitAttr:$bipolar,
+                       OptionalAttr<DenseI64ArrayAttr>:$zero_taps);
   let results = (outs BNN_IntTensor:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
@@ -193,6 +199,8 @@ def BNN_BMatMulOp : BNN_Op<"bmatmul", [Pure]> {
     column n of the float matrix), true reduction length `k`. The result is the integer dot
     product `d[b, i, n] = sum over words of (popcount(m) - 2 * popcount(m & (s ^ w_n)))`.
     With `bipolar` (no zeros in the input) the mask is not read: `d = k - 2 * popcount(s ^ w)`.
+    `zero_taps` lists weights that are exactly 0 as increasing flat indices `n * k + i`; each is
+    packed as +1 and its input value is subtracted, so it contributes nothing.
 
     Example:
     ```mlir
@@ -201,7 +209,8 @@ def BNN_BMatMulOp : BNN_Op<"bmatmul", [Pure]> {
     ```
   }];
   let arguments = (ins BNN_PackedTensor:$input_sign, BNN_PackedTensor:$input_mask,
-                       BNN_PackedTensor:$weights, I64Attr:$k, UnitAttr:$bipolar);
+                       BNN_PackedTensor:$weights, I64Attr:$k, UnitAttr:$bipolar,
+                       OptionalAttr<DenseI64ArrayAttr>:$zero_taps);
   let results = (outs BNN_IntTensor:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;

@@ -884,6 +884,46 @@ def build_asympad():
                   "after Sign", reference="onnxruntime", presign=presign)
 
 
+@builder("shape_ternary_weights", "shapes")
+def build_ternary_weights():
+    """Ternary weights: Sign(W) * mean|W_c| where a few latent weights are exactly 0, so the
+    folded weights are {-alpha_c, 0, +alpha_c} (BINARY_SEMANTICS §4). Some zeros sit at border
+    taps (they meet the zero padding). Sign -> Conv 3x3 pad 1 -> BN -> Sign -> Conv 3x3 stride 2
+    -> BN -> Sign -> Flatten -> MatMul (zeros too) -> out."""
+    rng = np.random.default_rng(330)
+    g = Graph("ternary_weights")
+    x_np = half_offset_input(rng, 1, 32, 6, 6)
+    x = g.input("in0", x_np)
+
+    def with_zeros(w, count):
+        flat = w.reshape(-1)
+        flat[rng.choice(flat.size, size=count, replace=False)] = 0.0
+        flat[0] = 0.0  # channel 0, tap (0, 0): a corner tap, padded at the first output
+        return w
+
+    def xnor_weight(w, axes):
+        wn = g.init("W", w)
+        a = g.node("ReduceMean", [g.node("Abs", [wn])], axes=axes, keepdims=1)
+        return g.node("Mul", [g.node("Sign", [wn]), a])
+
+    presign = [x]
+    h = g.node("Sign", [x])
+    h = g.node("Conv", [h, xnor_weight(with_zeros(latent(rng, 32, 32, 3, 3), 24), [1, 2, 3])],
+               kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+    h = g.batchnorm(h, 3301)
+    presign.append(h)
+    h = g.node("Sign", [h])
+    h = g.node("Conv", [h, xnor_weight(with_zeros(latent(rng, 32, 32, 3, 3), 12), [1, 2, 3])],
+               kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[2, 2])
+    h = g.batchnorm(h, 3302)
+    presign.append(h)
+    h = g.node("Sign", [h])
+    h = g.node("Flatten", [h], axis=1)
+    h = g.node("MatMul", [h, xnor_weight(with_zeros(latent(rng, 288, 10), 6), [0])])
+    return finish(g, h, [x_np], 3, "ternary weights (exact zeros in Sign(W)) in two convs and a "
+                  "MatMul, some at padded border taps", reference="onnxruntime", presign=presign)
+
+
 # ---------------------------------------------------------------------------------------------
 
 

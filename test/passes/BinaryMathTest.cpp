@@ -198,8 +198,77 @@ TEST(BinaryMath, WeightsAreBinaryOnlyWithOneMagnitudePerChannel) {
   auto why = classifyBinaryWeights(1, 1, 3, [&](int64_t, int64_t, int64_t i) { return bad[i]; }, out);
   ASSERT_TRUE(why);
   EXPECT_NE(why->find("not +-alpha"), std::string::npos);
+  // Ternary weights: a zero is listed (and packed as +1, bit 0); too many zeros are refused.
+  std::vector<float> ternary(200, 0.5f);
+  ternary[3] = 0.0f, ternary[150] = -0.5f;
+  EXPECT_FALSE(classifyBinaryWeights(1, 1, 200, [&](int64_t, int64_t, int64_t i) { return ternary[i]; }, out));
+  EXPECT_EQ(out.zeros, (std::vector<int64_t>{3}));
+  EXPECT_EQ(out.alpha, (std::vector<float>{0.5f}));
+  EXPECT_EQ(out.bits[0] & (uint64_t(1) << 3), 0u);
+  EXPECT_EQ(out.bits[2], uint64_t(1) << (150 - 128));
   std::vector<float> zero = {0.5f, 0.0f};
-  EXPECT_TRUE(classifyBinaryWeights(1, 1, 2, [&](int64_t, int64_t, int64_t i) { return zero[i]; }, out));
+  auto many = classifyBinaryWeights(1, 1, 2, [&](int64_t, int64_t, int64_t i) { return zero[i]; }, out);
+  ASSERT_TRUE(many);
+  EXPECT_NE(many->find("too many exact-zero weights"), std::string::npos);
+  // A channel that is all zeros has alpha 0 and lists no zeros (its output is the bias).
+  std::vector<float> dead = {0.0f, 0.0f, 0.0f, 0.5f, -0.5f, 0.5f};
+  EXPECT_FALSE(classifyBinaryWeights(2, 1, 3, [&](int64_t o, int64_t, int64_t i) { return dead[o * 3 + i]; }, out));
+  EXPECT_EQ(out.alpha, (std::vector<float>{0.0f, 0.5f}));
+  EXPECT_TRUE(out.zeros.empty());
+}
+
+TEST(BinaryMath, TernaryWeightsPackedAsPlusOneAndCorrectedAreExact) {
+  // The kernel's ternary lowering: zero weights are packed as +1, the packed conv is computed as
+  // for binary weights (mask plane, zero padding), and the input value at every zero tap is
+  // subtracted again: the result must equal the float conv with the ternary weights.
+  std::mt19937 rng(11);
+  for (int trial = 0; trial < 40; ++trial) {
+    int64_t C = 1 + rng() % 90, H = 1 + rng() % 6, W = 1 + rng() % 6, O = 1 + rng() % 5;
+    int64_t K = 1 + rng() % 3, pad = rng() % 2;
+    int64_t OH = H + 2 * pad - K + 1, OW = W + 2 * pad - K + 1;
+    if (OH < 1 || OW < 1)
+      continue;
+    auto x = randomTernary(rng, H * W * C, trial % 2);
+    std::vector<float> w(O * K * K * C);
+    std::uniform_int_distribution<int> pick(0, 199);
+    for (float &v : w) // about 1% zeros: within kMaxZeroWeightFraction only sometimes
+      v = pick(rng) == 0 ? 0.0f : (rng() % 2 ? 0.75f : -0.75f);
+    BinaryWeights bw;
+    auto why = classifyBinaryWeights(O, K * K, C, [&](int64_t o, int64_t r, int64_t i) {
+      return w[(o * K * K + r) * C + i];
+    }, bw);
+    if (why) {
+      EXPECT_NE(why->find("too many exact-zero weights"), std::string::npos) << *why;
+      continue;
+    }
+    int64_t words = bw.words;
+    std::vector<uint64_t> xs(H * W * words), xm(xs.size());
+    for (int64_t p = 0; p < H * W; ++p)
+      packTernary(&x[p * C], C, &xs[p * words], &xm[p * words]);
+    for (int64_t oh = 0; oh < OH; ++oh)
+      for (int64_t ow = 0; ow < OW; ++ow)
+        for (int64_t o = 0; o < O; ++o) {
+          double ref = 0;
+          int64_t d = 0;
+          for (int64_t kh = 0; kh < K; ++kh)
+            for (int64_t kw = 0; kw < K; ++kw) {
+              int64_t ih = oh + kh - pad, iw = ow + kw - pad;
+              if (ih < 0 || ih >= H || iw < 0 || iw >= W)
+                continue;
+              int64_t p = ih * W + iw, r = kh * K + kw;
+              for (int64_t c = 0; c < C; ++c)
+                ref += x[p * C + c] * (w[(o * K * K + r) * C + c] / 0.75f);
+              d += packedDot(&xs[p * words], &xm[p * words], &bw.bits[(o * K * K + r) * words], words);
+            }
+          for (int64_t z : bw.zeros) { // d -= x at each zero tap of channel o
+            int64_t zo = z / (K * K * C), r = z / C % (K * K), c = z % C;
+            int64_t ih = oh + r / K - pad, iw = ow + r % K - pad;
+            if (zo == o && ih >= 0 && ih < H && iw >= 0 && iw < W)
+              d -= static_cast<int64_t>(x[(ih * W + iw) * C + c]);
+          }
+          ASSERT_EQ(d, static_cast<int64_t>(std::lround(ref))) << "trial " << trial;
+        }
+  }
 }
 
 TEST(BinaryMath, BorderBaseCorrectsPaddingPackedAsPlusOne) {

@@ -88,7 +88,8 @@ func.func @negative_fb_weights(%arg0: tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32
 
 // -----
 
-// negative_: a zero weight (Sign(0) of a weight) is not +-alpha.
+// negative_: a zero weight (Sign(0) of a weight) among few weights exceeds the 1% of exact
+// zeros that the sparse correction takes; the layer stays float.
 // CHECK-LABEL: func.func @negative_fb_zero_weight(
 // CHECK-NOT: bnn.bconv2d
 // CHECK: tosa.conv2d
@@ -98,7 +99,7 @@ func.func @negative_fb_zero_weight(%arg0: tensor<1x2x3x3xf32>) -> tensor<1x2x3x3
   %cst_0 = arith.constant dense<[[[[5.000000e-01, 0.000000e+00]]], [[[1.000000e+00, 1.000000e+00]]]]> : tensor<2x1x1x2xf32>
   %1 = bnn.binarize %arg0 {thresholds = dense<0.000000e+00> : tensor<1xf32>, tie = #bnn<tie zero>} : tensor<1x2x3x3xf32>
   %2 = tosa.transpose %1 {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x2x3x3xf32>) -> tensor<1x3x3x2xf32>
-  // expected-remark @below {{Conv stays float: weights are not +-alpha per output channel (channel 0 has 0.500000 and 0.000000)}}
+  // expected-remark @below {{Conv stays float: too many exact-zero weights for a sparse correction (1 of 4)}}
   %3 = tosa.conv2d %2, %cst_0, %cst, %0, %0 {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x3x3x2xf32>, tensor<2x1x1x2xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x3x2xf32>
   %4 = tosa.transpose %3 {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x3x3x2xf32>) -> tensor<1x2x3x3xf32>
   return %4 : tensor<1x2x3x3xf32>
@@ -138,4 +139,22 @@ func.func @negative_fb_avgpool(%arg0: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32
   %4 = tosa.conv2d %3, %cst_0, %cst, %0, %0 {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x2xf32>, tensor<2x1x1x2xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
   %5 = tosa.transpose %4 {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
   return %5 : tensor<1x2x2x2xf32>
+}
+
+// -----
+
+// Ternary weights: one exact zero among 128 weights (within the 1% the sparse correction takes)
+// is packed as +1 and listed in zero_taps (flat index (o * KH * KW + tap) * C + c = 70).
+// CHECK-LABEL: func.func @fb_ternary_weight(
+// CHECK: bnn.bconv2d {{.*}} zero_taps = array<i64: 70>
+func.func @fb_ternary_weight(%arg0: tensor<1x64x3x3xf32>) -> tensor<1x2x3x3xf32> {
+  %0 = "tosa.const"() <{values = dense<0.000000e+00> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %cst = arith.constant dense<0.000000e+00> : tensor<2xf32>
+  %w = arith.constant dense<[[[[-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01]]], [[[5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,0.000000e+00,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01]]]]> : tensor<2x1x1x64xf32>
+  %1 = bnn.binarize %arg0 {thresholds = dense<0.000000e+00> : tensor<1xf32>, tie = #bnn<tie zero>} : tensor<1x64x3x3xf32>
+  %2 = tosa.transpose %1 {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x64x3x3xf32>) -> tensor<1x3x3x64xf32>
+  // expected-remark @below {{Conv binarized: bconv2d, K = 64, with 1 zero weights (ternary: packed as +1, corrected exactly per output)}}
+  %3 = tosa.conv2d %2, %w, %cst, %0, %0 {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x3x3x64xf32>, tensor<2x1x1x64xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x3x2xf32>
+  %4 = tosa.transpose %3 {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x3x3x2xf32>) -> tensor<1x2x3x3xf32>
+  return %4 : tensor<1x2x3x3xf32>
 }

@@ -4,7 +4,8 @@
 // re-laid out as [O/4][KH][KW*words][4] (one block of lanes * vectors = 4 channels); the top
 // padding row is packed as +1 and corrected by the base table [row class][col class][O]:
 // class 0 (first row: tap kh=0 padded) has base = 3 * 1 + 2 * popcount(w[o][0]).
-// The reduction carries pixels * vectors = 3 * 2 accumulators of vector<2xi64>; the epilogue
+// With at most 3 pixels per block, a row of 4 runs in blocks of 2 (no remainder). The reduction
+// carries pixels * vectors = 2 * 2 accumulators of vector<2xi64>; the epilogue
 // computes d = base - 2A and y = mul * float(d) + bias in registers and writes the floats.
 // CHECK-LABEL: func.func @conv_affine
 // CHECK-DAG: arith.constant dense<{{\[\[\[\[}}1, 3, 5, 7]], {{\[\[}}2, 4, 6, 0]]]]> : tensor<1x2x1x4xi64>
@@ -12,7 +13,7 @@
 // CHECK: tensor.pad %{{.*}} low[0, 1, 0, 0] high[0, 0, 0, 0]
 // CHECK: scf.for
 // CHECK: scf.for
-// CHECK: scf.for {{.*}} -> (vector<2xi64>, vector<2xi64>, vector<2xi64>, vector<2xi64>, vector<2xi64>, vector<2xi64>)
+// CHECK: scf.for {{.*}} -> (vector<2xi64>, vector<2xi64>, vector<2xi64>, vector<2xi64>)
 // CHECK: scf.for
 // CHECK: %[[W0:.*]] = vector.transfer_read {{.*}} : tensor<1x2x1x4xi64>, vector<2xi64>
 // CHECK: %[[W1:.*]] = vector.transfer_read {{.*}} : tensor<1x2x1x4xi64>, vector<2xi64>
@@ -124,4 +125,104 @@ func.func @negative_shared_result(%s: tensor<1x4x2xi64>, %m: tensor<1x4x2xi64>) 
   %0 = bnn.bmatmul %s, %m, %w {k = 100 : i64, bipolar} : (tensor<1x4x2xi64>, tensor<1x4x2xi64>, tensor<4x2xi64>) -> tensor<1x4x4xi32>
   %1 = bnn.output_transform %0, %mul, %mul : (tensor<1x4x4xi32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x4xf32>
   return %1, %0 : tensor<1x4x4xf32>, tensor<1x4x4xi32>
+}
+
+// -----
+
+// The output transform's result feeds only the graph output's NHWC -> NCHW transpose: the
+// kernel writes NCHW itself (the block's pixels x lanes values transposed in registers, one
+// store of consecutive positions per channel), and the transpose is gone.
+// CHECK-LABEL: func.func @conv_affine_nchw_output
+// CHECK: tensor.empty() : tensor<1x4x3x4xf32>
+// CHECK: vector.transpose %{{.*}}, [1, 0] : vector<2x2xf32> to vector<2x2xf32>
+// CHECK: vector.transfer_write {{.*}} : vector<2xf32>, tensor<1x4x3x4xf32>
+// CHECK-NOT: tosa.transpose
+func.func @conv_affine_nchw_output(%s: tensor<1x3x4x1xi64>, %m: tensor<1x3x4x1xi64>) -> tensor<1x4x3x4xf32> {
+  %w = arith.constant dense<1> : tensor<4x1x1x1xi64>
+  %mul = arith.constant dense<0.5> : tensor<4xf32>
+  %d = bnn.bconv2d %s, %m, %w {in_channels = 3 : i64, pad = array<i64: 0, 0, 0, 0>,
+         stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, bipolar}
+     : (tensor<1x3x4x1xi64>, tensor<1x3x4x1xi64>, tensor<4x1x1x1xi64>) -> tensor<1x3x4x4xi32>
+  %y = bnn.output_transform %d, %mul, %mul : (tensor<1x3x4x4xi32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x3x4x4xf32>
+  %t = tosa.transpose %y {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x3x4x4xf32>) -> tensor<1x4x3x4xf32>
+  return %t : tensor<1x4x3x4xf32>
+}
+
+// -----
+
+// bnn.pack of the NHWC transpose of an NCHW binarize: the bits come from the NCHW tensor
+// itself, per channel for a vector of positions along W (bit c set with a select of 1 << c);
+// binarize's threshold and tie become the compares (tie 0: sign x < t, mask x != t). The last
+// positions (5 = 4 + 1) are read out of bounds, padded, and only the real ones are stored.
+// CHECK-LABEL: func.func @pack_nchw
+// CHECK: scf.for
+// CHECK: vector.transfer_read {{.*}} {in_bounds = [true]} : tensor<1x64x3x5xf32>, vector<4xf32>
+// CHECK: arith.cmpf olt
+// CHECK: arith.cmpf une
+// CHECK: arith.shli
+// CHECK: arith.select {{.*}} : vector<4xi1>, vector<4xi64>
+// CHECK: tensor.insert
+// CHECK: vector.transfer_read {{.*}} : tensor<1x64x3x5xf32>, vector<4xf32>
+// CHECK-NOT: tosa.transpose
+// CHECK-NOT: bnn.
+func.func @pack_nchw(%x: tensor<1x64x3x5xf32>) -> (tensor<1x3x5x1xi64>, tensor<1x3x5x1xi64>) {
+  %b = bnn.binarize %x {thresholds = dense<0.0> : tensor<1xf32>, tie = #bnn<tie zero>} : tensor<1x64x3x5xf32>
+  %t = tosa.transpose %b {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x64x3x5xf32>) -> tensor<1x3x5x64xf32>
+  %s, %m = bnn.pack %t : tensor<1x3x5x64xf32> -> tensor<1x3x5x1xi64>, tensor<1x3x5x1xi64>
+  return %s, %m : tensor<1x3x5x1xi64>, tensor<1x3x5x1xi64>
+}
+
+// -----
+
+// bnn.pack of channels-innermost values: 8 consecutive channels compared at once give a byte
+// of the word (vector.bitcast of the i1 lanes); tie +1 (bipolar) makes every mask bit 1.
+// CHECK-LABEL: func.func @pack_nhwc
+// CHECK: tensor.collapse_shape {{.*}} into tensor<4x16xf32>
+// CHECK: vector.transfer_read {{.*}} : tensor<4x16xf32>, vector<8xf32>
+// CHECK: arith.cmpf olt
+// CHECK: vector.bitcast {{.*}} : vector<8xi1> to vector<1xi8>
+// CHECK: arith.shli
+// CHECK: tensor.insert
+// CHECK-NOT: bnn.
+func.func @pack_nhwc(%x: tensor<1x2x2x16xf32>) -> (tensor<1x2x2x1xi64>, tensor<1x2x2x1xi64>) {
+  %b = bnn.binarize %x {thresholds = dense<0.25> : tensor<1xf32>, tie = #bnn<tie positive>} : tensor<1x2x2x16xf32>
+  %s, %m = bnn.pack %b : tensor<1x2x2x16xf32> -> tensor<1x2x2x1xi64>, tensor<1x2x2x1xi64>
+  return %s, %m : tensor<1x2x2x1xi64>, tensor<1x2x2x1xi64>
+}
+
+// -----
+
+// negative_: channels that are not whole bytes keep the reference lowering.
+// CHECK-LABEL: func.func @negative_pack_odd_channels
+// CHECK: bnn.pack
+func.func @negative_pack_odd_channels(%x: tensor<1x2x2x3xf32>) -> (tensor<1x2x2x1xi64>, tensor<1x2x2x1xi64>) {
+  %s, %m = bnn.pack %x : tensor<1x2x2x3xf32> -> tensor<1x2x2x1xi64>, tensor<1x2x2x1xi64>
+  return %s, %m : tensor<1x2x2x1xi64>, tensor<1x2x2x1xi64>
+}
+
+// -----
+
+// Ternary weights: zero_taps 5 (o = 0, tap (1, 0), c = 2) and 9 (o = 1, tap (0, 1), c = 0)
+// with KH = KW = 2, C = 3. A sparse loop over the zero taps and the output positions reads each
+// tap's input value x = m * (1 - 2s) (0 outside the input) into an i32 correction, which the
+// epilogue subtracts: the zero weights were packed as +1.
+// CHECK-LABEL: func.func @conv_ternary
+// CHECK-DAG: arith.constant dense<[0, 1]> : tensor<2xi32>
+// CHECK-DAG: arith.constant dense<[2, 0]> : tensor<2xi32>
+// CHECK: linalg.fill {{.*}} -> tensor<1x3x3x4xi32>
+// CHECK: scf.for {{.*}} -> (tensor<1x3x3x4xi32>)
+// CHECK: scf.for {{.*}} -> (tensor<1x3x3x4xi32>)
+// CHECK: arith.shrui
+// CHECK: arith.select
+// CHECK: tensor.insert {{.*}} : tensor<1x3x3x4xi32>
+// CHECK: math.ctpop
+// CHECK: vector.transfer_read {{.*}} : tensor<1x3x3x4xi32>, vector<2xi32>
+// CHECK: arith.extsi {{.*}} : vector<2xi32> to vector<2xi64>
+// CHECK: arith.subi {{.*}} : vector<2xi64>
+func.func @conv_ternary(%s: tensor<1x3x3x1xi64>, %m: tensor<1x3x3x1xi64>) -> tensor<1x3x3x2xi32> {
+  %w = arith.constant dense<1> : tensor<2x2x2x1xi64>
+  %d = bnn.bconv2d %s, %m, %w {in_channels = 3 : i64, pad = array<i64: 1, 0, 1, 0>,
+         stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, zero_taps = array<i64: 5, 9>}
+     : (tensor<1x3x3x1xi64>, tensor<1x3x3x1xi64>, tensor<2x2x2x1xi64>) -> tensor<1x3x3x2xi32>
+  return %d : tensor<1x3x3x2xi32>
 }
