@@ -8,16 +8,39 @@ Writes into OUTDIR (normally build/bench-models):
                         Sign(W) * mean|W| per output channel (exported with constant folding off,
                         so the Abs / ReduceMean / Sign / Mul weight subgraph stays, as in real
                         exports), zero padding 1, then a BatchNormalization.
+  bconv3x3_128_28.onnx  the same at 128 -> 128 channels, 28x28 (pad 1).
+  bconv1x1_512_7.onnx   the same as a 1x1 conv, 512 -> 512 channels at 7x7 (no padding).
   fconv3x3_64_56.onnx   a float 3x3 conv, 64 -> 64 channels at 56x56, batch 1, pad 1, with bias.
   fconv7x7s2_3_64_224.onnx  the float stem of (Bi-Real-)ResNet-18: 7x7 stride-2 conv, 3 -> 64
                         channels, 224x224 input, pad 3, BatchNorm folded in at export.
-  NAME.in0.npy          one fixed input per model; the binary model's input never comes near 0
-                        (values (k + 1/2) / 8), so Sign never sees a value it could round to 0.
-  manifest.json         the models, their inputs and their MAC counts per image.
+  cnv_w1a1.onnx         FINN's CNV-w1a1 (the BNN-PYNQ / Brevitas CIFAR-10 topology) as plain ONNX
+                        (no QONNX ops), 3x32x32 input, batch 1, random weights:
+                          float Conv3x3 3->64 -> BN -> Sign                 (8-bit input: float)
+                          BinConv3x3 64->64 -> BN -> MaxPool2 -> Sign
+                          BinConv3x3 64->128 -> BN -> Sign
+                          BinConv3x3 128->128 -> BN -> MaxPool2 -> Sign
+                          BinConv3x3 128->256 -> BN -> Sign
+                          BinConv3x3 256->256 -> BN -> Sign -> Flatten
+                          BinFC 256->512 -> BN -> Sign -> BinFC 512->512 -> BN -> Sign
+                          BinFC 512->10
+                        convs without padding (32 -> 30 -> 28 -> 14 -> 12 -> 10 -> 5 -> 3 -> 1);
+                        binary weights Sign(W) * mean|W| per output channel, as above. Its input
+                        is 8-bit (k / 128) and the first conv's weights dyadic (k / 16), so that
+                        conv is exact; every BatchNorm before a Sign is set, on that input, to map
+                        its channel's integer conv outputs onto odd multiples of a step G_c
+                        (the binary convs' outputs are alpha_c * d with d even), so no value
+                        reaching a Sign is nearer to 0 than G_c (the generator prints the
+                        smallest |pre-sign value|).
+  NAME.in0.npy          one fixed input per model; the single binary layers' input never comes
+                        near 0 (values (k + 1/2) / 8), so Sign never sees a value it could round to
+                        0; cnv_w1a1's is the input its BatchNorms were calibrated on.
+  manifest.json         the models, their inputs and their MAC counts per image (kind
+                        binary-layer or float-layer for the single layers, bnn for cnv_w1a1).
 
-The two 3x3 layers do the same number of multiply-accumulates per image:
-Ho * Wo * Cout * Cin * 9 = 14*14*256*256*9 = 56*56*64*64*9 = 115,605,504; the stem does
-112*112*64*3*49 = 118,013,952.
+Three of the layers do the same number of multiply-accumulates per image:
+Ho * Wo * Cout * Cin * k * k = 14*14*256*256*9 = 28*28*128*128*9 = 56*56*64*64*9 = 115,605,504;
+the stem does 112*112*64*3*49 = 118,013,952, the 1x1 layer 7*7*512*512 = 12,845,056, and
+cnv_w1a1 57,906,176 binary MACs and 1,555,200 float ones (its first conv).
 
 Deterministic: fixed seeds. Uses torch 1.13 and onnx 1.12 (Debian's python3).
 """
@@ -33,6 +56,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from gen_bireal18 import Probe, per_channel, set_bn, sign_act
+
 OPSET = 13
 
 
@@ -46,10 +71,19 @@ class BinConv2d(nn.Conv2d):
                         self.dilation, self.groups)
 
 
+class BinLinear(nn.Linear):
+    """Linear with weights Sign(W) * alpha_o, alpha_o = mean |W_o| (per output feature)."""
+
+    def forward(self, x):
+        w = self.weight
+        alpha = w.abs().mean(dim=1, keepdim=True)
+        return F.linear(x, torch.sign(w) * alpha, self.bias)
+
+
 class BinaryConvLayer(nn.Module):
-    def __init__(self, c, gen):
+    def __init__(self, c, gen, k=3):
         super().__init__()
-        self.conv = BinConv2d(c, c, 3, padding=1, bias=False)
+        self.conv = BinConv2d(c, c, k, padding=k // 2, bias=False)
         self.bn = nn.BatchNorm2d(c)
         with torch.no_grad():
             self.bn.running_mean.copy_(torch.randn(c, generator=gen) * 2.0)
@@ -59,6 +93,89 @@ class BinaryConvLayer(nn.Module):
 
     def forward(self, x):
         return self.bn(self.conv(torch.sign(x)))
+
+
+class CNVw1a1(nn.Module):
+    """FINN's CNV-w1a1 topology (see the module docstring)."""
+
+    CONVS = [(64, 64), (64, 128), (128, 128), (128, 256), (256, 256)]  # the binary convs
+    POOL_AFTER = (0, 2)  # a 2x2 max-pool after these binary convs (before their Sign)
+
+    def __init__(self):
+        super().__init__()
+        self.conv0 = nn.Conv2d(3, 64, 3, bias=False)
+        self.bn0 = nn.BatchNorm2d(64, eps=1e-4)
+        self.convs = nn.ModuleList(BinConv2d(ci, co, 3, bias=False) for ci, co in self.CONVS)
+        self.bns = nn.ModuleList(nn.BatchNorm2d(co, eps=1e-4) for _, co in self.CONVS)
+        self.fcs = nn.ModuleList([BinLinear(256, 512, bias=False), BinLinear(512, 512, bias=False),
+                                  BinLinear(512, 10, bias=False)])
+        self.fc_bns = nn.ModuleList([nn.BatchNorm1d(512, eps=1e-4), nn.BatchNorm1d(512, eps=1e-4)])
+        with torch.no_grad():  # Sign(0) = 0 would make d odd: no latent weight is exactly 0
+            for m in list(self.convs) + list(self.fcs):
+                m.weight.copy_(torch.where(m.weight == 0, torch.full_like(m.weight, 1e-6),
+                                           m.weight))
+        self.calibrating = False
+        self.gen = None
+
+    def _lattice_bn(self, bn, y, alpha, q):
+        """bn(alpha_c * d) = G_c * (d - 2 m_c + 2 j_c + 1): odd multiples of G_c, with m_c the
+        q-quantile of d / 2 over the input and j_c in {-1, 0}."""
+        g = self.gen
+        G = 0.25 + 0.75 * torch.rand(alpha.numel(), generator=g, dtype=torch.float64)
+        q_h = per_channel(y) / alpha[:, None] / 2
+        h = torch.round(q_h)
+        if float((q_h - h).abs().max()) > 1e-2:
+            raise RuntimeError("binary layer output off the even multiples of alpha")
+        m = torch.quantile(h, q, dim=1).floor()
+        j = torch.randint(-1, 1, (alpha.numel(),), generator=g).double()
+        set_bn(bn, 2 * m * alpha, G / alpha, G * (2 * j + 1), g)
+
+    def forward(self, x):
+        v = self.conv0(x)
+        if self.calibrating:  # v = n / 2048 exactly (k / 128 inputs, k / 16 weights)
+            self._lattice_bn(self.bn0, v, torch.full((64,), 1 / 4096, dtype=torch.float64), 0.5)
+        x = sign_act(self.bn0(v))
+        for i, (conv, bn) in enumerate(zip(self.convs, self.bns)):
+            y = conv(x)
+            pool = i in self.POOL_AFTER
+            if self.calibrating:  # before a 2x2 max-pool: half of the maxima positive
+                alpha = conv.weight.detach().abs().mean(dim=(1, 2, 3)).double()
+                self._lattice_bn(bn, y, alpha, 0.5 ** 0.25 if pool else 0.5)
+            y = bn(y)
+            x = sign_act(F.max_pool2d(y, 2) if pool else y)
+        x = torch.flatten(x, 1)
+        for fc, bn in zip(self.fcs[:2], self.fc_bns):
+            y = fc(x)
+            if self.calibrating:
+                self._lattice_bn(bn, y, fc.weight.detach().abs().mean(dim=1).double(), 0.5)
+            x = sign_act(bn(y))
+        return self.fcs[2](x)
+
+
+def cnv_w1a1(seed):
+    """The model (calibrated), its input, and the smallest |value| reaching a Sign."""
+    torch.manual_seed(seed)
+    m = CNVw1a1()
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():  # dyadic first-layer weights: k / 16, k in [-8, 8]
+        m.conv0.weight.copy_(torch.randint(-8, 9, m.conv0.weight.shape, generator=g).float() / 16)
+    rng = np.random.default_rng(seed)
+    x = (rng.integers(-128, 128, size=(1, 3, 32, 32)) / 128).astype(np.float32)
+    m.eval()
+    m.gen = g
+    with torch.no_grad():
+        m.calibrating = True
+        try:
+            m(torch.from_numpy(x))
+        finally:
+            m.calibrating = False
+        Probe.values = []
+        try:
+            m(torch.from_numpy(x))
+            presign = (min(Probe.values), len(Probe.values))
+        finally:
+            Probe.values = None
+    return m, x, presign
 
 
 def half_offset_input(rng, shape, n=8):
@@ -124,11 +241,43 @@ def main(argv=None):
                    "kind": "float-layer", "macs": 112 * 112 * 64 * 3 * 49,
                    "what": "float 7x7/2 conv 3->64 @ 224x224 (pad 3) + BN: the Bi-Real-18 stem"})
 
+    # More single binary layers, with their own seeds (the models above stay as they were),
+    # listed next to the first one.
+    for pos, (name, c, hw, k, seed) in enumerate((("bconv3x3_128_28", 128, 28, 3, 2),
+                                                  ("bconv1x1_512_7", 512, 7, 1, 3)), start=1):
+        torch.manual_seed(seed)
+        m = BinaryConvLayer(c, torch.Generator().manual_seed(seed), k=k)
+        x = half_offset_input(np.random.default_rng(seed), (1, c, hw, hw))
+        export(m, x, os.path.join(args.outdir, name + ".onnx"), fold=False)
+        np.save(os.path.join(args.outdir, name + ".in0.npy"), x)
+        pad = f"pad {k // 2}" if k > 1 else "no padding"
+        models.insert(pos, {"name": name, "file": name + ".onnx", "inputs": [name + ".in0.npy"],
+                            "kind": "binary-layer", "macs": hw * hw * c * c * k * k,
+                            "what": f"Sign -> binary {k}x{k} conv {c}->{c} @ {hw}x{hw} ({pad}) "
+                                    "-> BN"})
+
+    # FINN's CNV-w1a1 (CIFAR-10), calibrated on its input.
+    m, x, (presign, n_signs) = cnv_w1a1(4)
+    name = "cnv_w1a1"
+    export(m, x, os.path.join(args.outdir, name + ".onnx"), fold=False)
+    np.save(os.path.join(args.outdir, name + ".in0.npy"), x)
+    bin_macs = sum(c.weight[0].numel() * hw * hw * c.out_channels
+                   for c, hw in zip(m.convs, (28, 12, 10, 3, 1)))
+    bin_macs += sum(fc.weight.numel() for fc in m.fcs)
+    float_macs = 30 * 30 * 64 * 27
+    models.append({"name": name, "file": name + ".onnx", "inputs": [name + ".in0.npy"],
+                   "kind": "bnn", "macs": bin_macs + float_macs,
+                   "what": f"FINN CNV-w1a1 @ 3x32x32: float 3x3 conv 3->64, 5 binary 3x3 convs "
+                           f"(64-256), 3 binary FCs (512, 512, 10); {bin_macs:,} binary + "
+                           f"{float_macs:,} float MACs"})
+
     with open(os.path.join(args.outdir, "manifest.json"), "w") as f:
         json.dump({"models": models}, f, indent=1)
     for mdl in models:
         print(f"wrote {os.path.join(args.outdir, mdl['file'])}: {mdl['what']}, "
               f"{mdl['macs']:,} MACs per image")
+    print(f"cnv_w1a1: min |pre-sign value| over {n_signs} Sign inputs: {presign:.4g} (at least "
+          f"its BatchNorm's step G_c, in [0.25, 1))")
     return 0
 
 

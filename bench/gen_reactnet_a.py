@@ -40,9 +40,10 @@ residual stream lie on a lattice off + l_c * Z (up to float rounding, ~1e-7 rela
     branch has about half the shortcut's RMS), so the sum stays on the lattice; AvgPool2d(2)
     divides the step by 4;
   * RPReLU is affine on each channel of the calibration input: gamma_c lies below all of the
-    channel's values (slope 1 there), or above all of them (slope a_c: the step becomes
-    a_c * l_c), chosen per channel so that the channels' scales stay together; both branches of
-    PReLU are used, by different channels;
+    channel's values (the identity branch), or above all of them (the slope branch, slope a_c in
+    [0.15, 0.5]: the step becomes a_c * l_c), the latter for the widest quarter of the channels,
+    so that the channels' scales stay together; both branches of PReLU are used, by different
+    channels (a PReLU that bent the lattice inside a channel would scatter its values);
   * every RSign shift puts the channel's threshold in the middle of the widest gap between
     consecutive values whose rank lies within 30%..70% (so both signs occur about equally): the
     margin is at least l_c / 2.
@@ -101,8 +102,8 @@ class BinConv(nn.Conv2d):
 
 def widest_gap(v, band=BAND):
     """v: [C, N] float64. Per channel, the middle of the widest gap between consecutive sorted
-    values whose ranks lie in band (or, if the band holds one value only, of the gap nearest to
-    the median); returns (middle, half-width)."""
+    values whose ranks lie in band (or, if the values in the band are all equal, of the gap
+    nearest to the median); returns (middle, half-width)."""
     s, _ = torch.sort(v, dim=1)
     n = s.shape[1]
     gaps = s[:, 1:] - s[:, :-1]  # [C, n - 1]; gap i lies between ranks i and i + 1

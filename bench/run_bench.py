@@ -8,13 +8,19 @@ Models (names for --models; shell patterns such as 'bnn_*' work, and so do .onnx
   digits            examples/digits (450 images in one batch)
   e2e models        build/test/e2e-models/*.onnx with their fixed inputs, if generated
                     (the test build generates them; group name 'e2e')
-  bconv3x3_256_14   one binary 3x3 conv 256->256 at 14x14 (group 'layers'), and
+  bconv3x3_256_14   one binary 3x3 conv 256->256 at 14x14 (group 'layers'),
+  bconv3x3_128_28   one binary 3x3 conv 128->128 at 28x28 (same MACs),
+  bconv1x1_512_7    one binary 1x1 conv 512->512 at 7x7,
   fconv3x3_64_56    one float 3x3 conv 64->64 at 56x56, and
-  fconv7x7s2_3_64_224  the float 7x7/2 stem conv of Bi-Real-18: made by
+  fconv7x7s2_3_64_224  the float 7x7/2 stem conv of Bi-Real-18;
+  cnv_w1a1          FINN's CNV-w1a1 (CIFAR-10, 32x32; group 'models'): all made by
                     bench/gen_bench_models.py in build/bench-models (made on first use)
-  bireal18          Bi-Real-Net-18 at 224x224 (bench/gen_bireal18.py), only when named, or when
-                    build/bench-models/bireal18.onnx already exists
-Default: everything available ('all').
+  bireal18          Bi-Real-Net-18 at 224x224 (bench/gen_bireal18.py), and
+  reactnet_a        ReActNet-A at 224x224 (bench/gen_reactnet_a.py): each made in
+                    build/bench-models only when named (a pattern that matches the name will do),
+                    and run whenever that .onnx file already exists
+Default: everything available ('all'). --list prints the models known (it needs no bnnc), and the
+on-demand networks not made yet.
 
 bnnc is copied into the work directory at the start, and that copy compiles every model (others
 may rebuild build/bin/bnnc meanwhile). For every model and configuration (default: 'default' =
@@ -39,10 +45,11 @@ minimums and for CPU time. On a loaded machine the minimum and the CPU time are 
 estimates of the undisturbed time; none of them removes the slowdown from a busy sibling vCPU
 (two vCPUs here share one core's throughput).
 
-Layer models also get throughput: binary MACs = Ho*Wo*Cout*Cin*9 per image over the time, in
-G binary-MAC/s, against the peaks of docs (TOOLCHAIN.md: about 1240 G binary-MAC/s
-register-blocked and 116 GFLOP/s fp32 on a Zen 4 core) and against this machine's own ceilings,
-measured by bench/peak.c (compiled with clang-22 -march=native; skip with --no-peak).
+Layer models also get throughput: their MACs per image (Ho*Wo*Cout*Cin*k*k, the count that
+bench/gen_bench_models.py writes into the manifest) over the time, in G binary-MAC/s for the binary
+layers and GFLOP/s for the float ones, against the peaks of docs (TOOLCHAIN.md: about 1240 G
+binary-MAC/s register-blocked and 116 GFLOP/s fp32 on a Zen 4 core) and against this machine's own
+ceilings, measured by bench/peak.c (compiled with clang-22 -march=native; skip with --no-peak).
 onnxruntime runs the binary layer as the float conv of the fake-quantized graph.
 
 The machine load (uptime's load averages, before and after) is recorded with the results: the
@@ -205,24 +212,32 @@ def random_inputs(model_path, workdir, name):
     return files
 
 
-LAYER_MODELS = ("bconv3x3_256_14", "fconv3x3_64_56", "fconv7x7s2_3_64_224")
+# The models bench/gen_bench_models.py makes (all listed in its manifest.json).
+BENCH_MODELS = ("bconv3x3_256_14", "bconv3x3_128_28", "bconv1x1_512_7", "fconv3x3_64_56",
+                "fconv7x7s2_3_64_224", "cnv_w1a1")
+# Whole networks made on demand in the bench directory: name -> its generator (which writes
+# NAME.onnx and NAME.in0.npy, the input its BatchNorms were calibrated on).
+ON_DEMAND = {"bireal18": "gen_bireal18.py", "reactnet_a": "gen_reactnet_a.py"}
 
 
-def ensure_bench_models(bench_dir, with_bireal):
+def ensure_bench_models(bench_dir, wanted=()):
+    """Makes the gen_bench_models.py models if any is missing, and the ON_DEMAND models named in
+    wanted that do not exist yet."""
     manifest = os.path.join(bench_dir, "manifest.json")
     have = set()
     if os.path.exists(manifest):
         with open(manifest) as f:
             have = {m["name"] for m in json.load(f)["models"]}
-    if not set(LAYER_MODELS) <= have:
+    if not set(BENCH_MODELS) <= have:
         print(f"generating the layer models in {rel(bench_dir)} ...", flush=True)
         run([sys.executable, os.path.join(HERE, "gen_bench_models.py"), bench_dir], 600,
             "gen_bench_models.py")
-    bireal = os.path.join(bench_dir, "bireal18.onnx")
-    if with_bireal and not os.path.exists(bireal):
-        print(f"generating {rel(bireal)} ...", flush=True)
-        run([sys.executable, os.path.join(HERE, "gen_bireal18.py"), bireal], 1200,
-            "gen_bireal18.py")
+    for name in wanted:
+        path = os.path.join(bench_dir, name + ".onnx")
+        if not os.path.exists(path):
+            print(f"generating {rel(path)} ...", flush=True)
+            run([sys.executable, os.path.join(HERE, ON_DEMAND[name]), path], 1200,
+                ON_DEMAND[name])
 
 
 def discover(args):
@@ -244,16 +259,21 @@ def discover(args):
     if os.path.exists(manifest):
         with open(manifest) as f:
             for m in json.load(f)["models"]:
-                models.append({"name": m["name"], "path": os.path.join(args.bench_dir, m["file"]),
-                               "inputs": [os.path.join(args.bench_dir, i) for i in m["inputs"]],
-                               "kind": m["kind"], "group": "layers", "macs": m["macs"],
-                               "what": m["what"]})
-    bireal = os.path.join(args.bench_dir, "bireal18.onnx")
-    if os.path.exists(bireal):
-        calibrated = os.path.join(args.bench_dir, "bireal18.in0.npy")  # its BN calibration input
-        models.append({"name": "bireal18", "path": bireal,
-                       "inputs": [calibrated] if os.path.exists(calibrated) else None,
-                       "kind": "bnn", "group": "models"})
+                entry = {"name": m["name"], "path": os.path.join(args.bench_dir, m["file"]),
+                         "inputs": [os.path.join(args.bench_dir, i) for i in m["inputs"]],
+                         "kind": m["kind"]}
+                if m["kind"].endswith("-layer"):  # throughput from the manifest's MAC count
+                    entry.update(group="layers", macs=m["macs"], what=m["what"])
+                else:  # a whole network (cnv_w1a1)
+                    entry["group"] = "models"
+                models.append(entry)
+    for name in ON_DEMAND:
+        path = os.path.join(args.bench_dir, name + ".onnx")
+        if os.path.exists(path):
+            calibrated = os.path.join(args.bench_dir, name + ".in0.npy")  # BN calibration input
+            models.append({"name": name, "path": path,
+                           "inputs": [calibrated] if os.path.exists(calibrated) else None,
+                           "kind": "bnn", "group": "models"})
     return models
 
 
@@ -627,21 +647,27 @@ def main(argv=None):
     if args.runs < 1 or args.rounds < 1:
         ap.error("--runs and --rounds must be positive")
     args.bnnc = os.path.abspath(args.bnnc)
-    if not os.path.isfile(args.bnnc):
+    if not args.list and not os.path.isfile(args.bnnc):
         ap.error(f"no bnnc at {args.bnnc} (build it, or pass --bnnc)")
-    os.makedirs(args.workdir, exist_ok=True)
-    bnnc_built = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(os.path.getmtime(args.bnnc)))
-    bnnc_given = rel(args.bnnc)
 
     try:
-        want_bireal = bool(args.models) and any(
-            fnmatch.fnmatchcase("bireal18", w) for w in args.models if w != "all")
-        ensure_bench_models(args.bench_dir, want_bireal)
+        # The on-demand networks are made when a name or pattern given matches them.
+        wanted = [n for n in ON_DEMAND if any(fnmatch.fnmatchcase(n, w)
+                                              for w in args.models or () if w != "all")]
+        ensure_bench_models(args.bench_dir, wanted)
         models = discover(args)
         if args.list:
             for m in models:
                 print(f"{m['name']:20s} {m['group']:7s} {m['kind']:13s} {rel(m['path'])}")
+            for name, gen in ON_DEMAND.items():
+                if not any(m["name"] == name for m in models):
+                    print(f"{name:20s} {'models':7s} {'bnn':13s} not made yet: name it with "
+                          f"--models to make it (bench/{gen})")
             return 0
+        os.makedirs(args.workdir, exist_ok=True)
+        bnnc_built = time.strftime("%Y-%m-%d %H:%M:%S",
+                                   time.localtime(os.path.getmtime(args.bnnc)))
+        bnnc_given = rel(args.bnnc)
         models = select(models, args.models, args.workdir)
         if not args.no_snapshot:
             # Others may rebuild bnnc while this runs: use one copy of it for every model. (Its

@@ -40,6 +40,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -70,10 +71,62 @@ struct Epilogue {
   // Affine: per-channel multiplier and bias. Threshold: low, high, descending.
   SmallVector<float> mul, bias;
   SmallVector<int64_t> low, high, desc;
-  // Affine whose result only feeds a tosa.transpose NHWC -> NCHW (a graph output): the kernel
-  // writes NCHW directly and replaces the transpose.
+  // Affine: element-wise linalg.generic ops that follow the transform (PReLU/RPReLU, Clip, a
+  // residual Add, scales), applied to the accumulators' floats in registers (see fusableStep).
+  SmallVector<linalg::GenericOp> chain;
+  // Affine whose result (after the chain) only feeds a tosa.transpose NHWC -> NCHW (a graph
+  // output): the kernel writes NCHW directly and replaces the transpose.
   Operation *toNCHW = nullptr;
 };
+
+/// Whether `g` can run inside a conv kernel's epilogue, on the float value `v` it reads:
+/// all-parallel over the same 4-D NHWC shape, one f32 result with an identity map and an unused
+/// init, and every input either `v` itself, a tensor of that shape (a residual: identity map),
+/// or a per-channel vector (a map to the channel dimension only); a body of scalar element-wise
+/// arith/math ops (no linalg.index).
+bool fusableStep(linalg::GenericOp g, Value v) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  if (!type || type.getRank() != 4 || g.getNumDpsInits() != 1 || g.getNumResults() != 1 ||
+      g.getNumParallelLoops() != g.getNumLoops() || g.getNumLoops() != 4)
+    return false;
+  if (g.getResult(0).getType() != type || !g.getIndexingMapsArray().back().isIdentity())
+    return false;
+  if (!g.getBody()->getArgument(g.getNumDpsInputs()).use_empty())
+    return false;
+  bool readsV = false;
+  for (OpOperand *in : g.getDpsInputOperands()) {
+    AffineMap map = g.getMatchingIndexingMap(in);
+    auto t = dyn_cast<RankedTensorType>(in->get().getType());
+    if (!t || !t.getElementType().isF32())
+      return false;
+    if (in->get() == v) {
+      if (!map.isIdentity())
+        return false;
+      readsV = true;
+      continue;
+    }
+    if (map.isIdentity() && t == type)
+      continue;
+    // Per-channel: only d3 among the results, and size-1 dimensions elsewhere.
+    bool perChannel = map.getNumResults() == t.getRank() && t.getShape().back() == type.getShape().back();
+    for (unsigned i = 0; perChannel && i < map.getNumResults(); ++i) {
+      AffineExpr e = map.getResult(i);
+      bool last = i + 1 == map.getNumResults();
+      perChannel = last ? e == getAffineDimExpr(3, g.getContext())
+                        : (isa<AffineConstantExpr>(e) && t.getDimSize(i) == 1);
+    }
+    if (!perChannel)
+      return false;
+  }
+  if (!readsV)
+    return false;
+  for (Operation &op : g.getBody()->without_terminator())
+    if (op.getNumRegions() || op.getNumResults() != 1 ||
+        !isa<arith::ArithDialect, math::MathDialect>(op.getDialect()) ||
+        !OpTrait::hasElementwiseMappableTraits(&op))
+      return false;
+  return true;
+}
 
 /// Reads a constant of any element type as int64/float values.
 bool constantInts(Value v, SmallVector<int64_t> &out) {
@@ -106,6 +159,15 @@ Epilogue findEpilogue(Value result) {
       e.kind = EpilogueKind::Affine;
       e.op = user;
       Value y = ot.getResult();
+      // Follow the element-wise chain while each value has this one user (the last value may
+      // have several: the kernel writes it).
+      while (y.hasOneUse()) {
+        auto g = dyn_cast<linalg::GenericOp>(*y.getUsers().begin());
+        if (!g || !fusableStep(g, y))
+          break;
+        e.chain.push_back(g);
+        y = g.getResult(0);
+      }
       if (y.hasOneUse())
         if (auto tr = dyn_cast<tosa::TransposeOp>(*y.getUsers().begin())) {
           ArrayRef<int32_t> perms = tr.getPerms();
@@ -144,11 +206,13 @@ public:
       : b(b), loc(loc), s(s), L(cfg.lanes), V(cfg.vectors), P(cfg.pixels), epi(epi) {
     OB = L * V;
     // `pixels` is the largest block the registers hold; a row of Wo positions runs in blocks
-    // of P and a remainder of single positions, which are slower. Take the P in
-    // [pixels / 2, pixels] that leaves the smallest remainder (Wo = 14 with pixels 8: P = 7).
-    for (int64_t p = cfg.pixels, best = INT64_MAX; p >= std::max<int64_t>(1, cfg.pixels / 2); --p)
-      if (s.Wo % p < best)
-        best = s.Wo % p, P = p;
+    // of P and a remainder of single positions, which are slower. A step of a P-pixel block
+    // costs about V weight loads + P input loads + 3PV vector ops; take the P in
+    // [pixels / 2, pixels] with the cheapest row (Wo = 14 with pixels 8, V 2: P = 7).
+    auto rowCost = [&](int64_t p) { return s.Wo / p * (V + p + 3 * p * V) + s.Wo % p * (V + 1 + 3 * V); };
+    for (int64_t p = cfg.pixels; p >= std::max<int64_t>(1, (cfg.pixels + 1) / 2); --p)
+      if (rowCost(p) < rowCost(P))
+        P = p;
     // Byte accumulators: each step adds at most 8 to a byte lane, so a chunk of at most 31
     // steps cannot overflow (31 * 8 = 248). The chunk is the largest divisor of a kernel row's
     // steps (kw * words) up to 31; too small a chunk would flush more than it saves.
@@ -266,6 +330,51 @@ private:
                            ValueRange outs, bool masked);
   Value rowHasZero(Value n, Value oh);
   Value zeroWeightCorrection(Value sign, Value mask);
+
+  /// One element-wise step of the epilogue chain on `y` (L channels at NHWC position `at`):
+  /// the generic's body, cloned with each scalar op widened to L lanes; its inputs are `y`,
+  /// L lanes of a same-shape tensor at `at`, or L lanes of a per-channel vector.
+  Value applyStep(linalg::GenericOp g, Value y, ArrayRef<Value> at) {
+    IRMapping map;
+    Block *body = g.getBody();
+    for (OpOperand *in : g.getDpsInputOperands()) {
+      Value arg = body->getArgument(in->getOperandNumber());
+      AffineMap m = g.getMatchingIndexingMap(in);
+      auto t = cast<RankedTensorType>(in->get().getType());
+      Value lanes;
+      if (m.isIdentity() && isChainValue(g, in))
+        lanes = y;
+      else if (m.isIdentity())
+        lanes = load(in->get(), at);
+      else {
+        SmallVector<Value> idx(t.getRank() - 1, this->idx(0));
+        idx.push_back(at.back());
+        lanes = load(in->get(), idx);
+      }
+      map.map(arg, lanes);
+    }
+    for (Operation &op : body->without_terminator()) {
+      SmallVector<Value> operands;
+      for (Value v : op.getOperands()) {
+        Value mapped = map.lookupOrNull(v);
+        if (!mapped) // a scalar from outside the body (a constant): broadcast it
+          mapped = L == 1 ? v : broadcast(v);
+        operands.push_back(mapped);
+      }
+      Type rt = op.getResult(0).getType();
+      Type wide = L == 1 ? rt : Type(VectorType::get({L}, rt));
+      OperationState state(loc, op.getName().getStringRef(), operands, TypeRange{wide}, op.getAttrs());
+      map.map(op.getResult(0), b.create(state)->getResult(0));
+    }
+    return map.lookup(body->getTerminator()->getOperand(0));
+  }
+  /// Whether input `in` of chain step `g` is the previous step's value (the chain).
+  bool isChainValue(linalg::GenericOp g, OpOperand *in) {
+    Value v = in->get();
+    if (auto prev = v.getDefiningOp<linalg::GenericOp>())
+      return llvm::is_contained(epi.chain, prev);
+    return v.getDefiningOp() == epi.op;
+  }
 };
 
 Value padPlane(OpBuilder &b, Location loc, Value plane, const int64_t pad[4]) {
@@ -500,6 +609,8 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
         // y = mul * float(d) + bias, in this order (as bnn.output_transform).
         Value y = arith::MulFOp::create(b, loc, load(mulT, ValueRange{chan}), f);
         y = arith::AddFOp::create(b, loc, y, load(biasT, ValueRange{chan}));
+        for (linalg::GenericOp g : epi.chain)
+          y = applyStep(g, y, at);
         if (epi.toNCHW)
           ys[p * V + v] = y;
         else
@@ -719,8 +830,12 @@ void replaceLayer(ConversionPatternRewriter &rewriter, Operation *layer, const E
                   SmallVector<Value> results, function_ref<Value(Value)> reshape) {
   for (Value &r : results)
     r = reshape(r);
-  if (epi.toNCHW) {
-    rewriter.replaceOp(epi.toNCHW, results);
+  if (epi.toNCHW || !epi.chain.empty()) {
+    Operation *last = epi.toNCHW ? epi.toNCHW : linalg::GenericOp(epi.chain.back()).getOperation();
+    rewriter.replaceOp(last, results);
+    for (linalg::GenericOp g : llvm::reverse(epi.chain))
+      if (g.getOperation() != last)
+        rewriter.eraseOp(g);
     rewriter.eraseOp(epi.op);
     rewriter.eraseOp(layer);
   } else if (epi.op) {

@@ -4,8 +4,9 @@
 // re-laid out as [O/4][KH][KW*words][4] (one block of lanes * vectors = 4 channels); the top
 // padding row is packed as +1 and corrected by the base table [row class][col class][O]:
 // class 0 (first row: tap kh=0 padded) has base = 3 * 1 + 2 * popcount(w[o][0]).
-// With at most 3 pixels per block, a row of 4 runs in blocks of 2 (no remainder). The reduction
-// carries pixels * vectors = 2 * 2 accumulators of vector<2xi64>; the epilogue
+// A row of 4 runs as a block of 3 pixels and one single pixel (as cheap as two blocks of 2 by
+// the kernel's cost estimate). The reduction carries pixels * vectors = 3 * 2 accumulators of
+// vector<2xi64>; the epilogue
 // computes d = base - 2A and y = mul * float(d) + bias in registers and writes the floats.
 // CHECK-LABEL: func.func @conv_affine
 // CHECK-DAG: arith.constant dense<{{\[\[\[\[}}1, 3, 5, 7]], {{\[\[}}2, 4, 6, 0]]]]> : tensor<1x2x1x4xi64>
@@ -13,7 +14,7 @@
 // CHECK: tensor.pad %{{.*}} low[0, 1, 0, 0] high[0, 0, 0, 0]
 // CHECK: scf.for
 // CHECK: scf.for
-// CHECK: scf.for {{.*}} -> (vector<2xi64>, vector<2xi64>, vector<2xi64>, vector<2xi64>)
+// CHECK: scf.for {{.*}} -> (vector<2xi64>, vector<2xi64>, vector<2xi64>, vector<2xi64>, vector<2xi64>, vector<2xi64>)
 // CHECK: scf.for
 // CHECK: %[[W0:.*]] = vector.transfer_read {{.*}} : tensor<1x2x1x4xi64>, vector<2xi64>
 // CHECK: %[[W1:.*]] = vector.transfer_read {{.*}} : tensor<1x2x1x4xi64>, vector<2xi64>
@@ -134,8 +135,8 @@ func.func @negative_shared_result(%s: tensor<1x4x2xi64>, %m: tensor<1x4x2xi64>) 
 // store of consecutive positions per channel), and the transpose is gone.
 // CHECK-LABEL: func.func @conv_affine_nchw_output
 // CHECK: tensor.empty() : tensor<1x4x3x4xf32>
-// CHECK: vector.transpose %{{.*}}, [1, 0] : vector<2x2xf32> to vector<2x2xf32>
-// CHECK: vector.transfer_write {{.*}} : vector<2xf32>, tensor<1x4x3x4xf32>
+// CHECK: vector.transpose %{{.*}}, [1, 0] : vector<3x2xf32> to vector<2x3xf32>
+// CHECK: vector.transfer_write {{.*}} : vector<3xf32>, tensor<1x4x3x4xf32>
 // CHECK-NOT: tosa.transpose
 func.func @conv_affine_nchw_output(%s: tensor<1x3x4x1xi64>, %m: tensor<1x3x4x1xi64>) -> tensor<1x4x3x4xf32> {
   %w = arith.constant dense<1> : tensor<4x1x1x1xi64>
@@ -225,4 +226,77 @@ func.func @conv_ternary(%s: tensor<1x3x3x1xi64>, %m: tensor<1x3x3x1xi64>) -> ten
          stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, zero_taps = array<i64: 5, 9>}
      : (tensor<1x3x3x1xi64>, tensor<1x3x3x1xi64>, tensor<2x2x2x1xi64>) -> tensor<1x3x3x2xi32>
   return %d : tensor<1x3x3x2xi32>
+}
+
+// -----
+
+// Element-wise steps after the output transform (a residual Add, RPReLU's shift and PReLU with
+// per-channel slopes) run on the accumulators' floats in registers: their bodies are cloned on
+// vectors of 2 lanes, the residual read at the output position, the slopes per channel. The
+// kernel writes only the last value; no linalg.generic is left between.
+// CHECK-LABEL: func.func @conv_epilogue_chain
+// CHECK-SAME: (%{{.*}}: tensor<1x2x4x1xi64>, %{{.*}}: tensor<1x2x4x1xi64>, %[[RES:.*]]: tensor<1x2x4x4xf32>)
+// CHECK: arith.sitofp
+// CHECK: arith.mulf {{.*}} : vector<2xf32>
+// CHECK: arith.addf {{.*}} : vector<2xf32>
+// CHECK: %[[R:.*]] = vector.transfer_read %[[RES]]{{.*}} : tensor<1x2x4x4xf32>, vector<2xf32>
+// CHECK: arith.addf %{{.*}}, %[[R]] : vector<2xf32>
+// CHECK: arith.cmpf olt, {{.*}} : vector<2xf32>
+// CHECK: arith.select {{.*}} : vector<2xi1>, vector<2xf32>
+// CHECK: vector.transfer_write {{.*}} : vector<2xf32>, tensor<1x2x4x4xf32>
+// CHECK-NOT: linalg.generic
+// CHECK: return
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#ch = affine_map<(d0, d1, d2, d3) -> (0, 0, 0, d3)>
+func.func @conv_epilogue_chain(%s: tensor<1x2x4x1xi64>, %m: tensor<1x2x4x1xi64>, %res: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %w = arith.constant dense<1> : tensor<4x1x1x1xi64>
+  %mul = arith.constant dense<0.5> : tensor<4xf32>
+  %slope = arith.constant dense<[[[[0.1, 0.2, 0.3, 0.4]]]]> : tensor<1x1x1x4xf32>
+  %zero = arith.constant 0.0 : f32
+  %d = bnn.bconv2d %s, %m, %w {in_channels = 3 : i64, pad = array<i64: 0, 0, 0, 0>,
+         stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, bipolar}
+     : (tensor<1x2x4x1xi64>, tensor<1x2x4x1xi64>, tensor<4x1x1x1xi64>) -> tensor<1x2x4x4xi32>
+  %y = bnn.output_transform %d, %mul, %mul : (tensor<1x2x4x4xi32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x2x4x4xf32>
+  %e = tensor.empty() : tensor<1x2x4x4xf32>
+  %sum = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%y, %res : tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) outs(%e : tensor<1x2x4x4xf32>) {
+  ^bb0(%a: f32, %r: f32, %o: f32):
+    %0 = arith.addf %a, %r : f32
+    linalg.yield %0 : f32
+  } -> tensor<1x2x4x4xf32>
+  %act = linalg.generic {indexing_maps = [#id, #ch, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%sum, %slope : tensor<1x2x4x4xf32>, tensor<1x1x1x4xf32>) outs(%e : tensor<1x2x4x4xf32>) {
+  ^bb0(%a: f32, %k: f32, %o: f32):
+    %lt = arith.cmpf olt, %a, %zero : f32
+    %p = arith.mulf %a, %k : f32
+    %0 = arith.select %lt, %p, %a : f32
+    linalg.yield %0 : f32
+  } -> tensor<1x2x4x4xf32>
+  return %act : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// negative_: a step that reduces (or reads another position) is not element-wise: the chain
+// stops before it and the kernel writes the transform's result.
+// CHECK-LABEL: func.func @negative_epilogue_reduction
+// CHECK: vector.transfer_write
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#red = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
+func.func @negative_epilogue_reduction(%s: tensor<1x2x4x1xi64>, %m: tensor<1x2x4x1xi64>) -> tensor<1x2x4xf32> {
+  %w = arith.constant dense<1> : tensor<4x1x1x1xi64>
+  %mul = arith.constant dense<0.5> : tensor<4xf32>
+  %d = bnn.bconv2d %s, %m, %w {in_channels = 3 : i64, pad = array<i64: 0, 0, 0, 0>,
+         stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, bipolar}
+     : (tensor<1x2x4x1xi64>, tensor<1x2x4x1xi64>, tensor<4x1x1x1xi64>) -> tensor<1x2x4x4xi32>
+  %y = bnn.output_transform %d, %mul, %mul : (tensor<1x2x4x4xi32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x2x4x4xf32>
+  %e = tensor.empty() : tensor<1x2x4xf32>
+  %r = linalg.generic {indexing_maps = [#id4, #red], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%y : tensor<1x2x4x4xf32>) outs(%e : tensor<1x2x4xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %0 = arith.addf %a, %o : f32
+    linalg.yield %0 : f32
+  } -> tensor<1x2x4xf32>
+  return %r : tensor<1x2x4xf32>
 }
