@@ -757,24 +757,42 @@ SmallVector<Value> KernelBuilder::build(Value sign, Value mask, ArrayRef<uint64_
       int64_t bits = std::min<int64_t>(64, s.inChannels - 64 * w);
       expected.push_back(APInt(64, bits == 64 ? ~uint64_t(0) : ((uint64_t(1) << bits) - 1)));
     }
-    Value expectedT = constTensor<APInt>({s.words}, i64(), expected);
-    MLIRContext *ctx = b.getContext();
-    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-    Value empty = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{s.N, s.H}, i64());
+    // A whole input row is W * words contiguous words: compare it `lanes` words at a time with
+    // the expected words repeated along the row (a vectorized loop, no gathers).
+    int64_t rowWords = s.W * s.words;
+    SmallVector<APInt> expectedRow;
+    for (int64_t j = 0; j < rowWords; ++j)
+      expectedRow.push_back(expected[j % s.words]);
+    Value expectedT = constTensor<APInt>({rowWords}, i64(), expectedRow);
+    Value maskRows = tensor::CollapseShapeOp::create(b, loc, mask, ArrayRef<ReassociationIndices>{{0, 1}, {2, 3}});
+    int64_t step = rowWords % L == 0 ? L : 1;
     Value zero = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
-    Value init = linalg::FillOp::create(b, loc, zero, empty).getResult(0);
-    SmallVector<utils::IteratorType> iters = {utils::IteratorType::parallel, utils::IteratorType::parallel,
-                                              utils::IteratorType::reduction, utils::IteratorType::reduction};
-    auto bad = linalg::GenericOp::create(
-        b, loc, TypeRange{init.getType()}, ValueRange{mask, expectedT}, ValueRange{init},
-        ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(4, ctx), AffineMap::get(4, 0, {d(3)}, ctx),
-                            AffineMap::get(4, 0, {d(0), d(1)}, ctx)},
-        iters, [&](OpBuilder &nb, Location l, ValueRange a) {
-          Value diff = arith::XOrIOp::create(nb, l, a[0], a[1]);
-          linalg::YieldOp::create(nb, l, ValueRange{arith::OrIOp::create(nb, l, a[2], diff)});
+    Value empty = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{s.N * s.H}, i64());
+    auto rowsLoop = scf::ForOp::create(
+        b, loc, idx(0), idx(s.N * s.H), idx(1), ValueRange{empty}, [&](OpBuilder &, Location, Value r, ValueRange t) {
+          Type accT = step == 1 ? i64() : Type(VectorType::get({L}, i64()));
+          Value acc0 = step == 1 ? zero : splat(i64(), 0);
+          auto words = scf::ForOp::create(
+              b, loc, idx(0), idx(rowWords), idx(step), ValueRange{acc0}, [&](OpBuilder &, Location, Value j, ValueRange a) {
+                Value m, e;
+                if (step == 1) {
+                  m = tensor::ExtractOp::create(b, loc, maskRows, ValueRange{r, j});
+                  e = tensor::ExtractOp::create(b, loc, expectedT, ValueRange{j});
+                } else {
+                  m = load(maskRows, ValueRange{r, j});
+                  e = load(expectedT, ValueRange{j});
+                }
+                scf::YieldOp::create(b, loc, ValueRange{arith::OrIOp::create(b, loc, a[0], arith::XOrIOp::create(b, loc, m, e)).getResult()});
+              });
+          Value any = words.getResult(0);
+          if (accT != i64())
+            any = vector::ReductionOp::create(b, loc, vector::CombiningKind::OR, any);
+          scf::YieldOp::create(b, loc, ValueRange{tensor::InsertOp::create(b, loc, any, t[0], ValueRange{r}).getResult()});
         });
+    Value bad = tensor::ExpandShapeOp::create(b, loc, RankedTensorType::get({s.N, s.H}, i64()),
+                                              rowsLoop.getResult(0), ArrayRef<ReassociationIndices>{{0, 1}});
     // Rows of the padding hold no zero (the bipolar loop's base corrects them).
-    rowBad = bad.getResult(0);
+    rowBad = bad;
     if (s.pad[0] || s.pad[1]) {
       SmallVector<OpFoldResult> lo = {b.getIndexAttr(0), b.getIndexAttr(s.pad[0])};
       SmallVector<OpFoldResult> hi = {b.getIndexAttr(0), b.getIndexAttr(s.pad[1])};
@@ -825,6 +843,15 @@ bool constantWords(Value weights, SmallVector<uint64_t> &out) {
   return true;
 }
 
+/// The last op (in block order) that the kernel of `layer` replaces.
+Operation *lastReplaced(Operation *layer, const Epilogue &epi) {
+  if (epi.toNCHW)
+    return epi.toNCHW;
+  if (!epi.chain.empty())
+    return linalg::GenericOp(epi.chain.back()).getOperation();
+  return epi.op ? epi.op : layer;
+}
+
 /// Replaces `layer` (and its fused epilogue op) by the kernel's results.
 void replaceLayer(ConversionPatternRewriter &rewriter, Operation *layer, const Epilogue &epi,
                   SmallVector<Value> results, function_ref<Value(Value)> reshape) {
@@ -869,6 +896,9 @@ struct LowerBConv2DKernel : OpConversionPattern<bnn::BConv2DOp> {
     if (auto zeros = op.getZeroTaps())
       s.zeroTaps = *zeros;
     Epilogue epi = findEpilogue(op.getResult());
+    // The kernel replaces the layer and its epilogue ops, and reads what those read (a residual
+    // may be computed after the layer): build it where the last of them stands.
+    rewriter.setInsertionPoint(lastReplaced(op, epi));
     KernelBuilder kb(rewriter, op.getLoc(), s, cfg, epi);
     SmallVector<Value> results = kb.build(op.getInputSign(), op.getInputMask(), words);
     replaceLayer(rewriter, op, epi, results, [](Value v) { return v; });
@@ -902,6 +932,7 @@ struct LowerBMatMulKernel : OpConversionPattern<bnn::BMatMulOp> {
           ArrayRef<ReassociationIndices>{{0, 1}, {2}, {3}});
     };
     Epilogue epi = findEpilogue(op.getResult());
+    rewriter.setInsertionPoint(lastReplaced(op, epi));
     KernelBuilder kb(rewriter, loc, s, cfg, epi);
     SmallVector<Value> results = kb.build(expand(op.getInputSign()), expand(op.getInputMask()), words);
     replaceLayer(rewriter, op, epi, results, [&](Value v) -> Value {
@@ -998,8 +1029,10 @@ struct LowerPackKernel : OpConversionPattern<bnn::PackOp> {
     Type i64 = b.getI64Type();
     auto idx = [&](int64_t v) -> Value { return arith::ConstantIndexOp::create(b, loc, v); };
     Value zero = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
-    Value empty = tensor::EmptyOp::create(b, loc, out.getShape(), i64);
-    Value init = linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+    // Every word of both planes is written below: two uninitialized tensors (one shared init
+    // would make bufferization copy it).
+    Value initS = tensor::EmptyOp::create(b, loc, out.getShape(), i64);
+    Value initM = tensor::EmptyOp::create(b, loc, out.getShape(), i64);
     int64_t words = out.getShape().back();
 
     if (!src.nchw) {
@@ -1018,15 +1051,18 @@ struct LowerPackKernel : OpConversionPattern<bnn::PackOp> {
                                            .getResult()
                                      : tensor::CollapseShapeOp::create(b, loc, src.x, inAssoc).getResult();
       auto flatOut = RankedTensorType::get({M, words}, i64);
-      Value o2 = out.getRank() == 2 ? init
-                 : out.getRank() == 1 ? tensor::ExpandShapeOp::create(b, loc, flatOut, init,
-                                                                      ArrayRef<ReassociationIndices>{{0, 1}})
-                                            .getResult()
-                                      : tensor::CollapseShapeOp::create(b, loc, init, outAssoc).getResult();
+      auto flatten = [&](Value init) -> Value {
+        if (out.getRank() == 2)
+          return init;
+        if (out.getRank() == 1)
+          return tensor::ExpandShapeOp::create(b, loc, flatOut, init, ArrayRef<ReassociationIndices>{{0, 1}});
+        return tensor::CollapseShapeOp::create(b, loc, init, outAssoc);
+      };
+      Value oS = flatten(initS), oM = flatten(initM);
       auto vt = VectorType::get({G}, b.getF32Type());
       Value pad = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
       auto loop = scf::ForOp::create(
-          b, loc, idx(0), idx(M), idx(1), ValueRange{o2, o2}, [&](OpBuilder &, Location, Value m, ValueRange outs) {
+          b, loc, idx(0), idx(M), idx(1), ValueRange{oS, oM}, [&](OpBuilder &, Location, Value m, ValueRange outs) {
             SmallVector<Value> cur(outs.begin(), outs.end());
             for (int64_t k = 0; k < words; ++k) {
               Value sw = zero, mw = zero;
@@ -1096,7 +1132,7 @@ struct LowerPackKernel : OpConversionPattern<bnn::PackOp> {
     };
     int64_t mainEnd = W / WB * WB;
     auto loop = scf::ForOp::create(
-        b, loc, idx(0), idx(xt.getDimSize(0) * H), idx(1), ValueRange{init, init},
+        b, loc, idx(0), idx(xt.getDimSize(0) * H), idx(1), ValueRange{initS, initM},
         [&](OpBuilder &, Location, Value nh, ValueRange outs) {
           Value nIdx = arith::DivUIOp::create(b, loc, nh, idx(H));
           Value h = arith::RemUIOp::create(b, loc, nh, idx(H));

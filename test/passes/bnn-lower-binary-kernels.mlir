@@ -44,18 +44,22 @@ func.func @conv_affine(%s: tensor<1x4x4x1xi64>, %m: tensor<1x4x4x1xi64>) -> tens
 
 // -----
 
-// Faithful input (no `bipolar`): a per-input-row flag (OR of m ^ expected over the row) picks,
+// Faithful input (no `bipolar`): a per-input-row flag (OR of m ^ expected over the row's
+// W * words contiguous words, 2 words at a time, with the expected words repeated) picks,
 // per output row, the exact masked loop (broadcast m & s and m: m & (s ^ w) = (m&s) ^ (m&w),
 // and a scalar popcount(m) for the valid taps) or the bipolar loop. The threshold epilogue
 // compares d with the per-channel thresholds and ORs the lane bits into the packed words.
 // 6 channels pad to 8: the padded channels get thresholds that give 0 (both bits 0).
 // CHECK-LABEL: func.func @conv_threshold
-// CHECK-DAG: arith.constant dense<[-1, 68719476735]> : tensor<2xi64>
+// CHECK-DAG: arith.constant dense<[-1, 68719476735, -1, 68719476735, -1, 68719476735, -1, 68719476735, -1, 68719476735]> : tensor<10xi64>
 // CHECK-DAG: arith.constant dense<[-3, 0, 1, 2, -100, 5, -9223372036854775808, -9223372036854775808]> : tensor<8xi64>
 // CHECK-DAG: arith.constant dense<[-3, 1, 1, 3, 100, 5, 9223372036854775807, 9223372036854775807]> : tensor<8xi64>
-// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction", "reduction"]
-// CHECK: arith.xori
-// CHECK: arith.ori
+// CHECK: tensor.collapse_shape {{.*}} into tensor<3x10xi64>
+// CHECK: scf.for
+// CHECK: vector.transfer_read {{.*}} : tensor<3x10xi64>, vector<2xi64>
+// CHECK: arith.xori {{.*}} : vector<2xi64>
+// CHECK: arith.ori {{.*}} : vector<2xi64>
+// CHECK: vector.reduction <or>
 // CHECK: scf.for
 // CHECK: scf.for
 // CHECK: %[[ZERO:.*]] = arith.cmpi ne
@@ -299,4 +303,38 @@ func.func @negative_epilogue_reduction(%s: tensor<1x2x4x1xi64>, %m: tensor<1x2x4
     linalg.yield %0 : f32
   } -> tensor<1x2x4xf32>
   return %r : tensor<1x2x4xf32>
+}
+
+// -----
+
+// The residual of a fused Add may be computed after the binary layer (Bi-Real's float shortcut
+// conv often is): the kernel is built where the last op it replaces stands, after that value.
+// CHECK-LABEL: func.func @conv_epilogue_late_residual
+// CHECK: %[[LATE:.*]] = linalg.generic
+// CHECK: arith.mulf {{.*}} : f32
+// CHECK: scf.for
+// CHECK: vector.transfer_read %[[LATE]]
+#idl = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @conv_epilogue_late_residual(%s: tensor<1x2x4x1xi64>, %m: tensor<1x2x4x1xi64>, %x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %w = arith.constant dense<1> : tensor<4x1x1x1xi64>
+  %mul = arith.constant dense<0.5> : tensor<4xf32>
+  %two = arith.constant 2.0 : f32
+  %d = bnn.bconv2d %s, %m, %w {in_channels = 3 : i64, pad = array<i64: 0, 0, 0, 0>,
+         stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, bipolar}
+     : (tensor<1x2x4x1xi64>, tensor<1x2x4x1xi64>, tensor<4x1x1x1xi64>) -> tensor<1x2x4x4xi32>
+  %y = bnn.output_transform %d, %mul, %mul : (tensor<1x2x4x4xi32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x2x4x4xf32>
+  %e = tensor.empty() : tensor<1x2x4x4xf32>
+  %late = linalg.generic {indexing_maps = [#idl, #idl], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : tensor<1x2x4x4xf32>) outs(%e : tensor<1x2x4x4xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %0 = arith.mulf %a, %two : f32
+    linalg.yield %0 : f32
+  } -> tensor<1x2x4x4xf32>
+  %sum = linalg.generic {indexing_maps = [#idl, #idl, #idl], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%y, %late : tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) outs(%e : tensor<1x2x4x4xf32>) {
+  ^bb0(%a: f32, %r: f32, %o: f32):
+    %0 = arith.addf %a, %r : f32
+    linalg.yield %0 : f32
+  } -> tensor<1x2x4x4xf32>
+  return %sum : tensor<1x2x4x4xf32>
 }
