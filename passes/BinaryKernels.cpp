@@ -546,10 +546,16 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
             [&](OpBuilder &, Location, Value j0, ValueRange wide) {
               SmallVector<Value> narrow(nAcc, zeroAccumulator());
               narrow.append(wide.begin() + nAcc, wide.end());
+              // Two steps per iteration when the chunk allows: the loop's own instructions
+              // (address updates, compare, branch) are then paid once per two steps.
+              int64_t unroll = chunk % 2 == 0 ? 2 : 1;
               auto inner = scf::ForOp::create(
-                  b, loc, idx(0), idx(chunk), idx(1), narrow,
+                  b, loc, idx(0), idx(chunk), idx(unroll), narrow,
                   [&](OpBuilder &, Location, Value dj, ValueRange acc) {
-                    scf::YieldOp::create(b, loc, step(kh, ih, add(j0, dj), acc));
+                    SmallVector<Value> cur(acc.begin(), acc.end());
+                    for (int64_t u = 0; u < unroll; ++u)
+                      cur = step(kh, ih, add(j0, add(dj, idx(u))), cur);
+                    scf::YieldOp::create(b, loc, cur);
                   });
               SmallVector<Value> next(wide.begin(), wide.end());
               for (int64_t k = 0; k < nAcc; ++k)
