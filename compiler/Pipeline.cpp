@@ -75,7 +75,9 @@ bool buildPipeline(mlir::OpPassManager &pm, const PipelineOptions &options,
                         std::to_string(options.kernelLanes) +
                         " vectors=" + std::to_string(options.kernelVectors) +
                         " pixels=" + std::to_string(options.kernelPixels) +
-                        " accumulate=" + options.kernelAccumulate + "},";
+                        " accumulate=" + options.kernelAccumulate + "}," +
+                        "bnn-lower-float-convs{lanes=" + std::to_string(options.kernelLanes) +
+                        " vectors=2 pixels=" + std::to_string(options.kernelPixels) + "},";
   return mlir::succeeded(mlir::parsePassPipeline(kernels + kLowerToLoops, pm, errors)) &&
          mlir::succeeded(mlir::parsePassPipeline(kToLLVM, pm, errors));
 }

@@ -30,6 +30,7 @@
 //===----------------------------------------------------------------------===//
 #include "dialects/BNN/BNNDialect.h"
 #include "passes/BinaryMath.h"
+#include "passes/KernelSupport.h"
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -79,54 +80,7 @@ struct Epilogue {
   Operation *toNCHW = nullptr;
 };
 
-/// Whether `g` can run inside a conv kernel's epilogue, on the float value `v` it reads:
-/// all-parallel over the same 4-D NHWC shape, one f32 result with an identity map and an unused
-/// init, and every input either `v` itself, a tensor of that shape (a residual: identity map),
-/// or a per-channel vector (a map to the channel dimension only); a body of scalar element-wise
-/// arith/math ops (no linalg.index).
-bool fusableStep(linalg::GenericOp g, Value v) {
-  auto type = dyn_cast<RankedTensorType>(v.getType());
-  if (!type || type.getRank() != 4 || g.getNumDpsInits() != 1 || g.getNumResults() != 1 ||
-      g.getNumParallelLoops() != g.getNumLoops() || g.getNumLoops() != 4)
-    return false;
-  if (g.getResult(0).getType() != type || !g.getIndexingMapsArray().back().isIdentity())
-    return false;
-  if (!g.getBody()->getArgument(g.getNumDpsInputs()).use_empty())
-    return false;
-  bool readsV = false;
-  for (OpOperand *in : g.getDpsInputOperands()) {
-    AffineMap map = g.getMatchingIndexingMap(in);
-    auto t = dyn_cast<RankedTensorType>(in->get().getType());
-    if (!t || !t.getElementType().isF32())
-      return false;
-    if (in->get() == v) {
-      if (!map.isIdentity())
-        return false;
-      readsV = true;
-      continue;
-    }
-    if (map.isIdentity() && t == type)
-      continue;
-    // Per-channel: only d3 among the results, and size-1 dimensions elsewhere.
-    bool perChannel = map.getNumResults() == t.getRank() && t.getShape().back() == type.getShape().back();
-    for (unsigned i = 0; perChannel && i < map.getNumResults(); ++i) {
-      AffineExpr e = map.getResult(i);
-      bool last = i + 1 == map.getNumResults();
-      perChannel = last ? e == getAffineDimExpr(3, g.getContext())
-                        : (isa<AffineConstantExpr>(e) && t.getDimSize(i) == 1);
-    }
-    if (!perChannel)
-      return false;
-  }
-  if (!readsV)
-    return false;
-  for (Operation &op : g.getBody()->without_terminator())
-    if (op.getNumRegions() || op.getNumResults() != 1 ||
-        !isa<arith::ArithDialect, math::MathDialect>(op.getDialect()) ||
-        !OpTrait::hasElementwiseMappableTraits(&op))
-      return false;
-  return true;
-}
+bool fusableStep(linalg::GenericOp g, Value v) { return bnn::fusableEpilogueStep(g, v); }
 
 /// Reads a constant of any element type as int64/float values.
 bool constantInts(Value v, SmallVector<int64_t> &out) {
@@ -335,45 +289,11 @@ private:
   /// the generic's body, cloned with each scalar op widened to L lanes; its inputs are `y`,
   /// L lanes of a same-shape tensor at `at`, or L lanes of a per-channel vector.
   Value applyStep(linalg::GenericOp g, Value y, ArrayRef<Value> at) {
-    IRMapping map;
-    Block *body = g.getBody();
-    for (OpOperand *in : g.getDpsInputOperands()) {
-      Value arg = body->getArgument(in->getOperandNumber());
-      AffineMap m = g.getMatchingIndexingMap(in);
-      auto t = cast<RankedTensorType>(in->get().getType());
-      Value lanes;
-      if (m.isIdentity() && isChainValue(g, in))
-        lanes = y;
-      else if (m.isIdentity())
-        lanes = load(in->get(), at);
-      else {
-        SmallVector<Value> idx(t.getRank() - 1, this->idx(0));
-        idx.push_back(at.back());
-        lanes = load(in->get(), idx);
-      }
-      map.map(arg, lanes);
-    }
-    for (Operation &op : body->without_terminator()) {
-      SmallVector<Value> operands;
-      for (Value v : op.getOperands()) {
-        Value mapped = map.lookupOrNull(v);
-        if (!mapped) // a scalar from outside the body (a constant): broadcast it
-          mapped = L == 1 ? v : broadcast(v);
-        operands.push_back(mapped);
-      }
-      Type rt = op.getResult(0).getType();
-      Type wide = L == 1 ? rt : Type(VectorType::get({L}, rt));
-      OperationState state(loc, op.getName().getStringRef(), operands, TypeRange{wide}, op.getAttrs());
-      map.map(op.getResult(0), b.create(state)->getResult(0));
-    }
-    return map.lookup(body->getTerminator()->getOperand(0));
-  }
-  /// Whether input `in` of chain step `g` is the previous step's value (the chain).
-  bool isChainValue(linalg::GenericOp g, OpOperand *in) {
-    Value v = in->get();
-    if (auto prev = v.getDefiningOp<linalg::GenericOp>())
-      return llvm::is_contained(epi.chain, prev);
-    return v.getDefiningOp() == epi.op;
+    return bnn::applyEpilogueStep(b, loc, g, y, at, L, [&](Value v) {
+      if (auto prev = v.getDefiningOp<linalg::GenericOp>())
+        return llvm::is_contained(epi.chain, prev);
+      return v.getDefiningOp() == epi.op;
+    });
   }
 };
 
@@ -1203,4 +1123,103 @@ struct BNNLowerBinaryKernelsPass
 
 void bnn::populateBinaryKernelPatterns(RewritePatternSet &patterns, const KernelConfig &config) {
   patterns.add<LowerBConv2DKernel, LowerBMatMulKernel, LowerPackKernel>(patterns.getContext(), config);
+}
+
+//===----------------------------------------------------------------------===//
+// Shared with the float kernels (passes/KernelSupport.h)
+//===----------------------------------------------------------------------===//
+
+/// Whether `g` can run inside a conv kernel's epilogue, on the float value `v` it reads:
+/// all-parallel over the same 4-D NHWC shape, one f32 result with an identity map and an unused
+/// init, and every input either `v` itself, a tensor of that shape (a residual: identity map),
+/// or a per-channel vector (a map to the channel dimension only); a body of scalar element-wise
+/// arith/math ops (no linalg.index).
+bool bnn::fusableEpilogueStep(linalg::GenericOp g, Value v) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  if (!type || type.getRank() != 4 || g.getNumDpsInits() != 1 || g.getNumResults() != 1 ||
+      g.getNumParallelLoops() != g.getNumLoops() || g.getNumLoops() != 4)
+    return false;
+  if (g.getResult(0).getType() != type || !g.getIndexingMapsArray().back().isIdentity())
+    return false;
+  if (!g.getBody()->getArgument(g.getNumDpsInputs()).use_empty())
+    return false;
+  bool readsV = false;
+  for (OpOperand *in : g.getDpsInputOperands()) {
+    AffineMap map = g.getMatchingIndexingMap(in);
+    auto t = dyn_cast<RankedTensorType>(in->get().getType());
+    if (!t || !t.getElementType().isF32())
+      return false;
+    if (in->get() == v) {
+      if (!map.isIdentity())
+        return false;
+      readsV = true;
+      continue;
+    }
+    if (map.isIdentity() && t == type)
+      continue;
+    // Per-channel: only d3 among the results, and size-1 dimensions elsewhere.
+    bool perChannel = map.getNumResults() == t.getRank() && t.getShape().back() == type.getShape().back();
+    for (unsigned i = 0; perChannel && i < map.getNumResults(); ++i) {
+      AffineExpr e = map.getResult(i);
+      bool last = i + 1 == map.getNumResults();
+      perChannel = last ? e == getAffineDimExpr(3, g.getContext())
+                        : (isa<AffineConstantExpr>(e) && t.getDimSize(i) == 1);
+    }
+    if (!perChannel)
+      return false;
+  }
+  if (!readsV)
+    return false;
+  for (Operation &op : g.getBody()->without_terminator())
+    if (op.getNumRegions() || op.getNumResults() != 1 ||
+        !isa<arith::ArithDialect, math::MathDialect>(op.getDialect()) ||
+        !OpTrait::hasElementwiseMappableTraits(&op))
+      return false;
+  return true;
+}
+
+Value bnn::loadLanes(OpBuilder &b, Location loc, Value t, ValueRange indices, int64_t lanes) {
+  if (lanes == 1)
+    return tensor::ExtractOp::create(b, loc, t, indices);
+  auto elem = cast<RankedTensorType>(t.getType()).getElementType();
+  Value padding = arith::ConstantOp::create(b, loc, b.getZeroAttr(elem));
+  return vector::TransferReadOp::create(b, loc, VectorType::get({lanes}, elem), t, indices, padding,
+                                        ArrayRef<bool>{true});
+}
+
+Value bnn::applyEpilogueStep(OpBuilder &b, Location loc, linalg::GenericOp g, Value y,
+                             ArrayRef<Value> at, int64_t lanes,
+                             function_ref<bool(Value)> isChainValue) {
+  IRMapping map;
+  Block *body = g.getBody();
+  for (OpOperand *in : g.getDpsInputOperands()) {
+    Value arg = body->getArgument(in->getOperandNumber());
+    AffineMap m = g.getMatchingIndexingMap(in);
+    auto t = cast<RankedTensorType>(in->get().getType());
+    Value v;
+    if (m.isIdentity() && isChainValue(in->get()))
+      v = y;
+    else if (m.isIdentity())
+      v = loadLanes(b, loc, in->get(), at, lanes);
+    else {
+      SmallVector<Value> idx(t.getRank() - 1, arith::ConstantIndexOp::create(b, loc, 0));
+      idx.push_back(at.back());
+      v = loadLanes(b, loc, in->get(), idx, lanes);
+    }
+    map.map(arg, v);
+  }
+  for (Operation &op : body->without_terminator()) {
+    SmallVector<Value> operands;
+    for (Value v : op.getOperands()) {
+      Value mapped = map.lookupOrNull(v);
+      if (!mapped) // a scalar from outside the body (a constant): broadcast it
+        mapped = lanes == 1 ? v : vector::BroadcastOp::create(b, loc, VectorType::get({lanes}, v.getType()), v);
+      operands.push_back(mapped);
+    }
+    Type rt = op.getResult(0).getType();
+    Type wide = lanes == 1 ? rt : Type(VectorType::get({lanes}, rt));
+    OperationState state(loc, op.getName().getStringRef(), operands, TypeRange{wide}, op.getAttrs());
+    map.map(op.getResult(0), b.create(state)->getResult(0));
+  }
+  return map.lookup(body->getTerminator()->getOperand(0));
 }

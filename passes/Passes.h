@@ -46,6 +46,10 @@ void populateBNNToLinalgPatterns(mlir::RewritePatternSet &patterns);
 /// register-blocked XNOR-popcount kernels in the vector dialect (BinaryKernels.cpp).
 void populateBinaryKernelPatterns(mlir::RewritePatternSet &patterns, const KernelConfig &config);
 
+/// tosa.conv2d in f32 with constant weights, and the element-wise ops after it, -> a
+/// register-blocked direct-convolution kernel in the vector dialect (FloatKernels.cpp).
+void populateFloatConvKernelPatterns(mlir::RewritePatternSet &patterns, const KernelConfig &config);
+
 /// memref.copy -> linalg.copy (CopyToLinalg.cpp).
 void populateCopyToLinalgPatterns(mlir::RewritePatternSet &patterns);
 

@@ -74,6 +74,41 @@ def BNNLowerBinaryKernels : Pass<"bnn-lower-binary-kernels", "mlir::func::FuncOp
                            "mlir::scf::SCFDialect", "mlir::vector::VectorDialect"];
 }
 
+def BNNLowerFloatConvs : Pass<"bnn-lower-float-convs", "mlir::func::FuncOp"> {
+  let summary = "Lower float convolutions to register-blocked vector kernels";
+  let description = [{
+    A dialect conversion: every `tosa.conv2d` on f32 NHWC tensors with constant weights and bias
+    and float zero points becomes a direct-convolution micro-kernel on tensors (the design of
+    `bnn-lower-binary-kernels`: a block of `pixels` output positions x `vectors` vectors of
+    output channels, accumulators starting at the bias and kept in registers, weights re-laid
+    out at compile time as [O / block][KH][KW * C][block], FMAs with the broadcast input), and
+    the element-wise `linalg.generic` ops that follow it (BatchNorm, PReLU, a residual Add) run
+    on the accumulators before the one store. See docs/kernels.md.
+
+    Before:
+    ```mlir
+    %y = tosa.conv2d %x, %w, %b, %zp, %zp {pad = array<i64: 1, 1, 1, 1>, ...}
+    ```
+    After:
+    ```mlir
+    %r = scf.for ... iter_args(%o = %init) {
+      ... scf.for %kh ... scf.for %j ... iter_args(%acc0 = %bias0, ...) -> (vector<16xf32>, ...) {
+        %w0 = vector.transfer_read %weights[%ob, %kh, %j, %c0] ...
+        %x = tensor.extract %input[%n, %ih, %col]
+        %a = vector.fma (vector.broadcast %x), %w0, %acc0
+    ```
+  }];
+  let options = [
+    Option<"lanes", "lanes", "int64_t", "1",
+           "i64 words per vector register (floats per vector: twice that, at least 4)">,
+    Option<"vectors", "vectors", "int64_t", "4", "Vectors of output channels per block">,
+    Option<"pixels", "pixels", "int64_t", "2", "Output positions per block (at most)">
+  ];
+  let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::arith::ArithDialect",
+                           "mlir::tensor::TensorDialect", "mlir::scf::SCFDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
 def BNNStaticBuffers : Pass<"bnn-static-buffers", "mlir::ModuleOp"> {
   let summary = "Place the entry function's scratch buffers in static memory";
   let description = [{

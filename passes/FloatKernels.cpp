@@ -1,0 +1,303 @@
+//===- FloatKernels.cpp - register-blocked float convolutions ----*- C++ -*-===//
+//
+// The float layers of a BNN (the stem, float shortcuts) as a direct-convolution micro-kernel in
+// the vector dialect on tensors, the same design as the binary kernels (docs/kernels.md):
+//  * a block is `pixels` output positions x `vectors` vectors of F float lanes of output channels
+//    (F = 2 * lanes: the f32 width of the target's vector register, at least 4);
+//  * accumulators start at the bias and stay in registers for the whole reduction over kh and
+//    j = kw * Cin + c (contiguous in NHWC for dilation 1 along W); per step: `vectors` weight
+//    vectors (re-laid out at compile time as [O / block][KH][KW * Cin][block]), `pixels` input
+//    floats broadcast, `pixels * vectors` FMAs;
+//  * zero padding by a padded copy of the input (float zeros);
+//  * the element-wise ops that follow (BatchNorm, PReLU, a residual Add, ...) run on the
+//    accumulators before the single store (bnn::applyEpilogueStep).
+// The floats are summed in a different order than a naive loop (per tap in (kh, kw, c) order,
+// fused multiply-adds), within float rounding of onnxruntime's result.
+//
+//===----------------------------------------------------------------------===//
+#include "passes/KernelSupport.h"
+#include "passes/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace bnn {
+#define GEN_PASS_DEF_BNNLOWERFLOATCONVS
+#include "passes/Passes.h.inc"
+} // namespace bnn
+
+using namespace mlir;
+
+namespace {
+
+/// A tosa.conv2d the kernel takes: f32 NHWC, constant f32 weights and bias, static shapes.
+struct FloatConv {
+  SmallVector<float> weights, bias; // weights [O][KH][KW][C]; bias [O] or one value
+  int64_t N, H, W, C, O, KH, KW, Ho, Wo, sh, sw, dh, dw;
+  int64_t pad[4];
+};
+
+std::optional<FloatConv> matchFloatConv(tosa::Conv2DOp op) {
+  FloatConv c;
+  auto in = dyn_cast<RankedTensorType>(op.getInput().getType());
+  auto out = dyn_cast<RankedTensorType>(op.getType());
+  if (!in || !out || !in.hasStaticShape() || !out.hasStaticShape() || !in.getElementType().isF32() ||
+      !out.getElementType().isF32())
+    return std::nullopt;
+  DenseFPElementsAttr weights, bias;
+  if (!matchPattern(op.getWeight(), m_Constant(&weights)) ||
+      !matchPattern(op.getBias(), m_Constant(&bias)) || !weights.getElementType().isF32())
+    return std::nullopt;
+  c.weights.assign(weights.getValues<float>().begin(), weights.getValues<float>().end());
+  c.bias.assign(bias.getValues<float>().begin(), bias.getValues<float>().end());
+  // Float zero points only (a quantized conv is not this kernel's).
+  DenseFPElementsAttr zp;
+  for (Value z : {op.getInputZp(), op.getWeightZp()})
+    if (!matchPattern(z, m_Constant(&zp)) || !zp.isSplat() || !zp.getSplatValue<APFloat>().isZero())
+      return std::nullopt;
+  auto w = cast<RankedTensorType>(op.getWeight().getType()); // O, KH, KW, C
+  c.N = in.getDimSize(0), c.H = in.getDimSize(1), c.W = in.getDimSize(2), c.C = in.getDimSize(3);
+  c.O = w.getDimSize(0), c.KH = w.getDimSize(1), c.KW = w.getDimSize(2);
+  c.Ho = out.getDimSize(1), c.Wo = out.getDimSize(2);
+  c.sh = op.getStride()[0], c.sw = op.getStride()[1], c.dh = op.getDilation()[0], c.dw = op.getDilation()[1];
+  for (int i = 0; i < 4; ++i)
+    c.pad[i] = op.getPad()[i];
+  if (w.getDimSize(3) != c.C || out.getDimSize(3) != c.O)
+    return std::nullopt;
+  return c;
+}
+
+/// The kernel of conv `c` on NHWC `input`, with the element-wise `chain` that follows the
+/// conv's value `convResult` applied before the store; returns the [N, Ho, Wo, O] result.
+Value buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c, const bnn::KernelConfig &cfg,
+                     Value input, ArrayRef<linalg::GenericOp> chain, Value convResult) {
+  const int64_t F = std::max<int64_t>(4, 2 * cfg.lanes), V = cfg.vectors, FB = F * V;
+  int64_t blocks = (c.O + FB - 1) / FB, Opad = blocks * FB;
+  int64_t P = cfg.pixels;
+  auto rowCost = [&](int64_t p) { return c.Wo / p * (V + p + p * V) + c.Wo % p * (V + 1 + V); };
+  for (int64_t p = cfg.pixels; p >= std::max<int64_t>(1, (cfg.pixels + 1) / 2); --p)
+    if (rowCost(p) < rowCost(P))
+      P = p;
+  Type f32 = b.getF32Type();
+  auto vt = VectorType::get({F}, f32);
+  auto idx = [&](int64_t v) -> Value { return arith::ConstantIndexOp::create(b, loc, v); };
+  auto add = [&](Value x, Value y) -> Value { return arith::AddIOp::create(b, loc, x, y); };
+  auto mul = [&](Value x, int64_t k) -> Value { return k == 1 ? x : arith::MulIOp::create(b, loc, x, idx(k)); };
+
+  // Weights [O][KH][KW][C] -> [O / FB][KH][KW * C][FB]; bias padded to Opad.
+  ArrayRef<float> wv = c.weights;
+  SmallVector<float> blocked(blocks * c.KH * c.KW * c.C * FB, 0.0f);
+  for (int64_t o = 0; o < c.O; ++o)
+    for (int64_t t = 0; t < c.KH * c.KW * c.C; ++t)
+      blocked[(o / FB * c.KH * c.KW * c.C + t) * FB + o % FB] = wv[o * c.KH * c.KW * c.C + t];
+  SmallVector<float> bias(Opad, 0.0f);
+  ArrayRef<float> bv = c.bias;
+  for (int64_t o = 0; o < c.O; ++o)
+    bias[o] = bv.size() == 1 ? bv[0] : bv[o];
+  Value weightsT = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(RankedTensorType::get({blocks, c.KH, c.KW * c.C, FB}, f32), ArrayRef<float>(blocked)));
+  Value biasT = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(RankedTensorType::get({Opad}, f32), ArrayRef<float>(bias)));
+
+  // Zero-padded input, rows flattened: [N, Hp, Wp * C].
+  Value x = input;
+  if (c.pad[0] || c.pad[1] || c.pad[2] || c.pad[3]) {
+    SmallVector<int64_t> shape = {c.N, c.H + c.pad[0] + c.pad[1], c.W + c.pad[2] + c.pad[3], c.C};
+    SmallVector<OpFoldResult> lo = {b.getIndexAttr(0), b.getIndexAttr(c.pad[0]), b.getIndexAttr(c.pad[2]), b.getIndexAttr(0)};
+    SmallVector<OpFoldResult> hi = {b.getIndexAttr(0), b.getIndexAttr(c.pad[1]), b.getIndexAttr(c.pad[3]), b.getIndexAttr(0)};
+    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+    x = tensor::PadOp::create(b, loc, RankedTensorType::get(shape, f32), x, lo, hi, zero);
+  }
+  Value xf = tensor::CollapseShapeOp::create(b, loc, x, ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
+  Value out = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{c.N, c.Ho, c.Wo, Opad}, f32);
+  int64_t span = c.KW * c.C;
+
+  auto block = [&](Value n, Value oh, Value ob, Value ow0, int64_t pixels, Value o) -> Value {
+    SmallVector<Value> init;
+    for (int64_t p = 0; p < pixels; ++p)
+      for (int64_t v = 0; v < V; ++v)
+        init.push_back(bnn::loadLanes(b, loc, biasT, ValueRange{add(mul(ob, FB), idx(v * F))}, F));
+    SmallVector<Value> colBase;
+    for (int64_t p = 0; p < pixels; ++p)
+      colBase.push_back(mul(add(ow0, idx(p)), c.sw * c.C));
+    auto red = scf::ForOp::create(b, loc, idx(0), idx(c.KH), idx(1), init, [&](OpBuilder &, Location, Value kh, ValueRange a0) {
+      Value ih = add(mul(oh, c.sh), mul(kh, c.dh));
+      auto inner = scf::ForOp::create(b, loc, idx(0), idx(span), idx(1), a0, [&](OpBuilder &, Location, Value j, ValueRange acc) {
+        Value off = j;
+        if (c.dw != 1)
+          off = add(j, mul(arith::DivUIOp::create(b, loc, j, idx(c.C)), (c.dw - 1) * c.C));
+        SmallVector<Value> w;
+        for (int64_t v = 0; v < V; ++v)
+          w.push_back(bnn::loadLanes(b, loc, weightsT, ValueRange{ob, kh, j, idx(v * F)}, F));
+        SmallVector<Value> next(acc.begin(), acc.end());
+        for (int64_t p = 0; p < pixels; ++p) {
+          Value xs = tensor::ExtractOp::create(b, loc, xf, ValueRange{n, ih, add(colBase[p], off)});
+          Value bx = vector::BroadcastOp::create(b, loc, vt, xs);
+          for (int64_t v = 0; v < V; ++v)
+            next[p * V + v] = vector::FMAOp::create(b, loc, bx, w[v], next[p * V + v]);
+        }
+        scf::YieldOp::create(b, loc, next);
+      });
+      scf::YieldOp::create(b, loc, inner.getResults());
+    });
+    for (int64_t p = 0; p < pixels; ++p)
+      for (int64_t v = 0; v < V; ++v) {
+        SmallVector<Value> at = {n, oh, add(ow0, idx(p)), add(mul(ob, FB), idx(v * F))};
+        Value y = red.getResult(p * V + v);
+        for (linalg::GenericOp g : chain)
+          y = bnn::applyEpilogueStep(b, loc, g, y, at, F, [&](Value in) {
+            if (auto prev = in.getDefiningOp<linalg::GenericOp>())
+              return llvm::is_contained(chain, prev);
+            return in == convResult;
+          });
+        o = vector::TransferWriteOp::create(b, loc, y, o, at, ArrayRef<bool>{true}).getResult();
+      }
+    return o;
+  };
+  int64_t mainEnd = c.Wo / P * P;
+  auto images = scf::ForOp::create(b, loc, idx(0), idx(c.N * c.Ho), idx(1), ValueRange{out},
+      [&](OpBuilder &, Location, Value q, ValueRange o1) {
+        Value n = arith::DivUIOp::create(b, loc, q, idx(c.Ho));
+        Value oh = arith::RemUIOp::create(b, loc, q, idx(c.Ho));
+        auto chans = scf::ForOp::create(b, loc, idx(0), idx(blocks), idx(1), o1, [&](OpBuilder &, Location, Value ob, ValueRange o2) {
+          Value cur = o2[0];
+          if (mainEnd > 0)
+            cur = scf::ForOp::create(b, loc, idx(0), idx(mainEnd), idx(P), ValueRange{cur},
+                                     [&](OpBuilder &, Location, Value ow, ValueRange o3) {
+                                       scf::YieldOp::create(b, loc, block(n, oh, ob, ow, P, o3[0]));
+                                     }).getResult(0);
+          if (mainEnd < c.Wo)
+            cur = scf::ForOp::create(b, loc, idx(mainEnd), idx(c.Wo), idx(1), ValueRange{cur},
+                                     [&](OpBuilder &, Location, Value ow, ValueRange o3) {
+                                       scf::YieldOp::create(b, loc, block(n, oh, ob, ow, 1, o3[0]));
+                                     }).getResult(0);
+          scf::YieldOp::create(b, loc, cur);
+        });
+        scf::YieldOp::create(b, loc, chans.getResults());
+      });
+  Value result = images.getResult(0);
+  if (Opad != c.O) {
+    SmallVector<OpFoldResult> offsets(4, b.getIndexAttr(0)), strides(4, b.getIndexAttr(1));
+    SmallVector<OpFoldResult> sizes = {b.getIndexAttr(c.N), b.getIndexAttr(c.Ho), b.getIndexAttr(c.Wo), b.getIndexAttr(c.O)};
+    result = tensor::ExtractSliceOp::create(b, loc, result, offsets, sizes, strides);
+  }
+  return result;
+}
+
+struct LowerFloatConv : OpConversionPattern<tosa::Conv2DOp> {
+  LowerFloatConv(MLIRContext *ctx, bnn::KernelConfig cfg) : OpConversionPattern(ctx), cfg(cfg) {}
+  bnn::KernelConfig cfg;
+
+  LogicalResult matchAndRewrite(tosa::Conv2DOp op, OpAdaptor, ConversionPatternRewriter &rewriter) const override {
+    std::optional<FloatConv> conv = matchFloatConv(op);
+    if (!conv)
+      return rewriter.notifyMatchFailure(op, "not a static f32 conv with constant weights");
+    const FloatConv &c = *conv;
+    // The element-wise ops that follow, while each value has this one user.
+    SmallVector<linalg::GenericOp> chain;
+    Value last = op.getResult();
+    while (last.hasOneUse()) {
+      auto g = dyn_cast<linalg::GenericOp>(*last.getUsers().begin());
+      if (!g || !bnn::fusableEpilogueStep(g, last))
+        break;
+      chain.push_back(g);
+      last = g.getResult(0);
+    }
+    Operation *lastOp = chain.empty() ? op.getOperation() : chain.back().getOperation();
+    rewriter.setInsertionPoint(lastOp);
+
+    Value result = buildFloatConv(rewriter, op.getLoc(), c, cfg, op.getInput(), chain, op.getResult());
+    rewriter.replaceOp(lastOp, result);
+    for (linalg::GenericOp g : llvm::reverse(chain))
+      if (g.getOperation() != lastOp)
+        rewriter.eraseOp(g);
+    if (lastOp != op.getOperation())
+      rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+/// A tosa.matmul A[B, M, K] x W[1, K, N] with constant f32 W is the 1x1 convolution of the
+/// B x 1 x M image A with weights [N][1][1][K] (a float Gemm/Linear head).
+std::optional<FloatConv> matchFloatMatMul(tosa::MatMulOp op) {
+  auto a = dyn_cast<RankedTensorType>(op.getA().getType());
+  auto out = dyn_cast<RankedTensorType>(op.getType());
+  DenseFPElementsAttr w;
+  if (!a || !out || !a.hasStaticShape() || !out.hasStaticShape() || !a.getElementType().isF32() ||
+      !out.getElementType().isF32() || !matchPattern(op.getB(), m_Constant(&w)) ||
+      !w.getElementType().isF32())
+    return std::nullopt;
+  auto wt = cast<RankedTensorType>(op.getB().getType());
+  if (wt.getDimSize(0) != 1)
+    return std::nullopt;
+  DenseFPElementsAttr zp;
+  for (Value z : {op.getAZp(), op.getBZp()})
+    if (!matchPattern(z, m_Constant(&zp)) || !zp.isSplat() || !zp.getSplatValue<APFloat>().isZero())
+      return std::nullopt;
+  FloatConv c;
+  int64_t K = wt.getDimSize(1), N = wt.getDimSize(2);
+  c.N = a.getDimSize(0), c.H = 1, c.W = a.getDimSize(1), c.C = K, c.O = N, c.KH = c.KW = 1;
+  c.Ho = 1, c.Wo = a.getDimSize(1), c.sh = c.sw = c.dh = c.dw = 1;
+  c.pad[0] = c.pad[1] = c.pad[2] = c.pad[3] = 0;
+  SmallVector<float> values(w.getValues<float>());
+  c.weights.resize(N * K);
+  for (int64_t k = 0; k < K; ++k)
+    for (int64_t n = 0; n < N; ++n)
+      c.weights[n * K + k] = values[k * N + n];
+  c.bias = {0.0f};
+  return c;
+}
+
+struct LowerFloatMatMul : OpConversionPattern<tosa::MatMulOp> {
+  LowerFloatMatMul(MLIRContext *ctx, bnn::KernelConfig cfg) : OpConversionPattern(ctx), cfg(cfg) {}
+  bnn::KernelConfig cfg;
+
+  LogicalResult matchAndRewrite(tosa::MatMulOp op, OpAdaptor, ConversionPatternRewriter &rewriter) const override {
+    std::optional<FloatConv> mm = matchFloatMatMul(op);
+    if (!mm)
+      return rewriter.notifyMatchFailure(op, "not a static f32 matmul with a constant right operand");
+    Location loc = op.getLoc();
+    auto a = cast<RankedTensorType>(op.getA().getType());
+    Value image = tensor::ExpandShapeOp::create(
+        rewriter, loc, RankedTensorType::get({mm->N, 1, mm->W, mm->C}, a.getElementType()), op.getA(),
+        ArrayRef<ReassociationIndices>{{0, 1}, {2}, {3}});
+    Value result = buildFloatConv(rewriter, loc, *mm, cfg, image, {}, Value());
+    rewriter.replaceOp(op, tensor::CollapseShapeOp::create(rewriter, loc, result,
+                                                          ArrayRef<ReassociationIndices>{{0, 1}, {2}, {3}})
+                               .getResult());
+    return success();
+  }
+};
+
+struct BNNLowerFloatConvsPass : bnn::impl::BNNLowerFloatConvsBase<BNNLowerFloatConvsPass> {
+  using BNNLowerFloatConvsBase::BNNLowerFloatConvsBase;
+  void runOnOperation() override {
+    if (lanes < 1 || vectors < 1 || pixels < 1) {
+      getOperation().emitError() << "bnn-lower-float-convs: lanes, vectors and pixels must be positive";
+      return signalPassFailure();
+    }
+    MLIRContext *ctx = &getContext();
+    RewritePatternSet patterns(ctx);
+    bnn::populateFloatConvKernelPatterns(patterns, bnn::KernelConfig{lanes, vectors, pixels});
+    ConversionTarget target(*ctx);
+    target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+    // Every float conv the kernel can take must become one.
+    target.addDynamicallyLegalOp<tosa::Conv2DOp>([](tosa::Conv2DOp op) { return !matchFloatConv(op); });
+    target.addDynamicallyLegalOp<tosa::MatMulOp>([](tosa::MatMulOp op) { return !matchFloatMatMul(op); });
+    if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace
+
+void bnn::populateFloatConvKernelPatterns(RewritePatternSet &patterns, const KernelConfig &config) {
+  patterns.add<LowerFloatConv, LowerFloatMatMul>(patterns.getContext(), config);
+}

@@ -1,0 +1,69 @@
+// RUN: %bnnc_opt %s -bnn-lower-float-convs="lanes=2 vectors=2 pixels=3" -split-input-file | FileCheck %s
+
+// A float conv (3 -> 6 channels, 2x2 kernel, pad 1): weights [O][KH][KW][C] re-laid out as
+// [O / 8][KH][KW * C][8] (F = 4 floats per vector, 2 vectors: 8 channels per block, 6 padded to
+// 8), accumulators that start at the bias, FMAs of the broadcast input with contiguous weight
+// vectors, and the following BatchNorm-like step (per-channel scale) applied before the store.
+// CHECK-LABEL: func.func @conv_bn
+// CHECK: arith.constant dense<{{.*}}> : tensor<1x2x6x8xf32>
+// CHECK: tensor.pad %{{.*}} low[0, 1, 1, 0] high[0, 1, 1, 0]
+// CHECK: tensor.collapse_shape {{.*}} into tensor<1x6x18xf32>
+// CHECK: scf.for
+// CHECK: vector.transfer_read {{.*}} : tensor<8xf32>, vector<4xf32>
+// CHECK: scf.for {{.*}} -> (vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>)
+// CHECK: vector.transfer_read {{.*}} : tensor<1x2x6x8xf32>, vector<4xf32>
+// CHECK: tensor.extract {{.*}} : tensor<1x6x18xf32>
+// CHECK: vector.broadcast {{.*}} : f32 to vector<4xf32>
+// CHECK: vector.fma
+// CHECK: arith.mulf {{.*}} : vector<4xf32>
+// CHECK: vector.transfer_write {{.*}} : vector<4xf32>, tensor<1x5x5x8xf32>
+// CHECK: tensor.extract_slice {{.*}}[0, 0, 0, 0] [1, 5, 5, 6] [1, 1, 1, 1]
+// CHECK-NOT: tosa.conv2d
+// CHECK-NOT: linalg.generic
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#ch = affine_map<(d0, d1, d2, d3) -> (d3)>
+func.func @conv_bn(%x: tensor<1x4x4x3xf32>) -> tensor<1x5x5x6xf32> {
+  %w = arith.constant dense<0.5> : tensor<6x2x2x3xf32>
+  %b = arith.constant dense<[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]> : tensor<6xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %s = arith.constant dense<[0.1, 0.2, 0.3, 0.4, 0.5, 0.6]> : tensor<6xf32>
+  %y = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>}
+     : (tensor<1x4x4x3xf32>, tensor<6x2x2x3xf32>, tensor<6xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x5x5x6xf32>
+  %e = tensor.empty() : tensor<1x5x5x6xf32>
+  %z = linalg.generic {indexing_maps = [#id, #ch, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%y, %s : tensor<1x5x5x6xf32>, tensor<6xf32>) outs(%e : tensor<1x5x5x6xf32>) {
+  ^bb0(%a: f32, %k: f32, %o: f32):
+    %0 = arith.mulf %a, %k : f32
+    linalg.yield %0 : f32
+  } -> tensor<1x5x5x6xf32>
+  return %z : tensor<1x5x5x6xf32>
+}
+
+// -----
+
+// A float Gemm head (tosa.matmul with a constant right operand) is the 1x1 conv of a 1 x M
+// image: the weights transposed to [N][K], no bias.
+// CHECK-LABEL: func.func @matmul
+// CHECK: tensor.expand_shape {{.*}} output_shape [1, 1, 2, 16]
+// CHECK: vector.fma
+// CHECK: tensor.collapse_shape {{.*}} : tensor<1x1x2x8xf32> into tensor<1x2x8xf32>
+// CHECK-NOT: tosa.matmul
+func.func @matmul(%a: tensor<1x2x16xf32>) -> tensor<1x2x8xf32> {
+  %w = arith.constant dense<0.25> : tensor<1x16x8xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %y = tosa.matmul %a, %w, %zp, %zp : (tensor<1x2x16xf32>, tensor<1x16x8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x8xf32>
+  return %y : tensor<1x2x8xf32>
+}
+
+// -----
+
+// negative_: weights known only at run time stay a tosa.conv2d (upstream lowering).
+// CHECK-LABEL: func.func @negative_runtime_weights
+// CHECK: tosa.conv2d
+func.func @negative_runtime_weights(%x: tensor<1x4x4x3xf32>, %w: tensor<6x2x2x3xf32>) -> tensor<1x5x5x6xf32> {
+  %b = arith.constant dense<0.0> : tensor<6xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %y = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>}
+     : (tensor<1x4x4x3xf32>, tensor<6x2x2x3xf32>, tensor<6xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x5x5x6xf32>
+  return %y : tensor<1x5x5x6xf32>
+}
