@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/BNN/BNNDialect.h"
+#include "passes/KernelSupport.h"
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -240,17 +241,7 @@ Value zeroFilled(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Type elem)
 /// word `value`.
 Value padSpatial(PatternRewriter &rewriter, Location loc, Value plane, ArrayRef<int64_t> pad,
                  int64_t value) {
-  if (pad[0] == 0 && pad[1] == 0 && pad[2] == 0 && pad[3] == 0)
-    return plane;
-  auto t = cast<RankedTensorType>(plane.getType());
-  SmallVector<int64_t> shape = {t.getDimSize(0), t.getDimSize(1) + pad[0] + pad[1],
-                                t.getDimSize(2) + pad[2] + pad[3], t.getDimSize(3)};
-  SmallVector<OpFoldResult> low = {rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[0]),
-                                   rewriter.getIndexAttr(pad[2]), rewriter.getIndexAttr(0)};
-  SmallVector<OpFoldResult> high = {rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[1]),
-                                    rewriter.getIndexAttr(pad[3]), rewriter.getIndexAttr(0)};
-  return tensor::PadOp::create(rewriter, loc, RankedTensorType::get(shape, t.getElementType()),
-                               plane, low, high, i64(rewriter, loc, value));
+  return bnn::padSpatial(rewriter, loc, plane, pad, rewriter.getI64IntegerAttr(value));
 }
 
 /// Pads the innermost axis of `v` with `padValue` to `words * 64` entries and splits it into

@@ -298,18 +298,7 @@ private:
 };
 
 Value padPlane(OpBuilder &b, Location loc, Value plane, const int64_t pad[4]) {
-  if (pad[0] == 0 && pad[1] == 0 && pad[2] == 0 && pad[3] == 0)
-    return plane;
-  auto t = cast<RankedTensorType>(plane.getType());
-  SmallVector<int64_t> shape = {t.getDimSize(0), t.getDimSize(1) + pad[0] + pad[1],
-                                t.getDimSize(2) + pad[2] + pad[3], t.getDimSize(3)};
-  SmallVector<OpFoldResult> low = {b.getIndexAttr(0), b.getIndexAttr(pad[0]),
-                                   b.getIndexAttr(pad[2]), b.getIndexAttr(0)};
-  SmallVector<OpFoldResult> high = {b.getIndexAttr(0), b.getIndexAttr(pad[1]),
-                                    b.getIndexAttr(pad[3]), b.getIndexAttr(0)};
-  Value zero = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
-  return tensor::PadOp::create(b, loc, RankedTensorType::get(shape, t.getElementType()), plane,
-                               low, high, zero);
+  return bnn::padSpatial(b, loc, plane, ArrayRef<int64_t>(pad, 4), b.getI64IntegerAttr(0));
 }
 
 /// [N, Hp, Wp, words] -> [N, Hp, Wp * words]: a kernel row's words are then one run.
@@ -1222,4 +1211,19 @@ Value bnn::applyEpilogueStep(OpBuilder &b, Location loc, linalg::GenericOp g, Va
     map.map(op.getResult(0), b.create(state)->getResult(0));
   }
   return map.lookup(body->getTerminator()->getOperand(0));
+}
+
+Value bnn::padSpatial(OpBuilder &b, Location loc, Value plane, ArrayRef<int64_t> pad, TypedAttr value) {
+  if (pad[0] == 0 && pad[1] == 0 && pad[2] == 0 && pad[3] == 0)
+    return plane;
+  auto t = cast<RankedTensorType>(plane.getType());
+  SmallVector<int64_t> shape = {t.getDimSize(0), t.getDimSize(1) + pad[0] + pad[1],
+                                t.getDimSize(2) + pad[2] + pad[3], t.getDimSize(3)};
+  SmallVector<OpFoldResult> low = {b.getIndexAttr(0), b.getIndexAttr(pad[0]),
+                                   b.getIndexAttr(pad[2]), b.getIndexAttr(0)};
+  SmallVector<OpFoldResult> high = {b.getIndexAttr(0), b.getIndexAttr(pad[1]),
+                                    b.getIndexAttr(pad[3]), b.getIndexAttr(0)};
+  Value v = arith::ConstantOp::create(b, loc, value);
+  return tensor::PadOp::create(b, loc, RankedTensorType::get(shape, t.getElementType()), plane,
+                               low, high, v);
 }

@@ -107,14 +107,7 @@ Value buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c, const bnn::
   Value biasT = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(RankedTensorType::get({Opad}, f32), ArrayRef<float>(bias)));
 
   // Zero-padded input, rows flattened: [N, Hp, Wp * C].
-  Value x = input;
-  if (c.pad[0] || c.pad[1] || c.pad[2] || c.pad[3]) {
-    SmallVector<int64_t> shape = {c.N, c.H + c.pad[0] + c.pad[1], c.W + c.pad[2] + c.pad[3], c.C};
-    SmallVector<OpFoldResult> lo = {b.getIndexAttr(0), b.getIndexAttr(c.pad[0]), b.getIndexAttr(c.pad[2]), b.getIndexAttr(0)};
-    SmallVector<OpFoldResult> hi = {b.getIndexAttr(0), b.getIndexAttr(c.pad[1]), b.getIndexAttr(c.pad[3]), b.getIndexAttr(0)};
-    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
-    x = tensor::PadOp::create(b, loc, RankedTensorType::get(shape, f32), x, lo, hi, zero);
-  }
+  Value x = bnn::padSpatial(b, loc, input, ArrayRef<int64_t>(c.pad, 4), b.getF32FloatAttr(0.0f));
   Value xf = tensor::CollapseShapeOp::create(b, loc, x, ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
   Value out = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{c.N, c.Ho, c.Wo, Opad}, f32);
   int64_t span = c.KW * c.C;

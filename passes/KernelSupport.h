@@ -33,6 +33,11 @@ mlir::Value applyEpilogueStep(mlir::OpBuilder &b, mlir::Location loc, mlir::lina
                               mlir::Value y, llvm::ArrayRef<mlir::Value> at, int64_t lanes,
                               llvm::function_ref<bool(mlir::Value)> isChainValue);
 
+/// Pads the H and W axes of an NHWC tensor by `pad` = [top, bottom, left, right] with the
+/// scalar `value` (of the element type); returns `plane` itself when every pad is 0.
+mlir::Value padSpatial(mlir::OpBuilder &b, mlir::Location loc, mlir::Value plane,
+                       llvm::ArrayRef<int64_t> pad, mlir::TypedAttr value);
+
 } // namespace bnn
 
 #endif // BNNC_PASSES_KERNELSUPPORT_H
