@@ -1151,8 +1151,12 @@ bool bnn::fusableEpilogueStep(linalg::GenericOp g, Value v) {
     for (unsigned i = 0; perChannel && i < map.getNumResults(); ++i) {
       AffineExpr e = map.getResult(i);
       bool last = i + 1 == map.getNumResults();
-      perChannel = last ? e == getAffineDimExpr(3, g.getContext())
-                        : (isa<AffineConstantExpr>(e) && t.getDimSize(i) == 1);
+      // Other dimensions: size 1, as a constant 0 or as the loop dimension itself when that
+      // has size 1 too (a batch of 1: (d0, 0, 0, d3) on [1, 1, 1, C]).
+      bool unit = t.getDimSize(i) == 1 &&
+                  (isa<AffineConstantExpr>(e) ||
+                   (e == getAffineDimExpr(i, g.getContext()) && type.getDimSize(i) == 1));
+      perChannel = last ? e == getAffineDimExpr(3, g.getContext()) : unit;
     }
     if (!perChannel)
       return false;
