@@ -553,7 +553,7 @@ def print_tables(results, configs):
     rows = []
     head = ["model", "kind", "bin/all", "config", "bnnc med", "ort med", "ratio",
             "bnnc min", "ort min", "ratio", "bnnc cpu", "ort cpu", "ratio", "check",
-            "popcount instructions"]
+            "compile s", "popcount instructions"]
     for r in results:
         for cfg in configs:
             c = r["configs"][cfg]
@@ -565,6 +565,7 @@ def print_tables(results, configs):
                          fmt_ms(c["cpu_ms"]), fmt_ms(r["ort"]["cpu_ms"]),
                          f"{c['ratio_cpu']:.2f}" if c["ratio_cpu"] else "-",
                          "ok" if c["check_ok"] else f"BAD {c['check_err']:.1e}",
+                         f"{c['compile_s']:.1f}" if c.get("compile_s") is not None else "-",
                          instr_text(c)])
     print("\nTimes in ms per inference (whole batch): median and min of the wall-clock times, and "
           "CPU time per run;\nratio = onnxruntime / bnnc (> 1: bnnc faster)")
