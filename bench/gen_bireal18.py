@@ -170,6 +170,48 @@ class BiReal18(nn.Module):
         return self.fc(x)
 
 
+def seeded(seed):
+    """Seeds torch (and limits its threads); returns a generator for the weights."""
+    torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+    torch.manual_seed(seed)
+    return torch.Generator().manual_seed(seed)
+
+
+def dyadic_stem_and_input(model, gen, seed, batch):
+    """Dyadic stem weights (k / 16, k in [-4, 4]) and a dyadic input (k / 4), so that the stem
+    conv is exact; puts the model in eval mode. Returns the input as numpy and torch tensors."""
+    with torch.no_grad():
+        model.conv1.weight.copy_(
+            torch.randint(-4, 5, model.conv1.weight.shape, generator=gen).float() / 16)
+    model.eval()
+    rng = np.random.default_rng(seed)
+    x = (rng.integers(-4, 5, size=(batch, 3, 224, 224)) / 4).astype(np.float32)
+    return x, torch.from_numpy(x)
+
+
+def calibrate(model, xt):
+    """One pass over the input with Calib.on: every layer sets its BatchNorm statistics."""
+    with torch.no_grad():
+        Calib.on = True
+        try:
+            model(xt)
+        finally:
+            Calib.on = False
+
+
+def export(model, x, xt, out):
+    """Exports `model` to `out` (opset OPSET, no constant folding) and its input beside it as
+    STEM.in0.npy; returns STEM."""
+    stem = os.path.splitext(out)[0]
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(model, (xt,), out, opset_version=OPSET, input_names=["in0"],
+                          output_names=["out0"], do_constant_folding=False)
+    np.save(stem + ".in0.npy", x)
+    return stem
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("out", help="the .onnx file to write")
@@ -177,24 +219,11 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=18)
     args = ap.parse_args(argv)
 
-    torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
-    torch.manual_seed(args.seed)
-    gen = torch.Generator().manual_seed(args.seed)
+    gen = seeded(args.seed)
     model = BiReal18(gen)
-    with torch.no_grad():  # dyadic stem weights: k / 16, k in [-4, 4]
-        model.conv1.weight.copy_(
-            torch.randint(-4, 5, model.conv1.weight.shape, generator=gen).float() / 16)
-    model.eval()
-    rng = np.random.default_rng(args.seed)
-    x = (rng.integers(-4, 5, size=(args.batch, 3, 224, 224)) / 4).astype(np.float32)
-    xt = torch.from_numpy(x)
-
+    x, xt = dyadic_stem_and_input(model, gen, args.seed, args.batch)
+    calibrate(model, xt)
     with torch.no_grad():
-        Calib.on = True
-        try:
-            model(xt)
-        finally:
-            Calib.on = False
         Probe.values = []
         try:
             model(xt)
@@ -202,14 +231,7 @@ def main(argv=None):
             n_signs = len(Probe.values)
         finally:
             Probe.values = None
-
-    stem = os.path.splitext(args.out)[0]
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(model, (xt,), args.out, opset_version=OPSET, input_names=["in0"],
-                          output_names=["out0"], do_constant_folding=False)
-    np.save(stem + ".in0.npy", x)
+    stem = export(model, x, xt, args.out)
 
     binary = sum(u.conv.weight.numel() for u in model.units)
     total = sum(p.numel() for p in model.parameters())

@@ -54,14 +54,13 @@ check means something).
 import argparse
 import os
 import sys
-import warnings
 
-import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from gen_bireal18 import OPSET, Calib, Probe, per_channel, set_bn, sign_act
+from gen_bireal18 import (Calib, Probe, calibrate, dyadic_stem_and_input, export, per_channel,
+                          seeded, set_bn, sign_act)
 
 # (C_in, C_out, stride) of ReActNet-A's 13 blocks.
 BLOCKS = [(32, 64, 1), (64, 128, 2), (128, 128, 1), (128, 256, 2), (256, 256, 1),
@@ -308,24 +307,11 @@ def main(argv=None):
                          "nodes) instead of the authors' two C -> C convs (31)")
     args = ap.parse_args(argv)
 
-    torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
-    torch.manual_seed(args.seed)
-    gen = torch.Generator().manual_seed(args.seed)
+    gen = seeded(args.seed)
     model = ReActNetA(gen, single_pw=args.single_pw)
-    with torch.no_grad():  # dyadic stem weights: k / 16, k in [-4, 4]
-        model.conv1.weight.copy_(
-            torch.randint(-4, 5, model.conv1.weight.shape, generator=gen).float() / 16)
-    model.eval()
-    rng = np.random.default_rng(args.seed)
-    x = (rng.integers(-4, 5, size=(args.batch, 3, 224, 224)) / 4).astype(np.float32)
-    xt = torch.from_numpy(x)
-
+    x, xt = dyadic_stem_and_input(model, gen, args.seed, args.batch)
+    calibrate(model, xt)
     with torch.no_grad():
-        Calib.on = True
-        try:
-            model(xt)
-        finally:
-            Calib.on = False
         Probe.values, Track.margins = [], []
         try:
             model(xt)
@@ -334,14 +320,7 @@ def main(argv=None):
             margins = Track.margins
         finally:
             Probe.values, Track.margins = None, None
-
-    stem = os.path.splitext(args.out)[0]
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(model, (xt,), args.out, opset_version=OPSET, input_names=["in0"],
-                          output_names=["out0"], do_constant_folding=False)
-    np.save(stem + ".in0.npy", x)
+    stem = export(model, x, xt, args.out)
 
     convs = model.binconvs()
     binary = sum(c.weight.numel() for c in convs)
