@@ -73,14 +73,13 @@ struct Epilogue {
   SmallVector<float> mul, bias;
   SmallVector<int64_t> low, high, desc;
   // Affine: element-wise linalg.generic ops that follow the transform (PReLU/RPReLU, Clip, a
-  // residual Add, scales), applied to the accumulators' floats in registers (see fusableStep).
-  SmallVector<linalg::GenericOp> chain;
+  // residual Add, scales), applied to the accumulators' floats in registers
+  // (bnn::collectEpilogueChain).
+  SmallVector<Operation *> chain;
   // Affine whose result (after the chain) only feeds a tosa.transpose NHWC -> NCHW (a graph
   // output): the kernel writes NCHW directly and replaces the transpose.
   Operation *toNCHW = nullptr;
 };
-
-bool fusableStep(linalg::GenericOp g, Value v) { return bnn::fusableEpilogueStep(g, v); }
 
 /// Reads a constant of any element type as int64/float values.
 bool constantInts(Value v, SmallVector<int64_t> &out) {
@@ -112,16 +111,8 @@ Epilogue findEpilogue(Value result) {
     if (constantFloats(ot.getMultiplier(), e.mul) && constantFloats(ot.getBias(), e.bias)) {
       e.kind = EpilogueKind::Affine;
       e.op = user;
-      Value y = ot.getResult();
-      // Follow the element-wise chain while each value has this one user (the last value may
-      // have several: the kernel writes it).
-      while (y.hasOneUse()) {
-        auto g = dyn_cast<linalg::GenericOp>(*y.getUsers().begin());
-        if (!g || !fusableStep(g, y))
-          break;
-        e.chain.push_back(g);
-        y = g.getResult(0);
-      }
+      e.chain = bnn::collectEpilogueChain(ot.getResult());
+      Value y = e.chain.empty() ? Value(ot.getResult()) : e.chain.back()->getResult(0);
       if (y.hasOneUse())
         if (auto tr = dyn_cast<tosa::TransposeOp>(*y.getUsers().begin())) {
           ArrayRef<int32_t> perms = tr.getPerms();
@@ -142,15 +133,6 @@ Epilogue findEpilogue(Value result) {
   return e;
 }
 
-/// Broadcasts a one-element parameter to `n` channels and pads it to `padded` with `fill`.
-template <typename T>
-SmallVector<T> channelVector(ArrayRef<T> v, int64_t n, int64_t padded, T fill) {
-  SmallVector<T> out(padded, fill);
-  for (int64_t i = 0; i < n; ++i)
-    out[i] = v.size() == 1 ? v[0] : v[i];
-  return out;
-}
-
 /// Builds the kernel of one layer. All sizes are compile-time constants; loop variables are
 /// index values.
 class KernelBuilder {
@@ -159,14 +141,9 @@ public:
                 const Epilogue &epi)
       : b(b), loc(loc), s(s), L(cfg.lanes), V(cfg.vectors), P(cfg.pixels), epi(epi) {
     OB = L * V;
-    // `pixels` is the largest block the registers hold; a row of Wo positions runs in blocks
-    // of P and a remainder of single positions, which are slower. A step of a P-pixel block
-    // costs about V weight loads + P input loads + 3PV vector ops; take the P in
-    // [pixels / 2, pixels] with the cheapest row (Wo = 14 with pixels 8, V 2: P = 7).
-    auto rowCost = [&](int64_t p) { return s.Wo / p * (V + p + 3 * p * V) + s.Wo % p * (V + 1 + 3 * V); };
-    for (int64_t p = cfg.pixels; p >= std::max<int64_t>(1, (cfg.pixels + 1) / 2); --p)
-      if (rowCost(p) < rowCost(P))
-        P = p;
+    // `pixels` is the largest block the registers hold; per accumulator a step is xor,
+    // popcount and add.
+    P = bnn::choosePixelBlock(s.Wo, cfg.pixels, V, 3);
     // Byte accumulators: each step adds at most 8 to a byte lane, so a chunk of at most 31
     // steps cannot overflow (31 * 8 = 248). The chunk is the largest divisor of a kernel row's
     // steps (kw * words) up to 31; too small a chunk would flush more than it saves.
@@ -230,12 +207,13 @@ private:
   }
 
   Type i64() { return b.getI64Type(); }
-  Type accType() { return L == 1 ? i64() : Type(VectorType::get({L}, i64())); }
+  /// `elem` in L lanes: a vector, or the scalar itself when L == 1.
+  Type lanesOf(Type elem) { return L == 1 ? elem : Type(VectorType::get({L}, elem)); }
   Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
   Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
   Value mul(Value x, int64_t c) { return c == 1 ? x : arith::MulIOp::create(b, loc, x, idx(c)); }
 
-  /// A constant of `accType`-shaped lanes (or a scalar when L == 1).
+  /// A constant of L lanes (a scalar when L == 1).
   Value splat(Type elem, int64_t value) {
     if (L == 1)
       return arith::ConstantOp::create(b, loc, b.getIntegerAttr(elem, value));
@@ -246,14 +224,7 @@ private:
     return L == 1 ? x : vector::BroadcastOp::create(b, loc, VectorType::get({L}, x.getType()), x);
   }
   /// `L` consecutive elements along the innermost axis of `t` at `indices`.
-  Value load(Value t, ValueRange indices) {
-    if (L == 1)
-      return tensor::ExtractOp::create(b, loc, t, indices);
-    auto elem = cast<RankedTensorType>(t.getType()).getElementType();
-    Value padding = arith::ConstantOp::create(b, loc, b.getZeroAttr(elem));
-    return vector::TransferReadOp::create(b, loc, VectorType::get({L}, elem), t, indices, padding,
-                                          ArrayRef<bool>{true});
-  }
+  Value load(Value t, ValueRange indices) { return bnn::loadLanes(b, loc, t, indices, L); }
   Value store(Value v, Value t, ValueRange indices) {
     if (L == 1)
       return tensor::InsertOp::create(b, loc, v, t, indices);
@@ -285,16 +256,6 @@ private:
   Value rowHasZero(Value n, Value oh);
   Value zeroWeightCorrection(Value sign, Value mask);
 
-  /// One element-wise step of the epilogue chain on `y` (L channels at NHWC position `at`):
-  /// the generic's body, cloned with each scalar op widened to L lanes; its inputs are `y`,
-  /// L lanes of a same-shape tensor at `at`, or L lanes of a per-channel vector.
-  Value applyStep(linalg::GenericOp g, Value y, ArrayRef<Value> at) {
-    return bnn::applyEpilogueStep(b, loc, g, y, at, L, [&](Value v) {
-      if (auto prev = v.getDefiningOp<linalg::GenericOp>())
-        return llvm::is_contained(epi.chain, prev);
-      return v.getDefiningOp() == epi.op;
-    });
-  }
 };
 
 Value padPlane(OpBuilder &b, Location loc, Value plane, const int64_t pad[4]) {
@@ -506,26 +467,22 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
       Value d = arith::SubIOp::create(b, loc, baseV, arith::ShLIOp::create(b, loc, acc, one));
       if (zeroCorr) {
         // Ternary weights: each zero weight was packed as +1; take its input value back out.
-        Type i64s = L == 1 ? i64() : Type(VectorType::get({L}, i64()));
-        Value corr = arith::ExtSIOp::create(b, loc, i64s, load(zeroCorr, ValueRange{n, oh, ow, chan}));
+        Value corr = arith::ExtSIOp::create(b, loc, lanesOf(i64()), load(zeroCorr, ValueRange{n, oh, ow, chan}));
         d = arith::SubIOp::create(b, loc, d, corr);
       }
       SmallVector<Value> at = {n, oh, ow, chan};
       switch (epi.kind) {
       case EpilogueKind::Raw: {
-        Type i32 = L == 1 ? Type(b.getI32Type()) : Type(VectorType::get({L}, b.getI32Type()));
-        results[0] = store(arith::TruncIOp::create(b, loc, i32, d), results[0], at);
+        results[0] = store(arith::TruncIOp::create(b, loc, lanesOf(b.getI32Type()), d), results[0], at);
         break;
       }
       case EpilogueKind::Affine: {
-        Type i32 = L == 1 ? Type(b.getI32Type()) : Type(VectorType::get({L}, b.getI32Type()));
-        Type f32 = L == 1 ? Type(b.getF32Type()) : Type(VectorType::get({L}, b.getF32Type()));
-        Value f = arith::SIToFPOp::create(b, loc, f32, arith::TruncIOp::create(b, loc, i32, d));
+        Value f = arith::SIToFPOp::create(b, loc, lanesOf(b.getF32Type()),
+                                          arith::TruncIOp::create(b, loc, lanesOf(b.getI32Type()), d));
         // y = mul * float(d) + bias, in this order (as bnn.output_transform).
         Value y = arith::MulFOp::create(b, loc, load(mulT, ValueRange{chan}), f);
         y = arith::AddFOp::create(b, loc, y, load(biasT, ValueRange{chan}));
-        for (linalg::GenericOp g : epi.chain)
-          y = applyStep(g, y, at);
+        y = bnn::applyEpilogueChain(b, loc, epi.chain, epi.op->getResult(0), y, at, L);
         if (epi.toNCHW)
           ys[p * V + v] = y;
         else
@@ -642,16 +599,16 @@ SmallVector<Value> KernelBuilder::build(Value sign, Value mask, ArrayRef<uint64_
     outs.push_back(tensor::EmptyOp::create(b, loc, outShape(Opad), b.getI32Type()));
     break;
   case EpilogueKind::Affine:
-    mulT = constTensor<float>({Opad}, b.getF32Type(), channelVector<float>(epi.mul, s.O, Opad, 0.0f));
-    biasT = constTensor<float>({Opad}, b.getF32Type(), channelVector<float>(epi.bias, s.O, Opad, 0.0f));
+    mulT = constTensor<float>({Opad}, b.getF32Type(), bnn::channelVector<float>(epi.mul, s.O, Opad, 0.0f));
+    biasT = constTensor<float>({Opad}, b.getF32Type(), bnn::channelVector<float>(epi.bias, s.O, Opad, 0.0f));
     outs.push_back(tensor::EmptyOp::create(
         b, loc, epi.toNCHW ? SmallVector<int64_t>{s.N, Opad, s.Ho, s.Wo} : outShape(Opad), b.getF32Type()));
     break;
   case EpilogueKind::Threshold: {
     // Padded channels: every d lies in [INT64_MIN, INT64_MAX), so the value is 0 (both bits 0).
-    lowT = constTensor<int64_t>({Opad}, i64(), channelVector<int64_t>(epi.low, s.O, Opad, INT64_MIN));
-    highT = constTensor<int64_t>({Opad}, i64(), channelVector<int64_t>(epi.high, s.O, Opad, INT64_MAX));
-    descT = constTensor<int64_t>({Opad}, i64(), channelVector<int64_t>(epi.desc, s.O, Opad, 0));
+    lowT = constTensor<int64_t>({Opad}, i64(), bnn::channelVector<int64_t>(epi.low, s.O, Opad, INT64_MIN));
+    highT = constTensor<int64_t>({Opad}, i64(), bnn::channelVector<int64_t>(epi.high, s.O, Opad, INT64_MAX));
+    descT = constTensor<int64_t>({Opad}, i64(), bnn::channelVector<int64_t>(epi.desc, s.O, Opad, 0));
     Value empty = tensor::EmptyOp::create(b, loc, outShape(outWords), i64());
     Value zero = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
     Value filled = linalg::FillOp::create(b, loc, zero, empty).getResult(0);
@@ -737,14 +694,8 @@ SmallVector<Value> KernelBuilder::build(Value sign, Value mask, ArrayRef<uint64_
         scf::YieldOp::create(b, loc, rows.getResults());
       });
   SmallVector<Value> results(images.getResults());
-  if (epi.kind != EpilogueKind::Threshold && Opad != s.O) {
-    SmallVector<OpFoldResult> offsets(4, b.getIndexAttr(0)), strides(4, b.getIndexAttr(1));
-    SmallVector<OpFoldResult> sizes = {b.getIndexAttr(s.N), b.getIndexAttr(s.Ho), b.getIndexAttr(s.Wo),
-                                       b.getIndexAttr(s.O)};
-    if (epi.toNCHW)
-      sizes = {b.getIndexAttr(s.N), b.getIndexAttr(s.O), b.getIndexAttr(s.Ho), b.getIndexAttr(s.Wo)};
-    results[0] = tensor::ExtractSliceOp::create(b, loc, results[0], offsets, sizes, strides);
-  }
+  if (epi.kind != EpilogueKind::Threshold)
+    results[0] = bnn::sliceAxis(b, loc, results[0], epi.toNCHW ? 1 : 3, s.O);
   return results;
 }
 
@@ -763,7 +714,7 @@ Operation *lastReplaced(Operation *layer, const Epilogue &epi) {
   if (epi.toNCHW)
     return epi.toNCHW;
   if (!epi.chain.empty())
-    return linalg::GenericOp(epi.chain.back()).getOperation();
+    return epi.chain.back();
   return epi.op ? epi.op : layer;
 }
 
@@ -773,10 +724,10 @@ void replaceLayer(ConversionPatternRewriter &rewriter, Operation *layer, const E
   for (Value &r : results)
     r = reshape(r);
   if (epi.toNCHW || !epi.chain.empty()) {
-    Operation *last = epi.toNCHW ? epi.toNCHW : linalg::GenericOp(epi.chain.back()).getOperation();
+    Operation *last = lastReplaced(layer, epi);
     rewriter.replaceOp(last, results);
-    for (linalg::GenericOp g : llvm::reverse(epi.chain))
-      if (g.getOperation() != last)
+    for (Operation *g : llvm::reverse(epi.chain))
+      if (g != last)
         rewriter.eraseOp(g);
     rewriter.eraseOp(epi.op);
     rewriter.eraseOp(layer);
@@ -1180,41 +1131,82 @@ Value bnn::loadLanes(OpBuilder &b, Location loc, Value t, ValueRange indices, in
                                         ArrayRef<bool>{true});
 }
 
-Value bnn::applyEpilogueStep(OpBuilder &b, Location loc, linalg::GenericOp g, Value y,
-                             ArrayRef<Value> at, int64_t lanes,
-                             function_ref<bool(Value)> isChainValue) {
-  IRMapping map;
-  Block *body = g.getBody();
-  for (OpOperand *in : g.getDpsInputOperands()) {
-    Value arg = body->getArgument(in->getOperandNumber());
-    AffineMap m = g.getMatchingIndexingMap(in);
-    auto t = cast<RankedTensorType>(in->get().getType());
-    Value v;
-    if (m.isIdentity() && isChainValue(in->get()))
-      v = y;
-    else if (m.isIdentity())
-      v = loadLanes(b, loc, in->get(), at, lanes);
-    else {
-      SmallVector<Value> idx(t.getRank() - 1, arith::ConstantIndexOp::create(b, loc, 0));
-      idx.push_back(at.back());
-      v = loadLanes(b, loc, in->get(), idx, lanes);
-    }
-    map.map(arg, v);
+SmallVector<Operation *> bnn::collectEpilogueChain(Value v) {
+  SmallVector<Operation *> chain;
+  while (v.hasOneUse()) {
+    auto g = dyn_cast<linalg::GenericOp>(*v.getUsers().begin());
+    if (!g || !fusableEpilogueStep(g, v))
+      break;
+    chain.push_back(g);
+    v = g.getResult(0);
   }
-  for (Operation &op : body->without_terminator()) {
-    SmallVector<Value> operands;
-    for (Value v : op.getOperands()) {
-      Value mapped = map.lookupOrNull(v);
-      if (!mapped) // a scalar from outside the body (a constant): broadcast it
-        mapped = lanes == 1 ? v : vector::BroadcastOp::create(b, loc, VectorType::get({lanes}, v.getType()), v);
-      operands.push_back(mapped);
+  return chain;
+}
+
+Value bnn::applyEpilogueChain(OpBuilder &b, Location loc, ArrayRef<Operation *> chain,
+                              Value source, Value y, ArrayRef<Value> at, int64_t lanes) {
+  Value previous = source; // the value the next step reads from the chain
+  for (Operation *op : chain) {
+    auto g = cast<linalg::GenericOp>(op);
+    IRMapping map;
+    Block *body = g.getBody();
+    for (OpOperand *in : g.getDpsInputOperands()) {
+      Value arg = body->getArgument(in->getOperandNumber());
+      AffineMap m = g.getMatchingIndexingMap(in);
+      auto t = cast<RankedTensorType>(in->get().getType());
+      Value v;
+      if (in->get() == previous)
+        v = y;
+      else if (m.isIdentity())
+        v = loadLanes(b, loc, in->get(), at, lanes);
+      else {
+        SmallVector<Value> idx(t.getRank() - 1, arith::ConstantIndexOp::create(b, loc, 0));
+        idx.push_back(at.back());
+        v = loadLanes(b, loc, in->get(), idx, lanes);
+      }
+      map.map(arg, v);
     }
-    Type rt = op.getResult(0).getType();
-    Type wide = lanes == 1 ? rt : Type(VectorType::get({lanes}, rt));
-    OperationState state(loc, op.getName().getStringRef(), operands, TypeRange{wide}, op.getAttrs());
-    map.map(op.getResult(0), b.create(state)->getResult(0));
+    for (Operation &inner : body->without_terminator()) {
+      SmallVector<Value> operands;
+      for (Value v : inner.getOperands()) {
+        Value mapped = map.lookupOrNull(v);
+        if (!mapped) // a scalar from outside the body (a constant): broadcast it
+          mapped = lanes == 1 ? v : vector::BroadcastOp::create(b, loc, VectorType::get({lanes}, v.getType()), v);
+        operands.push_back(mapped);
+      }
+      Type rt = inner.getResult(0).getType();
+      Type wide = lanes == 1 ? rt : Type(VectorType::get({lanes}, rt));
+      OperationState state(loc, inner.getName().getStringRef(), operands, TypeRange{wide}, inner.getAttrs());
+      map.map(inner.getResult(0), b.create(state)->getResult(0));
+    }
+    y = map.lookup(body->getTerminator()->getOperand(0));
+    previous = g.getResult(0);
   }
-  return map.lookup(body->getTerminator()->getOperand(0));
+  return y;
+}
+
+int64_t bnn::choosePixelBlock(int64_t width, int64_t maxPixels, int64_t vectors,
+                              int64_t opsPerAccumulator) {
+  auto rowCost = [&](int64_t p) {
+    int64_t step = vectors + p + opsPerAccumulator * p * vectors, single = vectors + 1 + opsPerAccumulator * vectors;
+    return width / p * step + width % p * single;
+  };
+  int64_t best = maxPixels;
+  for (int64_t p = maxPixels; p >= std::max<int64_t>(1, (maxPixels + 1) / 2); --p)
+    if (rowCost(p) < rowCost(best))
+      best = p;
+  return best;
+}
+
+Value bnn::sliceAxis(OpBuilder &b, Location loc, Value v, int64_t axis, int64_t size) {
+  auto t = cast<RankedTensorType>(v.getType());
+  if (t.getDimSize(axis) == size)
+    return v;
+  SmallVector<OpFoldResult> offsets(t.getRank(), b.getIndexAttr(0)), strides(t.getRank(), b.getIndexAttr(1));
+  SmallVector<OpFoldResult> sizes;
+  for (int64_t i = 0; i < t.getRank(); ++i)
+    sizes.push_back(b.getIndexAttr(i == axis ? size : t.getDimSize(i)));
+  return tensor::ExtractSliceOp::create(b, loc, v, offsets, sizes, strides);
 }
 
 Value bnn::padSpatial(OpBuilder &b, Location loc, Value plane, ArrayRef<int64_t> pad, TypedAttr value) {

@@ -175,16 +175,4 @@ std::vector<int64_t> bipolarConvBase(const BorderClasses &rows, const BorderClas
   return base;
 }
 
-std::vector<uint64_t> blockWeights(const uint64_t *weights, int64_t outChannels, int64_t taps,
-                                   int64_t words, int64_t block) {
-  int64_t blocks = (outChannels + block - 1) / block;
-  std::vector<uint64_t> out(blocks * taps * words * block, 0);
-  for (int64_t o = 0; o < outChannels; ++o)
-    for (int64_t t = 0; t < taps; ++t)
-      for (int64_t x = 0; x < words; ++x)
-        out[((o / block * taps + t) * words + x) * block + o % block] =
-            weights[(o * taps + t) * words + x];
-  return out;
-}
-
 } // namespace bnn

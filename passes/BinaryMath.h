@@ -96,12 +96,22 @@ std::vector<int64_t> bipolarConvBase(const BorderClasses &rows, const BorderClas
                                      int64_t outChannelsPadded, int64_t kh, int64_t kw,
                                      int64_t words, int64_t inChannels);
 
-/// Re-lays packed weights [outChannels][taps][words] as
-/// [outChannelsPadded / block][taps][words][block]: the kernel's inner loop then reads the words
-/// of `block` output channels for one tap and word as one contiguous vector, in the order it
-/// needs them (no gathers). Channels from `outChannels` on are 0.
-std::vector<uint64_t> blockWeights(const uint64_t *weights, int64_t outChannels, int64_t taps,
-                                   int64_t words, int64_t block);
+/// Re-lays weights [outChannels][taps][words] as [outChannelsPadded / block][taps][words][block]:
+/// the kernel's inner loop then reads the `block` output channels of one tap and word (a
+/// packed word, or a float input channel) as one contiguous vector, in the order it needs them
+/// (no gathers). Channels from `outChannels` on are 0.
+template <typename T>
+std::vector<T> blockWeights(const T *weights, int64_t outChannels, int64_t taps, int64_t words,
+                            int64_t block) {
+  int64_t blocks = (outChannels + block - 1) / block;
+  std::vector<T> out(blocks * taps * words * block, T(0));
+  for (int64_t o = 0; o < outChannels; ++o)
+    for (int64_t t = 0; t < taps; ++t)
+      for (int64_t x = 0; x < words; ++x)
+        out[((o / block * taps + t) * words + x) * block + o % block] =
+            weights[(o * taps + t) * words + x];
+  return out;
+}
 
 } // namespace bnn
 

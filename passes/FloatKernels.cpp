@@ -10,11 +10,12 @@
 //    floats broadcast, `pixels * vectors` FMAs;
 //  * zero padding by a padded copy of the input (float zeros);
 //  * the element-wise ops that follow (BatchNorm, PReLU, a residual Add, ...) run on the
-//    accumulators before the single store (bnn::applyEpilogueStep).
+//    accumulators before the single store (bnn::applyEpilogueChain).
 // The floats are summed in a different order than a naive loop (per tap in (kh, kw, c) order,
 // fused multiply-adds), within float rounding of onnxruntime's result.
 //
 //===----------------------------------------------------------------------===//
+#include "passes/BinaryMath.h"
 #include "passes/KernelSupport.h"
 #include "passes/Passes.h"
 
@@ -78,14 +79,10 @@ std::optional<FloatConv> matchFloatConv(tosa::Conv2DOp op) {
 /// The kernel of conv `c` on NHWC `input`, with the element-wise `chain` that follows the
 /// conv's value `convResult` applied before the store; returns the [N, Ho, Wo, O] result.
 Value buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c, const bnn::KernelConfig &cfg,
-                     Value input, ArrayRef<linalg::GenericOp> chain, Value convResult) {
+                     Value input, ArrayRef<Operation *> chain, Value convResult) {
   const int64_t F = std::max<int64_t>(4, 2 * cfg.lanes), V = cfg.vectors, FB = F * V;
   int64_t blocks = (c.O + FB - 1) / FB, Opad = blocks * FB;
-  int64_t P = cfg.pixels;
-  auto rowCost = [&](int64_t p) { return c.Wo / p * (V + p + p * V) + c.Wo % p * (V + 1 + V); };
-  for (int64_t p = cfg.pixels; p >= std::max<int64_t>(1, (cfg.pixels + 1) / 2); --p)
-    if (rowCost(p) < rowCost(P))
-      P = p;
+  int64_t P = bnn::choosePixelBlock(c.Wo, cfg.pixels, V, /*opsPerAccumulator=*/1); // one FMA
   Type f32 = b.getF32Type();
   auto vt = VectorType::get({F}, f32);
   auto idx = [&](int64_t v) -> Value { return arith::ConstantIndexOp::create(b, loc, v); };
@@ -93,15 +90,8 @@ Value buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c, const bnn::
   auto mul = [&](Value x, int64_t k) -> Value { return k == 1 ? x : arith::MulIOp::create(b, loc, x, idx(k)); };
 
   // Weights [O][KH][KW][C] -> [O / FB][KH][KW * C][FB]; bias padded to Opad.
-  ArrayRef<float> wv = c.weights;
-  SmallVector<float> blocked(blocks * c.KH * c.KW * c.C * FB, 0.0f);
-  for (int64_t o = 0; o < c.O; ++o)
-    for (int64_t t = 0; t < c.KH * c.KW * c.C; ++t)
-      blocked[(o / FB * c.KH * c.KW * c.C + t) * FB + o % FB] = wv[o * c.KH * c.KW * c.C + t];
-  SmallVector<float> bias(Opad, 0.0f);
-  ArrayRef<float> bv = c.bias;
-  for (int64_t o = 0; o < c.O; ++o)
-    bias[o] = bv.size() == 1 ? bv[0] : bv[o];
+  std::vector<float> blocked = bnn::blockWeights(c.weights.data(), c.O, c.KH * c.KW, c.C, FB);
+  SmallVector<float> bias = bnn::channelVector<float>(c.bias, c.O, Opad, 0.0f);
   Value weightsT = arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(RankedTensorType::get({blocks, c.KH, c.KW * c.C, FB}, f32), ArrayRef<float>(blocked)));
   Value biasT = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(RankedTensorType::get({Opad}, f32), ArrayRef<float>(bias)));
@@ -144,12 +134,7 @@ Value buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c, const bnn::
       for (int64_t v = 0; v < V; ++v) {
         SmallVector<Value> at = {n, oh, add(ow0, idx(p)), add(mul(ob, FB), idx(v * F))};
         Value y = red.getResult(p * V + v);
-        for (linalg::GenericOp g : chain)
-          y = bnn::applyEpilogueStep(b, loc, g, y, at, F, [&](Value in) {
-            if (auto prev = in.getDefiningOp<linalg::GenericOp>())
-              return llvm::is_contained(chain, prev);
-            return in == convResult;
-          });
+        y = bnn::applyEpilogueChain(b, loc, chain, convResult, y, at, F);
         o = vector::TransferWriteOp::create(b, loc, y, o, at, ArrayRef<bool>{true}).getResult();
       }
     return o;
@@ -175,13 +160,7 @@ Value buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c, const bnn::
         });
         scf::YieldOp::create(b, loc, chans.getResults());
       });
-  Value result = images.getResult(0);
-  if (Opad != c.O) {
-    SmallVector<OpFoldResult> offsets(4, b.getIndexAttr(0)), strides(4, b.getIndexAttr(1));
-    SmallVector<OpFoldResult> sizes = {b.getIndexAttr(c.N), b.getIndexAttr(c.Ho), b.getIndexAttr(c.Wo), b.getIndexAttr(c.O)};
-    result = tensor::ExtractSliceOp::create(b, loc, result, offsets, sizes, strides);
-  }
-  return result;
+  return bnn::sliceAxis(b, loc, images.getResult(0), 3, c.O);
 }
 
 struct LowerFloatConv : OpConversionPattern<tosa::Conv2DOp> {
@@ -193,23 +172,14 @@ struct LowerFloatConv : OpConversionPattern<tosa::Conv2DOp> {
     if (!conv)
       return rewriter.notifyMatchFailure(op, "not a static f32 conv with constant weights");
     const FloatConv &c = *conv;
-    // The element-wise ops that follow, while each value has this one user.
-    SmallVector<linalg::GenericOp> chain;
-    Value last = op.getResult();
-    while (last.hasOneUse()) {
-      auto g = dyn_cast<linalg::GenericOp>(*last.getUsers().begin());
-      if (!g || !bnn::fusableEpilogueStep(g, last))
-        break;
-      chain.push_back(g);
-      last = g.getResult(0);
-    }
-    Operation *lastOp = chain.empty() ? op.getOperation() : chain.back().getOperation();
+    SmallVector<Operation *> chain = bnn::collectEpilogueChain(op.getResult());
+    Operation *lastOp = chain.empty() ? op.getOperation() : chain.back();
     rewriter.setInsertionPoint(lastOp);
 
     Value result = buildFloatConv(rewriter, op.getLoc(), c, cfg, op.getInput(), chain, op.getResult());
     rewriter.replaceOp(lastOp, result);
-    for (linalg::GenericOp g : llvm::reverse(chain))
-      if (g.getOperation() != lastOp)
+    for (Operation *g : llvm::reverse(chain))
+      if (g != lastOp)
         rewriter.eraseOp(g);
     if (lastOp != op.getOperation())
       rewriter.eraseOp(op);

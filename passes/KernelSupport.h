@@ -9,6 +9,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Value.h"
+#include "llvm/ADT/SmallVector.h"
 
 namespace mlir::linalg {
 class GenericOp;
@@ -27,11 +28,40 @@ bool fusableEpilogueStep(mlir::linalg::GenericOp g, mlir::Value v);
 mlir::Value loadLanes(mlir::OpBuilder &b, mlir::Location loc, mlir::Value t,
                       mlir::ValueRange indices, int64_t lanes);
 
-/// Applies step `g` of an epilogue chain to `y` (`lanes` channels at NHWC position `at`): its
-/// body cloned with each op widened to `lanes`; `isChainValue` tells which input is the chain.
-mlir::Value applyEpilogueStep(mlir::OpBuilder &b, mlir::Location loc, mlir::linalg::GenericOp g,
-                              mlir::Value y, llvm::ArrayRef<mlir::Value> at, int64_t lanes,
-                              llvm::function_ref<bool(mlir::Value)> isChainValue);
+/// The element-wise ops that follow `v` and can run in a kernel's epilogue: each the only user
+/// of the previous value and fusableEpilogueStep on it (the last value may have more users: the
+/// kernel writes it).
+llvm::SmallVector<mlir::Operation *> collectEpilogueChain(mlir::Value v);
+
+/// Applies `chain` (from collectEpilogueChain(source)) to `y`, the kernel's value of `source`
+/// for `lanes` channels at NHWC position `at`: each step's body cloned with every op widened to
+/// `lanes`; its other inputs read at `at` (same shape) or at the channel (per-channel vectors).
+mlir::Value applyEpilogueChain(mlir::OpBuilder &b, mlir::Location loc,
+                               llvm::ArrayRef<mlir::Operation *> chain, mlir::Value source,
+                               mlir::Value y, llvm::ArrayRef<mlir::Value> at, int64_t lanes);
+
+/// The output positions per block for a row of `width`: at most `maxPixels`, at least half of
+/// it, the cheapest row when a step of a P-position block costs `vectors` weight loads, P input
+/// loads and P * vectors * `opsPerAccumulator` vector ops, and remainder positions run one by
+/// one (width 14 with at most 8, 2 vectors, 3 ops: 7).
+int64_t choosePixelBlock(int64_t width, int64_t maxPixels, int64_t vectors,
+                         int64_t opsPerAccumulator);
+
+/// `values` (one per channel, or one for all) for `channels` channels, padded to `padded` with
+/// `fill`: the per-channel constants of a kernel whose channel count is rounded up to blocks.
+template <typename T>
+llvm::SmallVector<T> channelVector(llvm::ArrayRef<T> values, int64_t channels, int64_t padded,
+                                   T fill) {
+  llvm::SmallVector<T> out(padded, fill);
+  for (int64_t i = 0; i < channels; ++i)
+    out[i] = values.size() == 1 ? values[0] : values[i];
+  return out;
+}
+
+/// The first `size` entries of `axis` of a kernel result whose channels were rounded up to
+/// blocks (the result itself when its axis already has that size).
+mlir::Value sliceAxis(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v, int64_t axis,
+                      int64_t size);
 
 /// Pads the H and W axes of an NHWC tensor by `pad` = [top, bottom, left, right] with the
 /// scalar `value` (of the element type); returns `plane` itself when every pad is 0.

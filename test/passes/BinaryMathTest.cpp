@@ -22,6 +22,17 @@ std::vector<float> randomTernary(std::mt19937 &rng, int64_t n, bool allowZero) {
   return v;
 }
 
+/// Packs `rows` vectors of C values (row r at values[r * C]) into wordsFor(C) sign and mask
+/// words per row.
+void packRows(const std::vector<float> &values, int64_t rows, int64_t C, std::vector<uint64_t> &sign,
+              std::vector<uint64_t> &mask) {
+  int64_t words = wordsFor(C);
+  sign.assign(rows * words, 0);
+  mask.assign(rows * words, 0);
+  for (int64_t r = 0; r < rows; ++r)
+    packTernary(&values[r * C], C, &sign[r * words], &mask[r * words]);
+}
+
 } // namespace
 
 TEST(BinaryMath, PackingFollowsTheBitConvention) {
@@ -68,11 +79,9 @@ TEST(BinaryMath, ZeroPaddedConvolutionIsExact) {
     auto x = randomTernary(rng, H * W * C, ternary); // NHWC, N = 1
     auto w = randomTernary(rng, O * KH * KW * C, false);
     int64_t words = wordsFor(C);
-    std::vector<uint64_t> xs(H * W * words), xm(H * W * words), ws(O * KH * KW * words), wm(ws.size());
-    for (int64_t p = 0; p < H * W; ++p)
-      packTernary(&x[p * C], C, &xs[p * words], &xm[p * words]);
-    for (int64_t t = 0; t < O * KH * KW; ++t)
-      packTernary(&w[t * C], C, &ws[t * words], &wm[t * words]);
+    std::vector<uint64_t> xs, xm, ws, wm;
+    packRows(x, H * W, C, xs, xm);
+    packRows(w, O * KH * KW, C, ws, wm);
     for (int64_t oh = 0; oh < OH; ++oh)
       for (int64_t ow = 0; ow < OW; ++ow)
         for (int64_t o = 0; o < O; ++o) {
@@ -109,11 +118,9 @@ TEST(BinaryMath, BipolarConvWithoutMaskIsExact) {
     auto x = randomTernary(rng, H * W * C, false);
     auto w = randomTernary(rng, KH * KW * C, false);
     int64_t words = wordsFor(C);
-    std::vector<uint64_t> xs(H * W * words), xm(xs.size()), ws(KH * KW * words), wm(ws.size());
-    for (int64_t p = 0; p < H * W; ++p)
-      packTernary(&x[p * C], C, &xs[p * words], &xm[p * words]);
-    for (int64_t t = 0; t < KH * KW; ++t)
-      packTernary(&w[t * C], C, &ws[t * words], &wm[t * words]);
+    std::vector<uint64_t> xs, xm, ws, wm;
+    packRows(x, H * W, C, xs, xm);
+    packRows(w, KH * KW, C, ws, wm);
     for (int64_t oh = 0; oh < OH; ++oh)
       for (int64_t ow = 0; ow < OW; ++ow) {
         double ref = 0;
@@ -242,9 +249,8 @@ TEST(BinaryMath, TernaryWeightsPackedAsPlusOneAndCorrectedAreExact) {
       continue;
     }
     int64_t words = bw.words;
-    std::vector<uint64_t> xs(H * W * words), xm(xs.size());
-    for (int64_t p = 0; p < H * W; ++p)
-      packTernary(&x[p * C], C, &xs[p * words], &xm[p * words]);
+    std::vector<uint64_t> xs, xm;
+    packRows(x, H * W, C, xs, xm);
     for (int64_t oh = 0; oh < OH; ++oh)
       for (int64_t ow = 0; ow < OW; ++ow)
         for (int64_t o = 0; o < O; ++o) {
@@ -292,11 +298,9 @@ TEST(BinaryMath, BorderBaseCorrectsPaddingPackedAsPlusOne) {
     auto x = randomTernary(rng, H * W * C, false);
     auto w = randomTernary(rng, O * KH * KW * C, false);
     int64_t words = wordsFor(C);
-    std::vector<uint64_t> xs(H * W * words), xm(xs.size()), ws(O * KH * KW * words), wm(ws.size());
-    for (int64_t p = 0; p < H * W; ++p)
-      packTernary(&x[p * C], C, &xs[p * words], &xm[p * words]);
-    for (int64_t t = 0; t < O * KH * KW; ++t)
-      packTernary(&w[t * C], C, &ws[t * words], &wm[t * words]);
+    std::vector<uint64_t> xs, xm, ws, wm;
+    packRows(x, H * W, C, xs, xm);
+    packRows(w, O * KH * KW, C, ws, wm);
     BorderClasses rows = borderClasses(OH, H, KH, SH, DH, pt);
     BorderClasses cols = borderClasses(OW, W, KW, SW, DW, pl);
     ASSERT_LE(rows.taps.size(), size_t(KH + 1) * 2);
