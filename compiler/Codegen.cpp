@@ -1,6 +1,8 @@
 //===- Codegen.cpp - LLVM IR, object code and the C header ------*- C++ -*-===//
 #include "compiler/Codegen.h"
 
+#include "mlir/Support/Timing.h"
+
 #include "compiler/Importer.h"
 #include "compiler/Tensor.h"
 
@@ -295,7 +297,10 @@ void addDescriptor(llvm::Module &m, const ModelSignature &sig, bool entryAlias) 
 
 bool emitModule(mlir::ModuleOp module, const ModelSignature &signature, llvm::TargetMachine &tm,
                 OutputKind kind, bool entryAlias, int optLevel, llvm::raw_pwrite_stream &os,
-                std::string &error) {
+                std::string &error, mlir::TimingScope *timing) {
+  mlir::TimingScope none;
+  mlir::TimingScope &scope = timing ? *timing : none;
+  mlir::TimingScope translateTimer = scope.nest("translate to LLVM IR");
   mlir::registerBuiltinDialectTranslation(*module.getContext());
   mlir::registerLLVMDialectTranslation(*module.getContext());
   llvm::LLVMContext llvmContext;
@@ -327,7 +332,9 @@ bool emitModule(mlir::ModuleOp module, const ModelSignature &signature, llvm::Ta
     return false;
   }
 
+  translateTimer.stop();
   if (optLevel > 0) {
+    mlir::TimingScope optimizeTimer = scope.nest("LLVM optimization");
     llvm::LoopAnalysisManager lam;
     llvm::FunctionAnalysisManager fam;
     llvm::CGSCCAnalysisManager cgam;
@@ -349,6 +356,7 @@ bool emitModule(mlir::ModuleOp module, const ModelSignature &signature, llvm::Ta
     m->print(os, nullptr);
     return true;
   }
+  mlir::TimingScope codegenTimer = scope.nest("LLVM code generation");
   llvm::legacy::PassManager codegen;
   auto fileType = kind == OutputKind::Object ? llvm::CodeGenFileType::ObjectFile
                                              : llvm::CodeGenFileType::AssemblyFile;

@@ -8,7 +8,8 @@
 
 namespace mlir {
 class ModuleOp;
-}
+class TimingScope;
+} // namespace mlir
 namespace llvm {
 class TargetMachine;
 class raw_pwrite_stream;
@@ -59,9 +60,10 @@ enum class OutputKind { Object, Assembly, LLVMIR };
 /// (`NAME_info`, see runtime/include/bnnc/bnnc_runtime.h) and, if `entryAlias`, the alias
 /// `bnnc_entry` the runtime's harness links against; optimizes at `optLevel` and writes the
 /// result to `os`.
+/// With `timing`, its steps (translation, optimization, code generation) are timed under it.
 bool emitModule(mlir::ModuleOp module, const ModelSignature &signature, llvm::TargetMachine &tm,
                 OutputKind kind, bool entryAlias, int optLevel, llvm::raw_pwrite_stream &os,
-                std::string &error);
+                std::string &error, mlir::TimingScope *timing = nullptr);
 
 /// The C header declaring the entry point, its tensor shapes and the descriptor.
 std::string generateHeader(const ModelSignature &signature, const std::string &sourceName);

@@ -31,6 +31,50 @@ void forEachIndex(const std::vector<int64_t> &shape,
   }
 }
 
+/// Strides of `t` read with numpy broadcasting as a tensor of `outShape` (ranks right-aligned):
+/// 0 along the axes `t` lacks or has size 1.
+std::vector<int64_t> broadcastStrides(const Tensor &t, const std::vector<int64_t> &outShape) {
+  std::vector<int64_t> result(outShape.size(), 0), own = t.strides();
+  size_t shift = outShape.size() - t.shape.size();
+  for (size_t i = 0; i < t.shape.size(); ++i)
+    result[i + shift] = t.shape[i] == 1 ? 0 : own[i];
+  return result;
+}
+
+/// Walks `shape` in row-major order, calling fn(flat, a, b) where `a` and `b` are offsets that
+/// advance by `stridesA` and `stridesB`: the element loops of broadcasting and reductions, with
+/// the offsets kept up to date incrementally instead of recomputed from a multi-index.
+template <typename Fn>
+void forEachOffset(const std::vector<int64_t> &shape, const std::vector<int64_t> &stridesA,
+                   const std::vector<int64_t> &stridesB, Fn fn) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  if (n == 0)
+    return;
+  if (shape.empty()) {
+    fn(0, 0, 0);
+    return;
+  }
+  size_t rank = shape.size();
+  std::vector<int64_t> idx(rank, 0);
+  int64_t inner = shape[rank - 1], sa = stridesA[rank - 1], sb = stridesB[rank - 1];
+  int64_t a = 0, b = 0;
+  for (int64_t flat = 0; flat < n; flat += inner) {
+    for (int64_t k = 0; k < inner; ++k)
+      fn(flat + k, a + k * sa, b + k * sb);
+    for (int64_t i = static_cast<int64_t>(rank) - 2; i >= 0; --i) {
+      a += stridesA[i];
+      b += stridesB[i];
+      if (++idx[i] < shape[i])
+        break;
+      a -= stridesA[i] * shape[i];
+      b -= stridesB[i] * shape[i];
+      idx[i] = 0;
+    }
+  }
+}
+
 int64_t normAxis(int64_t axis, int64_t rank) { return axis < 0 ? axis + rank : axis; }
 
 double roundHalfEven(double v) { return std::nearbyint(v); } // default FE_TONEAREST
@@ -61,9 +105,9 @@ struct Folder {
     if (!broadcastShapes(in[0]->shape, in[1]->shape, shape))
       return fail("operand shapes do not broadcast");
     Tensor r(resultType, shape);
-    forEachIndex(shape, [&](const std::vector<int64_t> &idx, int64_t flat) {
-      r.data[flat] = r.cast(fn(in[0]->broadcastAt(idx), in[1]->broadcastAt(idx)));
-    });
+    const std::vector<double> &a = in[0]->data, &b = in[1]->data;
+    forEachOffset(shape, broadcastStrides(*in[0], shape), broadcastStrides(*in[1], shape),
+                  [&](int64_t flat, int64_t i, int64_t j) { r.data[flat] = r.cast(fn(a[i], b[j])); });
     out.push_back(std::move(r));
     return true;
   }
@@ -102,22 +146,24 @@ struct Folder {
     double init = kind == "max" ? -INFINITY : kind == "min" ? INFINITY : kind == "prod" ? 1 : 0;
     Tensor acc(kDouble, keptShape);
     std::fill(acc.data.begin(), acc.data.end(), init);
-    std::vector<int64_t> accStrides = acc.strides();
-    forEachIndex(x.shape, [&](const std::vector<int64_t> &idx, int64_t flat) {
-      int64_t o = 0;
-      for (int64_t i = 0; i < x.rank(); ++i)
-        o += (axisSet.count(i) ? 0 : idx[i]) * accStrides[i];
-      double v = x.data[flat];
-      double &a = acc.data[o];
-      if (kind == "max")
-        a = std::max(a, v);
-      else if (kind == "min")
-        a = std::min(a, v);
-      else if (kind == "prod")
-        a *= v;
-      else
-        a += v;
-    });
+    // The accumulator's strides along x's axes: 0 along the reduced ones.
+    std::vector<int64_t> accStrides = acc.strides(), xStrides = x.strides();
+    for (int64_t i = 0; i < x.rank(); ++i)
+      if (axisSet.count(i))
+        accStrides[i] = 0;
+    auto accumulate = [&](auto op) {
+      forEachOffset(x.shape, xStrides, accStrides, [&](int64_t, int64_t i, int64_t o) {
+        acc.data[o] = op(acc.data[o], x.data[i]);
+      });
+    };
+    if (kind == "max")
+      accumulate([](double a, double v) { return std::max(a, v); });
+    else if (kind == "min")
+      accumulate([](double a, double v) { return std::min(a, v); });
+    else if (kind == "prod")
+      accumulate([](double a, double v) { return a * v; });
+    else
+      accumulate([](double a, double v) { return a + v; });
     Tensor r(x.dtype, outShape);
     for (size_t i = 0; i < r.data.size(); ++i)
       r.data[i] = r.cast(kind == "mean" ? acc.data[i] / static_cast<double>(count) : acc.data[i]);

@@ -36,15 +36,19 @@
 #include "mlir/IR/Verifier.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
+#include "llvm/Support/MemoryBuffer.h"
+
 #include <onnx/checker.h>
 #include <onnx/defs/parser.h>
 #include <onnx/onnx_pb.h>
 #include <onnx/shape_inference/implementation.h>
 #include <onnx/version_converter/convert.h>
 
+#include <climits>
 #include <cmath>
 #include <fstream>
 #include <functional>
+#include <type_traits>
 #include <set>
 #include <sstream>
 
@@ -167,24 +171,30 @@ private:
   }
   DenseElementsAttr denseAttr(const Tensor &t) {
     auto type = tensorType(t.shape, t.dtype);
-    Type et = type.getElementType();
-    if (auto ft = dyn_cast<FloatType>(et)) {
-      SmallVector<APFloat> v;
-      v.reserve(t.data.size());
-      for (double d : t.data) {
-        APFloat f(d);
-        bool lost;
-        f.convert(ft.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
-        v.push_back(f);
+    // Built from typed buffers: going through APFloat/APInt per element made importing a
+    // model with tens of millions of weights take seconds. Integers wrap to their width as
+    // the stored type does (Tensor::cast has already normalized them).
+    auto typed = [&](auto zero) {
+      using T = decltype(zero);
+      llvm::SmallVector<T> v(t.data.size());
+      for (size_t i = 0; i < v.size(); ++i) {
+        if constexpr (std::is_floating_point_v<T>)
+          v[i] = static_cast<T>(t.data[i]);
+        else if constexpr (std::is_same_v<T, bool>)
+          v[i] = t.data[i] != 0;
+        else
+          v[i] = static_cast<T>(static_cast<int64_t>(t.data[i]));
       }
-      return DenseElementsAttr::get(type, v);
+      return DenseElementsAttr::get(type, llvm::ArrayRef<T>(v));
+    };
+    switch (t.dtype) {
+    case kFloat: return typed(float());
+    case kDouble: return typed(double());
+    case kBool: return typed(bool());
+    case kInt8: case kUInt8: return typed(int8_t());
+    case kInt32: return typed(int32_t());
+    default: return typed(int64_t());
     }
-    SmallVector<APInt> v;
-    v.reserve(t.data.size());
-    unsigned width = et.getIntOrFloatBitWidth();
-    for (double d : t.data)
-      v.push_back(APInt(width, static_cast<uint64_t>(static_cast<int64_t>(d)), true, true));
-    return DenseElementsAttr::get(type, v);
   }
   Value constantValue(const Tensor &t) {
     return arith::ConstantOp::create(builder, loc, denseAttr(t));
@@ -481,18 +491,19 @@ private:
 //===----------------------------------------------------------------------===//
 
 LogicalResult Importer::load() {
-  std::ifstream file(path, std::ios::binary);
-  if (!file)
-    return modelError("cannot open '" + path + "'");
-  std::stringstream buffer;
-  buffer << file.rdbuf();
-  std::string bytes = buffer.str();
+  // Mapped, not copied through a stream: weights make model files hundreds of megabytes.
   bool text = path.size() > 8 && path.substr(path.size() - 8) == ".onnxtxt";
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/text);
+  if (!buffer)
+    return modelError("cannot open '" + path + "': " + buffer.getError().message());
+  llvm::StringRef bytes = (*buffer)->getBuffer();
   if (text) {
-    auto status = onnx::OnnxParser::Parse(model, bytes.c_str());
+    auto status = onnx::OnnxParser::Parse(model, bytes.data());
     if (!status.IsOK())
       return modelError("cannot parse ONNX text '" + path + "': " + status.ErrorMessage());
-  } else if (bytes.empty() || !model.ParseFromString(bytes)) {
+  } else if (bytes.empty() || bytes.size() > static_cast<size_t>(INT_MAX) ||
+             !model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     return modelError("'" + path + "' is not a valid ONNX model (the protobuf does not parse; " +
                       "is the file truncated?)");
   }

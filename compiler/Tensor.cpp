@@ -178,17 +178,34 @@ void tensorToProto(const Tensor &t, const std::string &name, onnx::TensorProto &
   proto.set_data_type(t.dtype);
   for (int64_t d : t.shape)
     proto.add_dims(d);
-  if (t.dtype == kInt64) {
-    for (int64_t v : t.toInts()) // clamped: INT64_MAX "to the end" markers survive
-      proto.add_int64_data(v);
-    return;
-  }
-  for (double v : t.data) {
-    switch (t.dtype) {
-    case kFloat: proto.add_float_data(static_cast<float>(v)); break;
-    case kDouble: proto.add_double_data(v); break;
-    default: proto.add_int32_data(static_cast<int32_t>(v)); break;
+  // Little-endian raw data (ONNX's layout), written in one buffer: folded weights reach tens
+  // of megabytes, too many values to append one by one to the typed fields.
+  auto raw = [&](auto zero, auto convert) {
+    using T = decltype(zero);
+    std::string bytes(t.data.size() * sizeof(T), '\0');
+    for (size_t i = 0; i < t.data.size(); ++i) {
+      T v = convert(t.data[i]);
+      std::memcpy(&bytes[i * sizeof(T)], &v, sizeof(T));
     }
+    proto.set_raw_data(std::move(bytes));
+  };
+  switch (t.dtype) {
+  case kFloat: raw(float(), [](double v) { return static_cast<float>(v); }); break;
+  case kDouble: raw(double(), [](double v) { return v; }); break;
+  case kInt64: {
+    // Clamped: INT64_MAX "to the end" markers survive.
+    std::vector<int64_t> ints = t.toInts();
+    std::string bytes(ints.size() * sizeof(int64_t), '\0');
+    if (!ints.empty())
+      std::memcpy(&bytes[0], ints.data(), bytes.size());
+    proto.set_raw_data(std::move(bytes));
+    break;
+  }
+  case kInt32: raw(int32_t(), [](double v) { return static_cast<int32_t>(v); }); break;
+  case kInt8: raw(int8_t(), [](double v) { return static_cast<int8_t>(static_cast<int32_t>(v)); }); break;
+  default: // uint8, bool
+    raw(uint8_t(), [](double v) { return static_cast<uint8_t>(static_cast<int32_t>(v)); });
+    break;
   }
 }
 

@@ -207,156 +207,294 @@ std::optional<ElementwiseChain> ElementwiseChain::build(Value result, Value sour
       chain.channels = std::max<int64_t>(chain.channels, b.getThresholds().getNumElements());
     }
   }
+  chain.evaluable = chain.compile();
   return chain;
 }
 
-namespace {
-
-/// Interprets one chain link on scalars.
-std::optional<double> evalLink(Operation *op, llvm::DenseMap<Value, double> &values,
-                               int64_t channel) {
-  auto in = [&](Value v) { return values.lookup(v); };
-  unsigned rank = cast<RankedTensorType>(op->getResult(0).getType()).getRank();
-  if (auto s = dyn_cast<SignOp>(op)) {
-    float x = f32(in(s.getInput()));
-    return std::isnan(x) ? x : (x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0);
-  }
-  if (auto s = dyn_cast<BipolarSignOp>(op))
-    return f32(in(s.getInput())) >= 0 ? 1.0 : -1.0;
-  if (auto b = dyn_cast<BinarizeOp>(op)) {
-    float x = f32(in(b.getInput()));
-    auto t = b.getThresholds().getValues<float>();
-    float th = t.size() == 1 ? t[0] : t[channel];
-    return x > th ? 1.0 : x < th ? -1.0 : b.getTieValue();
-  }
-  if (auto q = dyn_cast<QuantOp>(op)) {
-    AffineMap map = trailingMap(op->getContext(), rank);
-    float s = f32(channelValue(constantOf(q.getScale()), map, channel, rank));
-    float z = f32(channelValue(constantOf(q.getZeroPoint()), map, channel, rank));
-    float v = f32(f32(in(q.getInput())) / s) + z;
-    if (q.getIsSigned() && q.getBitwidth() == 1) {
-      v = v >= 0 ? 1.0f : -1.0f;
-    } else {
-      v = std::min(std::max(v, f32(q.getQMin())), f32(q.getQMax()));
-      switch (q.getRoundingMode()) {
-      case RoundingMode::ROUND: v = std::nearbyint(v); break;
-      case RoundingMode::CEIL: v = std::ceil(v); break;
-      case RoundingMode::FLOOR: v = std::floor(v); break;
-      case RoundingMode::ROUND_TO_ZERO: v = std::trunc(v); break;
-      }
-    }
-    return f32(f32(v - z) * s);
-  }
-  if (auto mt = dyn_cast<MultiThresholdOp>(op)) {
-    auto t = constantOf(mt.getThresholds());
-    int64_t rows = t.getType().getDimSize(0), cols = t.getType().getDimSize(1);
-    int64_t row = rows == 1 ? 0 : channel;
-    float x = f32(in(mt.getInput()));
-    float count = 0;
-    for (int64_t b = 0; b < cols; ++b)
-      count += x >= f32(scalarOf(t, row * cols + b)) ? 1.0f : 0.0f;
-    return f32(f32(mt.getOutScale().convertToFloat() * count) + mt.getOutBias().convertToFloat());
-  }
-  auto generic = cast<linalg::GenericOp>(op);
-  Block &body = generic.getRegion().front();
-  llvm::DenseMap<Value, double> local;
-  for (OpOperand *operand : generic.getDpsInputOperands()) {
-    Value arg = body.getArgument(operand->getOperandNumber());
-    if (auto c = constantOf(operand->get()))
-      local[arg] = channelValue(c, generic.getMatchingIndexingMap(operand), channel, rank);
-    else
-      local[arg] = in(operand->get());
-  }
-  bool unknown = false;
-  auto get = [&](Value v) -> double {
-    auto it = local.find(v);
-    if (it != local.end())
-      return it->second;
-    // A scalar constant defined outside the body (canonicalization hoists them).
-    Attribute attr;
-    if (matchPattern(v, m_Constant(&attr))) {
-      if (auto f = dyn_cast<FloatAttr>(attr))
-        return f.getValueAsDouble();
-      if (auto i = dyn_cast<IntegerAttr>(attr))
-        return static_cast<double>(i.getValue().getSExtValue());
-    }
-    unknown = true;
-    return 0.0;
+// The chain is compiled once into a straight-line program over registers. Each link's
+// operations map one to one onto instructions, and each constant operand becomes a table of its
+// values along the channel axis, so an evaluation is a loop over a small array: no IR walk, no
+// map lookups and no attribute decoding. Values are held in double, and every float result is
+// rounded to float32 as the generated code rounds it; comparisons and booleans are 0 or 1.
+bool ElementwiseChain::compile() {
+  program.clear();
+  tables.clear();
+  llvm::DenseMap<Value, int32_t> reg;
+  int32_t next = 1;
+  reg[source] = 0;
+  auto emit = [&](Instr::Kind kind, int32_t a = 0, int32_t b = 0, int32_t c = 0) -> Instr & {
+    program.push_back(Instr{});
+    Instr &i = program.back();
+    i.kind = kind;
+    i.dst = next++;
+    i.a = a;
+    i.b = b;
+    i.c = c;
+    return i;
   };
-  for (Operation &bodyOp : body) {
-    double r = 0;
-    if (auto y = dyn_cast<linalg::YieldOp>(bodyOp)) {
-      double r = get(y.getOperand(0));
-      if (unknown)
-        return std::nullopt;
-      return r;
-    }
-    if (auto c = dyn_cast<arith::ConstantOp>(bodyOp)) {
-      if (auto f = dyn_cast<FloatAttr>(c.getValue()))
-        r = f.getValueAsDouble();
-      else if (auto i = dyn_cast<IntegerAttr>(c.getValue()))
-        r = static_cast<double>(i.getValue().getSExtValue());
-      else
-        return std::nullopt;
-    } else if (auto o = dyn_cast<arith::AddFOp>(bodyOp)) r = f32(get(o.getLhs())) + f32(get(o.getRhs()));
-    else if (auto o = dyn_cast<arith::SubFOp>(bodyOp)) r = f32(get(o.getLhs())) - f32(get(o.getRhs()));
-    else if (auto o = dyn_cast<arith::MulFOp>(bodyOp)) r = f32(get(o.getLhs())) * f32(get(o.getRhs()));
-    else if (auto o = dyn_cast<arith::DivFOp>(bodyOp)) r = f32(f32(get(o.getLhs())) / f32(get(o.getRhs())));
-    else if (auto o = dyn_cast<arith::NegFOp>(bodyOp)) r = -get(o.getOperand());
-    else if (auto o = dyn_cast<arith::MaximumFOp>(bodyOp)) { double a = get(o.getLhs()), b = get(o.getRhs()); r = std::isnan(a) || std::isnan(b) ? NAN : std::max(a, b); }
-    else if (auto o = dyn_cast<arith::MinimumFOp>(bodyOp)) { double a = get(o.getLhs()), b = get(o.getRhs()); r = std::isnan(a) || std::isnan(b) ? NAN : std::min(a, b); }
-    else if (auto o = dyn_cast<arith::MaxNumFOp>(bodyOp)) r = std::fmax(get(o.getLhs()), get(o.getRhs()));
-    else if (auto o = dyn_cast<arith::MinNumFOp>(bodyOp)) r = std::fmin(get(o.getLhs()), get(o.getRhs()));
-    else if (auto o = dyn_cast<arith::CmpFOp>(bodyOp)) {
-      double a = get(o.getLhs()), b = get(o.getRhs());
-      bool unordered = std::isnan(a) || std::isnan(b);
-      switch (o.getPredicate()) {
-      case arith::CmpFPredicate::OGT: r = !unordered && a > b; break;
-      case arith::CmpFPredicate::OGE: r = !unordered && a >= b; break;
-      case arith::CmpFPredicate::OLT: r = !unordered && a < b; break;
-      case arith::CmpFPredicate::OLE: r = !unordered && a <= b; break;
-      case arith::CmpFPredicate::OEQ: r = !unordered && a == b; break;
-      case arith::CmpFPredicate::UNE: r = unordered || a != b; break;
-      default: return std::nullopt;
+  auto table = [&](std::vector<double> values) {
+    tables.push_back(std::move(values));
+    return static_cast<int32_t>(tables.size() - 1);
+  };
+  // The table of a channel constant: one entry per channel it distinguishes.
+  auto channelTable = [&](DenseElementsAttr attr, AffineMap map, unsigned loops) {
+    std::vector<double> values;
+    int64_t n = channelsOf(attr, map, loops);
+    for (int64_t c = 0; c < n; ++c)
+      values.push_back(channelValue(attr, map, c, loops));
+    return table(std::move(values));
+  };
+  // A value read from outside the current body: its register, or 0 like an unset value.
+  auto in = [&](Value v) -> int32_t {
+    auto it = reg.find(v);
+    if (it != reg.end())
+      return it->second;
+    Instr &zero = emit(Instr::Imm);
+    return zero.dst;
+  };
+  for (Operation *op : ops) {
+    unsigned rank = cast<RankedTensorType>(op->getResult(0).getType()).getRank();
+    int32_t out = -1;
+    if (auto s = dyn_cast<SignOp>(op)) {
+      out = emit(Instr::Sign, in(s.getInput())).dst;
+    } else if (auto s = dyn_cast<BipolarSignOp>(op)) {
+      out = emit(Instr::BipolarSign, in(s.getInput())).dst;
+    } else if (auto b = dyn_cast<BinarizeOp>(op)) {
+      std::vector<double> t;
+      for (float v : b.getThresholds().getValues<float>())
+        t.push_back(v);
+      Instr &i = emit(Instr::Step, in(b.getInput()));
+      i.table = table(std::move(t));
+      i.imm = b.getTieValue();
+      out = i.dst;
+    } else if (auto q = dyn_cast<QuantOp>(op)) {
+      AffineMap map = trailingMap(op->getContext(), rank);
+      Instr &i = emit(Instr::Quant, in(q.getInput()));
+      i.table = channelTable(constantOf(q.getScale()), map, rank);
+      i.table2 = channelTable(constantOf(q.getZeroPoint()), map, rank);
+      i.mode = q.getIsSigned() && q.getBitwidth() == 1
+                   ? 0
+                   : static_cast<uint8_t>(1 + static_cast<int>(q.getRoundingMode()));
+      i.imm = f32(q.getQMin());
+      i.imm2 = f32(q.getQMax());
+      out = i.dst;
+    } else if (auto mt = dyn_cast<MultiThresholdOp>(op)) {
+      auto t = constantOf(mt.getThresholds());
+      int64_t rows = t.getType().getDimSize(0), cols = t.getType().getDimSize(1);
+      // One table of rows*cols thresholds; the evaluation picks row `channel` (or row 0).
+      std::vector<double> values;
+      for (int64_t k = 0; k < rows * cols; ++k)
+        values.push_back(f32(scalarOf(t, k)));
+      Instr &i = emit(Instr::MultiThreshold, in(mt.getInput()));
+      i.table = table(std::move(values));
+      i.mode = rows == 1 ? 0 : 1;
+      i.imm = static_cast<double>(cols);
+      i.imm2 = mt.getOutScale().convertToFloat();
+      i.imm3 = mt.getOutBias().convertToFloat();
+      out = i.dst;
+    } else {
+      auto generic = cast<linalg::GenericOp>(op);
+      Block &body = generic.getRegion().front();
+      for (OpOperand *operand : generic.getDpsInputOperands()) {
+        Value arg = body.getArgument(operand->getOperandNumber());
+        if (auto c = constantOf(operand->get())) {
+          Instr &i = emit(Instr::Table);
+          i.table = channelTable(c, generic.getMatchingIndexingMap(operand), rank);
+          reg[arg] = i.dst;
+        } else {
+          reg[arg] = in(operand->get());
+        }
       }
-    } else if (auto o = dyn_cast<arith::SelectOp>(bodyOp)) r = get(o.getCondition()) != 0 ? get(o.getTrueValue()) : get(o.getFalseValue());
-    else if (auto o = dyn_cast<arith::UIToFPOp>(bodyOp)) r = get(o.getIn());
-    else if (auto o = dyn_cast<arith::SIToFPOp>(bodyOp)) { r = get(o.getIn()); if (o.getIn().getType().isInteger(1) && r != 0) r = -1; }
-    else if (auto o = dyn_cast<arith::ExtUIOp>(bodyOp)) r = get(o.getIn());
-    else if (auto o = dyn_cast<arith::AndIOp>(bodyOp)) r = (get(o.getLhs()) != 0) && (get(o.getRhs()) != 0);
-    else if (auto o = dyn_cast<arith::OrIOp>(bodyOp)) r = (get(o.getLhs()) != 0) || (get(o.getRhs()) != 0);
-    else if (auto o = dyn_cast<arith::XOrIOp>(bodyOp)) r = (get(o.getLhs()) != 0) != (get(o.getRhs()) != 0);
-    else if (auto o = dyn_cast<math::AbsFOp>(bodyOp)) r = std::fabs(get(o.getOperand()));
-    else if (auto o = dyn_cast<math::RoundEvenOp>(bodyOp)) r = std::nearbyint(get(o.getOperand()));
-    else if (auto o = dyn_cast<math::FloorOp>(bodyOp)) r = std::floor(get(o.getOperand()));
-    else if (auto o = dyn_cast<math::CeilOp>(bodyOp)) r = std::ceil(get(o.getOperand()));
-    else if (auto o = dyn_cast<math::TruncOp>(bodyOp)) r = std::trunc(get(o.getOperand()));
-    else if (auto o = dyn_cast<math::SqrtOp>(bodyOp)) r = std::sqrt(f32(get(o.getOperand())));
-    else if (auto o = dyn_cast<math::ExpOp>(bodyOp)) r = std::exp(f32(get(o.getOperand())));
-    else if (auto o = dyn_cast<math::LogOp>(bodyOp)) r = std::log(f32(get(o.getOperand())));
-    else if (auto o = dyn_cast<math::TanhOp>(bodyOp)) r = std::tanh(f32(get(o.getOperand())));
-    else if (auto o = dyn_cast<math::PowFOp>(bodyOp)) r = std::pow(f32(get(o.getLhs())), f32(get(o.getRhs())));
-    else
-      return std::nullopt;
-    if (isa<FloatType>(bodyOp.getResult(0).getType()))
-      r = f32(r);
-    local[bodyOp.getResult(0)] = r;
+      // An operand of a body op: a body value, or a scalar constant defined outside the body
+      // (canonicalization hoists them).
+      auto get = [&](Value v) -> std::optional<int32_t> {
+        auto it = reg.find(v);
+        if (it != reg.end())
+          return it->second;
+        Attribute attr;
+        if (!matchPattern(v, m_Constant(&attr)))
+          return std::nullopt;
+        Instr &i = emit(Instr::Imm);
+        if (auto f = dyn_cast<FloatAttr>(attr))
+          i.imm = f.getValueAsDouble();
+        else if (auto n = dyn_cast<IntegerAttr>(attr))
+          i.imm = static_cast<double>(n.getValue().getSExtValue());
+        else
+          return std::nullopt;
+        return i.dst;
+      };
+      for (Operation &bodyOp : body) {
+        if (auto y = dyn_cast<linalg::YieldOp>(bodyOp)) {
+          auto r = get(y.getOperand(0));
+          if (!r)
+            return false;
+          out = *r;
+          break;
+        }
+        if (auto c = dyn_cast<arith::ConstantOp>(bodyOp)) {
+          Instr &i = emit(Instr::Imm);
+          if (auto f = dyn_cast<FloatAttr>(c.getValue()))
+            i.imm = f.getValueAsDouble();
+          else if (auto n = dyn_cast<IntegerAttr>(c.getValue()))
+            i.imm = static_cast<double>(n.getValue().getSExtValue());
+          else
+            return false;
+          reg[c.getResult()] = i.dst;
+          continue;
+        }
+        Instr::Kind kind;
+        if (isa<arith::AddFOp>(bodyOp)) kind = Instr::Add;
+        else if (isa<arith::SubFOp>(bodyOp)) kind = Instr::Sub;
+        else if (isa<arith::MulFOp>(bodyOp)) kind = Instr::Mul;
+        else if (isa<arith::DivFOp>(bodyOp)) kind = Instr::Div;
+        else if (isa<arith::NegFOp>(bodyOp)) kind = Instr::Neg;
+        else if (isa<arith::MaximumFOp>(bodyOp)) kind = Instr::Maximum;
+        else if (isa<arith::MinimumFOp>(bodyOp)) kind = Instr::Minimum;
+        else if (isa<arith::MaxNumFOp>(bodyOp)) kind = Instr::MaxNum;
+        else if (isa<arith::MinNumFOp>(bodyOp)) kind = Instr::MinNum;
+        else if (auto o = dyn_cast<arith::CmpFOp>(bodyOp)) {
+          switch (o.getPredicate()) {
+          case arith::CmpFPredicate::OGT: kind = Instr::CmpGT; break;
+          case arith::CmpFPredicate::OGE: kind = Instr::CmpGE; break;
+          case arith::CmpFPredicate::OLT: kind = Instr::CmpLT; break;
+          case arith::CmpFPredicate::OLE: kind = Instr::CmpLE; break;
+          case arith::CmpFPredicate::OEQ: kind = Instr::CmpEQ; break;
+          case arith::CmpFPredicate::UNE: kind = Instr::CmpUNE; break;
+          default: return false;
+          }
+        }
+        else if (isa<arith::SelectOp>(bodyOp)) kind = Instr::Select;
+        else if (isa<arith::UIToFPOp, arith::ExtUIOp>(bodyOp)) kind = Instr::Copy;
+        else if (auto o = dyn_cast<arith::SIToFPOp>(bodyOp))
+          kind = o.getIn().getType().isInteger(1) ? Instr::BoolToMinusOne : Instr::Copy;
+        else if (isa<arith::AndIOp>(bodyOp)) kind = Instr::And;
+        else if (isa<arith::OrIOp>(bodyOp)) kind = Instr::Or;
+        else if (isa<arith::XOrIOp>(bodyOp)) kind = Instr::XOr;
+        else if (isa<math::AbsFOp>(bodyOp)) kind = Instr::Abs;
+        else if (isa<math::RoundEvenOp>(bodyOp)) kind = Instr::RoundEven;
+        else if (isa<math::FloorOp>(bodyOp)) kind = Instr::Floor;
+        else if (isa<math::CeilOp>(bodyOp)) kind = Instr::Ceil;
+        else if (isa<math::TruncOp>(bodyOp)) kind = Instr::Trunc;
+        else if (isa<math::SqrtOp>(bodyOp)) kind = Instr::Sqrt;
+        else if (isa<math::ExpOp>(bodyOp)) kind = Instr::Exp;
+        else if (isa<math::LogOp>(bodyOp)) kind = Instr::Log;
+        else if (isa<math::TanhOp>(bodyOp)) kind = Instr::Tanh;
+        else if (isa<math::PowFOp>(bodyOp)) kind = Instr::Pow;
+        else
+          return false;
+        int32_t operands[3] = {0, 0, 0};
+        if (bodyOp.getNumOperands() > 3)
+          return false;
+        for (auto [k, operand] : llvm::enumerate(bodyOp.getOperands())) {
+          auto r = get(operand);
+          if (!r)
+            return false;
+          operands[k] = *r;
+        }
+        Instr &i = emit(kind, operands[0], operands[1], operands[2]);
+        i.roundToF32 = isa<FloatType>(bodyOp.getResult(0).getType());
+        reg[bodyOp.getResult(0)] = i.dst;
+      }
+      if (out < 0)
+        return false;
+    }
+    reg[op->getResult(0)] = out;
   }
-  return std::nullopt;
+  auto it = reg.find(result);
+  if (it == reg.end())
+    return false;
+  resultRegister = it->second;
+  numRegisters = next;
+  return true;
 }
 
-} // namespace
-
 std::optional<float> ElementwiseChain::evaluate(float x, int64_t channel) const {
-  llvm::DenseMap<Value, double> values;
-  values[source] = x;
-  for (Operation *op : ops) {
-    auto r = evalLink(op, values, channel);
-    if (!r)
-      return std::nullopt;
-    values[op->getResult(0)] = *r;
+  if (!evaluable)
+    return std::nullopt;
+  llvm::SmallVector<double, 64> r(numRegisters, 0.0);
+  r[0] = x;
+  auto at = [&](int32_t t) {
+    const std::vector<double> &v = tables[t];
+    return v.size() == 1 ? v[0] : v[channel];
+  };
+  for (const Instr &i : program) {
+    double a = r[i.a], b = r[i.b], v = 0;
+    bool unordered = std::isnan(a) || std::isnan(b);
+    switch (i.kind) {
+    case Instr::Imm: v = i.imm; break;
+    case Instr::Table: v = at(i.table); break;
+    case Instr::Copy: v = a; break;
+    case Instr::Sign: {
+      float s = f32(a);
+      v = std::isnan(s) ? s : (s > 0 ? 1.0 : s < 0 ? -1.0 : 0.0);
+      break;
+    }
+    case Instr::BipolarSign: v = f32(a) >= 0 ? 1.0 : -1.0; break;
+    case Instr::Step: {
+      float s = f32(a), th = static_cast<float>(at(i.table));
+      v = s > th ? 1.0 : s < th ? -1.0 : i.imm;
+      break;
+    }
+    case Instr::Quant: {
+      float s = f32(at(i.table)), z = f32(at(i.table2));
+      float q = f32(f32(a) / s) + z;
+      if (i.mode == 0) {
+        q = q >= 0 ? 1.0f : -1.0f;
+      } else {
+        q = std::min(std::max(q, f32(i.imm)), f32(i.imm2));
+        switch (static_cast<RoundingMode>(i.mode - 1)) {
+        case RoundingMode::ROUND: q = std::nearbyint(q); break;
+        case RoundingMode::CEIL: q = std::ceil(q); break;
+        case RoundingMode::FLOOR: q = std::floor(q); break;
+        case RoundingMode::ROUND_TO_ZERO: q = std::trunc(q); break;
+        }
+      }
+      v = f32(f32(q - z) * s);
+      break;
+    }
+    case Instr::MultiThreshold: {
+      int64_t cols = static_cast<int64_t>(i.imm), row = i.mode ? channel : 0;
+      const std::vector<double> &t = tables[i.table];
+      float s = f32(a), count = 0;
+      for (int64_t k = 0; k < cols; ++k)
+        count += s >= static_cast<float>(t[row * cols + k]) ? 1.0f : 0.0f;
+      v = f32(f32(f32(i.imm2) * count) + f32(i.imm3));
+      break;
+    }
+    case Instr::Add: v = f32(a) + f32(b); break;
+    case Instr::Sub: v = f32(a) - f32(b); break;
+    case Instr::Mul: v = f32(a) * f32(b); break;
+    case Instr::Div: v = f32(f32(a) / f32(b)); break;
+    case Instr::Neg: v = -a; break;
+    case Instr::Maximum: v = unordered ? NAN : std::max(a, b); break;
+    case Instr::Minimum: v = unordered ? NAN : std::min(a, b); break;
+    case Instr::MaxNum: v = std::fmax(a, b); break;
+    case Instr::MinNum: v = std::fmin(a, b); break;
+    case Instr::CmpGT: v = !unordered && a > b; break;
+    case Instr::CmpGE: v = !unordered && a >= b; break;
+    case Instr::CmpLT: v = !unordered && a < b; break;
+    case Instr::CmpLE: v = !unordered && a <= b; break;
+    case Instr::CmpEQ: v = !unordered && a == b; break;
+    case Instr::CmpUNE: v = unordered || a != b; break;
+    case Instr::Select: v = a != 0 ? b : r[i.c]; break;
+    case Instr::BoolToMinusOne: v = a != 0 ? -1.0 : 0.0; break;
+    case Instr::And: v = (a != 0) && (b != 0); break;
+    case Instr::Or: v = (a != 0) || (b != 0); break;
+    case Instr::XOr: v = (a != 0) != (b != 0); break;
+    case Instr::Abs: v = std::fabs(a); break;
+    case Instr::RoundEven: v = std::nearbyint(a); break;
+    case Instr::Floor: v = std::floor(a); break;
+    case Instr::Ceil: v = std::ceil(a); break;
+    case Instr::Trunc: v = std::trunc(a); break;
+    case Instr::Sqrt: v = std::sqrt(f32(a)); break;
+    case Instr::Exp: v = std::exp(f32(a)); break;
+    case Instr::Log: v = std::log(f32(a)); break;
+    case Instr::Tanh: v = std::tanh(f32(a)); break;
+    case Instr::Pow: v = std::pow(f32(a), f32(b)); break;
+    }
+    r[i.dst] = i.roundToF32 ? f32(v) : v;
   }
-  return f32(values.lookup(result));
+  return f32(r[resultRegister]);
 }
 
 namespace {

@@ -13,6 +13,7 @@
 
 #include "mlir/IR/Value.h"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,10 +43,37 @@ public:
   /// no scalar interpretation.
   std::optional<float> evaluate(float x, int64_t channel) const;
 
+  /// One step of the chain compiled to a register program: r[dst] = kind(r[a], r[b], r[c]),
+  /// where a table operand reads tables[table] at the channel (or its single entry).
+  struct Instr {
+    enum Kind : uint8_t {
+      Imm, Table, Copy, Sign, BipolarSign, Step, Quant, MultiThreshold, Add, Sub, Mul, Div, Neg,
+      Maximum, Minimum, MaxNum, MinNum, CmpGT, CmpGE, CmpLT, CmpLE, CmpEQ, CmpUNE, Select,
+      BoolToMinusOne, And, Or, XOr, Abs, RoundEven, Floor, Ceil, Trunc, Sqrt, Exp, Log, Tanh, Pow
+    };
+    Kind kind = Imm;
+    bool roundToF32 = false; // a float result: rounded to float32 as the generated code does
+    uint8_t mode = 0;        // Quant: 0 bipolar sign, else the rounding mode + 1
+    int32_t dst = 0, a = 0, b = 0, c = 0;
+    int32_t table = -1, table2 = -1; // per-channel constants (Quant: scale, zero point)
+    double imm = 0, imm2 = 0, imm3 = 0; // Imm/Step tie/Quant qmin,qmax/MultiThreshold cols,scale,bias
+  };
+
 private:
+  /// Compiles `ops` into `program` and `tables`; false if an op has no scalar interpretation.
+  bool compile();
+
   mlir::Value source, result;
   std::vector<mlir::Operation *> ops;
   int64_t channels = 1;
+  // The chain as a straight-line program over numbered registers (register 0 holds x), with
+  // each constant operand read once into a per-channel table. Classifying a binarizer
+  // evaluates the chain a few hundred times per channel, so it must not walk IR or decode
+  // attributes per evaluation.
+  std::vector<Instr> program;
+  std::vector<std::vector<double>> tables;
+  int32_t numRegisters = 1, resultRegister = 0;
+  bool evaluable = false;
 };
 
 /// A binarizer found by evaluation: f(x) = level * (x > t ? 1 : x < t ? -1 : tie).

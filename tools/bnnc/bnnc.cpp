@@ -22,6 +22,7 @@
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
 #include "passes/Passes.h"
 
 #include "llvm/Support/CommandLine.h"
@@ -78,6 +79,10 @@ static cl::opt<std::string> reportFile("report-file",
                                        cl::desc("Also write the cost report to this file (format "
                                                 "by extension: .json, .html, else text)"),
                                        cl::value_desc("path"), cl::cat(category));
+static cl::opt<bool> timePhases("time-phases",
+                                cl::desc("Print where compile time goes (import, each pass, "
+                                         "LLVM optimization and code generation) to stderr"),
+                                cl::cat(category));
 static cl::opt<unsigned> optLevel("O", cl::desc("Optimization level (0-3)"), cl::Prefix,
                                   cl::init(3), cl::cat(category));
 
@@ -240,9 +245,17 @@ int main(int argc, char **argv) {
   if (!tm)
     return fail(error);
 
+  // --time-phases: one tree of timers, printed to stderr when the driver returns.
+  mlir::DefaultTimingManager timing;
+  timing.setEnabled(timePhases);
+  timing.setDisplayMode(mlir::DefaultTimingManager::DisplayMode::Tree);
+  mlir::TimingScope rootTimer = timing.getRootScope();
+
   bnnc::ModelSignature signature;
+  mlir::TimingScope importTimer = rootTimer.nest("import");
   mlir::OwningOpRef<mlir::ModuleOp> module =
       bnnc::importOnnxFile(context, inputPath, importOptions, signature);
+  importTimer.stop();
   if (!module)
     return 1;
   bnnc::setModuleTarget(*module, *tm);
@@ -263,8 +276,13 @@ int main(int argc, char **argv) {
   if (wantReport && pipelineOptions.stopAfter == bnnc::Phase::Lower &&
       !bnnc::callAfterBinarize(pm, pipelineOptions, takeReport, errs()))
     return fail("cannot take the cost report from the pass pipeline");
-  if (mlir::failed(pm.run(*module)))
-    return fail("compilation of '" + inputPath + "' failed");
+  {
+    mlir::TimingScope passTimer = rootTimer.nest("passes");
+    if (timePhases)
+      pm.enableTiming(passTimer);
+    if (mlir::failed(pm.run(*module)))
+      return fail("compilation of '" + inputPath + "' failed");
+  }
   if (wantReport && pipelineOptions.stopAfter == bnnc::Phase::Binarize)
     takeReport(*module);
   if (wantReport) {
@@ -299,7 +317,7 @@ int main(int argc, char **argv) {
       if (ec)
         return fail("cannot write '" + tmpObject + "': " + ec.message());
       if (!bnnc::emitModule(*module, signature, *tm, bnnc::OutputKind::Object, /*entryAlias=*/true,
-                            optLevel, os, error))
+                            optLevel, os, error, &rootTimer))
         return fail(error);
     }
     if (!bnnc::linkExecutable(std::string(tmpObject), spec.triple, out, argv[0], error))
@@ -326,7 +344,7 @@ int main(int argc, char **argv) {
     SmallString<0> object;
     raw_svector_ostream os(object);
     if (!bnnc::emitModule(*module, signature, *tm, bnnc::OutputKind::Object, /*entryAlias=*/false,
-                          optLevel, os, error))
+                          optLevel, os, error, &rootTimer))
       return fail(error);
     if (!bnnc::writeStaticLibrary(std::string(object.str()), name + ".o", spec.triple, out,
                                   argv[0], error))
@@ -341,7 +359,8 @@ int main(int argc, char **argv) {
   ToolOutputFile file(out, ec, kind == bnnc::OutputKind::Object ? sys::fs::OF_None : sys::fs::OF_Text);
   if (ec)
     return fail("cannot write '" + out + "': " + ec.message());
-  if (!bnnc::emitModule(*module, signature, *tm, kind, /*entryAlias=*/false, optLevel, file.os(), error))
+  if (!bnnc::emitModule(*module, signature, *tm, kind, /*entryAlias=*/false, optLevel, file.os(), error,
+                         &rootTimer))
     return fail(error);
   if (kind == bnnc::OutputKind::Object && !writeHeader())
     return 1;
