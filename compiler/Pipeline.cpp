@@ -36,7 +36,9 @@ bool parsePhase(const std::string &text, Phase &phase) {
 // The lowering is upstream MLIR throughout, in this order:
 //  1. Binary layers to register-blocked vector kernels (bnn-lower-binary-kernels), the other bnn
 //     ops and TOSA to linalg on tensors; fuse element-wise chains.
-//  2. One-shot bufferization of the whole module; results become out-parameters so the entry
+//  2. Empty-tensor elimination (a kernel whose result is inserted into a larger tensor, a
+//     concatenation's part, writes into that tensor directly), then one-shot bufferization of
+//     the whole module; results become out-parameters so the entry
 //     point writes straight into the caller's buffers (hoisting static allocations).
 //  3. bnn-static-buffers puts the remaining scratch tensors in static memory: no malloc.
 //  4. linalg to loops, then everything to the LLVM dialect with bare-pointer memrefs, so that
@@ -44,7 +46,7 @@ bool parsePhase(const std::string &text, Phase &phase) {
 static const char *kLowerToLoops =
     "bnn-lower-to-linalg,tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,"
     "tosa-to-tensor),canonicalize,func.func(linalg-fuse-elementwise-ops),canonicalize,cse,"
-    "one-shot-bufferize{bufferize-function-boundaries "
+    "eliminate-empty-tensors,one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
     "canonicalize,cse,canonicalize,"
     "buffer-results-to-out-params{modify-public-functions hoist-static-allocs},"

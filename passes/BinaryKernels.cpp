@@ -34,6 +34,7 @@
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -79,7 +80,27 @@ struct Epilogue {
   // Affine whose result (after the chain) only feeds a tosa.transpose NHWC -> NCHW (a graph
   // output): the kernel writes NCHW directly and replaces the transpose.
   Operation *toNCHW = nullptr;
+  // Affine whose result (after the chain) is also binarized and packed for the next binary
+  // layer (ReActNet's RSign of the residual stream): the kernel writes the float result and
+  // the packed planes, and replaces the bnn.binarize and bnn.pack; the float result is not
+  // read again to pack it.
+  bnn::BinarizeOp binarize;
+  bnn::PackOp pack;
+  SmallVector<float> packThresholds; // one per channel
+  float packTie = 0.0f;              // the binarize's value at its threshold
 };
+
+/// A fresh i64 tensor for a packed plane. Unlike tensor.empty, bufferization.alloc_tensor is
+/// never merged with another by CSE: two planes sharing one init would make bufferization copy
+/// it. With `zero`, filled with 0 (the planes that blocks OR their bits into).
+Value freshPlane(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, bool zero) {
+  auto type = RankedTensorType::get(shape, b.getI64Type());
+  Value t = bufferization::AllocTensorOp::create(b, loc, type, ValueRange{});
+  if (!zero)
+    return t;
+  Value c0 = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
+  return linalg::FillOp::create(b, loc, c0, t).getResult(0);
+}
 
 /// Reads a constant of any element type as int64/float values.
 bool constantInts(Value v, SmallVector<int64_t> &out) {
@@ -101,8 +122,9 @@ bool constantFloats(Value v, SmallVector<float> &out) {
 }
 
 /// The output_transform or threshold that is the only user of `result`, if its parameters are
-/// constants; else the raw integer epilogue.
-Epilogue findEpilogue(Value result) {
+/// constants; else the raw integer epilogue. With `fusePack`, an affine epilogue also takes the
+/// binarize + pack of its result (a conv's [N, Ho, Wo, O] result packed along O).
+Epilogue findEpilogue(Value result, bool fusePack) {
   Epilogue e;
   if (!result.hasOneUse())
     return e;
@@ -119,6 +141,29 @@ Epilogue findEpilogue(Value result) {
           if (perms.size() == 4 && perms[0] == 0 && perms[1] == 3 && perms[2] == 1 && perms[3] == 2)
             e.toNCHW = tr;
         }
+      auto yType = cast<RankedTensorType>(y.getType());
+      if (fusePack && !e.toNCHW && yType.getRank() == 4 && yType.hasStaticShape()) {
+        for (Operation *u : y.getUsers()) {
+          auto bin = dyn_cast<bnn::BinarizeOp>(u);
+          if (!bin || !bin->hasOneUse())
+            continue;
+          auto pk = dyn_cast<bnn::PackOp>(*bin->getUsers().begin());
+          int64_t n = bin.getThresholds().getNumElements(), channels = yType.getDimSize(3);
+          if (!pk || (n != 1 && n != channels) ||
+              pk.getSign().getType().getShape() !=
+                  ArrayRef<int64_t>{yType.getDimSize(0), yType.getDimSize(1), yType.getDimSize(2),
+                                    bnn::wordsFor(channels)})
+            continue;
+          e.binarize = bin;
+          e.pack = pk;
+          e.packTie = bin.getTieValue();
+          e.packThresholds.assign(bin.getThresholds().getValues<float>().begin(),
+                                  bin.getThresholds().getValues<float>().end());
+          if (n == 1)
+            e.packThresholds.assign(channels, e.packThresholds[0]);
+          break;
+        }
+      }
     }
   } else if (auto th = dyn_cast<bnn::ThresholdOp>(user)) {
     if (constantInts(th.getLow(), e.low) && constantInts(th.getHigh(), e.high) &&
@@ -247,7 +292,7 @@ private:
 
   // Values shared by the loops.
   Value signFlat, maskFlat, weightsT, base, rowClass, colClass, rowBad, zeroCorr;
-  Value mulT, biasT, lowT, highT, descT;
+  Value mulT, biasT, lowT, highT, descT, packT, validT;
   bool padded = false;
 
   SmallVector<Value> row(Value n, Value oh, ValueRange outs, bool masked);
@@ -483,6 +528,26 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
         Value y = arith::MulFOp::create(b, loc, load(mulT, ValueRange{chan}), f);
         y = arith::AddFOp::create(b, loc, y, load(biasT, ValueRange{chan}));
         y = bnn::applyEpilogueChain(b, loc, epi.chain, epi.op->getResult(0), y, at, L);
+        if (epi.pack) {
+          // The bits bnn.pack of bnn.binarize would give (as LowerPackKernel compares): sign
+          // y < t (y <= t when the tie value is -1), mask y != t unordered (or set, when the
+          // tie value is not 0).
+          float tie = epi.packTie;
+          Value th = load(packT, ValueRange{chan});
+          Value neg = arith::CmpFOp::create(b, loc, tie < 0 ? arith::CmpFPredicate::OLE : arith::CmpFPredicate::OLT, y, th);
+          Value nz;
+          if (tie == 0.0f)
+            nz = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, y, th);
+          else if (auto vt = dyn_cast<VectorType>(neg.getType()))
+            nz = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(vt, true));
+          else
+            nz = arith::ConstantOp::create(b, loc, b.getBoolAttr(true));
+          Value sh = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v * L));
+          Value sBits = arith::ShLIOp::create(b, loc, laneBits(neg), sh);
+          Value mBits = arith::ShLIOp::create(b, loc, laneBits(nz), sh);
+          signWord = v == 0 ? sBits : arith::OrIOp::create(b, loc, signWord, sBits);
+          maskWord = v == 0 ? mBits : arith::OrIOp::create(b, loc, maskWord, mBits);
+        }
         if (epi.toNCHW)
           ys[p * V + v] = y;
         else
@@ -507,16 +572,24 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
       }
       }
     }
-    if (epi.kind == EpilogueKind::Threshold) {
-      // The block's OB bits go to word chan0 / 64 at bit chan0 % 64 (OB divides 64).
+    if (epi.kind == EpilogueKind::Threshold || epi.pack) {
+      // The block's OB bits go to word chan0 / 64 at bit chan0 % 64 (OB divides 64). Packed
+      // planes follow the float result when the pack is fused into an affine epilogue; bits of
+      // the padding channels (beyond O) stay 0 in both planes.
+      int first = epi.pack ? 1 : 0;
+      if (epi.pack && validT) {
+        Value valid = tensor::ExtractOp::create(b, loc, validT, ValueRange{ob});
+        signWord = arith::AndIOp::create(b, loc, signWord, valid);
+        maskWord = arith::AndIOp::create(b, loc, maskWord, valid);
+      }
       Value word = arith::DivUIOp::create(b, loc, chan0, idx(64));
       Value bit = arith::IndexCastOp::create(b, loc, i64(), arith::RemUIOp::create(b, loc, chan0, idx(64)));
       SmallVector<Value> at = {n, oh, ow, word};
       for (int plane = 0; plane < 2; ++plane) {
         Value bits = arith::ShLIOp::create(b, loc, plane == 0 ? signWord : maskWord, bit);
-        Value old = tensor::ExtractOp::create(b, loc, results[plane], at);
-        results[plane] = tensor::InsertOp::create(b, loc, arith::OrIOp::create(b, loc, old, bits),
-                                                  results[plane], at);
+        Value old = tensor::ExtractOp::create(b, loc, results[first + plane], at);
+        results[first + plane] = tensor::InsertOp::create(
+            b, loc, arith::OrIOp::create(b, loc, old, bits), results[first + plane], at);
       }
     }
   }
@@ -603,16 +676,29 @@ SmallVector<Value> KernelBuilder::build(Value sign, Value mask, ArrayRef<uint64_
     biasT = constTensor<float>({Opad}, b.getF32Type(), bnn::channelVector<float>(epi.bias, s.O, Opad, 0.0f));
     outs.push_back(tensor::EmptyOp::create(
         b, loc, epi.toNCHW ? SmallVector<int64_t>{s.N, Opad, s.Ho, s.Wo} : outShape(Opad), b.getF32Type()));
+    if (epi.pack) {
+      packT = constTensor<float>({Opad}, b.getF32Type(), bnn::channelVector<float>(epi.packThresholds, s.O, Opad, 0.0f));
+      if (Opad > s.O) {
+        // Per channel block: the bits of its real channels.
+        SmallVector<int64_t> valid;
+        for (int64_t blk = 0; blk < blocks; ++blk) {
+          int64_t real = std::clamp<int64_t>(s.O - blk * OB, 0, OB);
+          valid.push_back(real == 64 ? -1 : int64_t((uint64_t(1) << real) - 1));
+        }
+        validT = constTensor<int64_t>({blocks}, i64(), valid);
+      }
+      // The planes are ORed into word by word: two zero-filled tensors.
+      for (int plane = 0; plane < 2; ++plane)
+        outs.push_back(freshPlane(b, loc, outShape(outWords), /*zero=*/true));
+    }
     break;
   case EpilogueKind::Threshold: {
     // Padded channels: every d lies in [INT64_MIN, INT64_MAX), so the value is 0 (both bits 0).
     lowT = constTensor<int64_t>({Opad}, i64(), bnn::channelVector<int64_t>(epi.low, s.O, Opad, INT64_MIN));
     highT = constTensor<int64_t>({Opad}, i64(), bnn::channelVector<int64_t>(epi.high, s.O, Opad, INT64_MAX));
     descT = constTensor<int64_t>({Opad}, i64(), bnn::channelVector<int64_t>(epi.desc, s.O, Opad, 0));
-    Value empty = tensor::EmptyOp::create(b, loc, outShape(outWords), i64());
-    Value zero = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
-    Value filled = linalg::FillOp::create(b, loc, zero, empty).getResult(0);
-    outs = {filled, filled};
+    outs = {freshPlane(b, loc, outShape(outWords), /*zero=*/true),
+            freshPlane(b, loc, outShape(outWords), /*zero=*/true)};
     break;
   }
   }
@@ -723,6 +809,12 @@ void replaceLayer(ConversionPatternRewriter &rewriter, Operation *layer, const E
                   SmallVector<Value> results, function_ref<Value(Value)> reshape) {
   for (Value &r : results)
     r = reshape(r);
+  if (epi.pack) {
+    // The packed planes replace the pack; the float result the rest.
+    rewriter.replaceOp(epi.pack, ValueRange{results[1], results[2]});
+    rewriter.eraseOp(epi.binarize);
+    results.resize(1);
+  }
   if (epi.toNCHW || !epi.chain.empty()) {
     Operation *last = lastReplaced(layer, epi);
     rewriter.replaceOp(last, results);
@@ -761,7 +853,7 @@ struct LowerBConv2DKernel : OpConversionPattern<bnn::BConv2DOp> {
       s.pad[i] = op.getPad()[i];
     if (auto zeros = op.getZeroTaps())
       s.zeroTaps = *zeros;
-    Epilogue epi = findEpilogue(op.getResult());
+    Epilogue epi = findEpilogue(op.getResult(), /*fusePack=*/true);
     // The kernel replaces the layer and its epilogue ops, and reads what those read (a residual
     // may be computed after the layer): build it where the last of them stands.
     rewriter.setInsertionPoint(lastReplaced(op, epi));
@@ -797,7 +889,7 @@ struct LowerBMatMulKernel : OpConversionPattern<bnn::BMatMulOp> {
           rewriter, loc, RankedTensorType::get({B, 1, M, Kw}, rewriter.getI64Type()), plane,
           ArrayRef<ReassociationIndices>{{0, 1}, {2}, {3}});
     };
-    Epilogue epi = findEpilogue(op.getResult());
+    Epilogue epi = findEpilogue(op.getResult(), /*fusePack=*/false);
     rewriter.setInsertionPoint(lastReplaced(op, epi));
     KernelBuilder kb(rewriter, loc, s, cfg, epi);
     SmallVector<Value> results = kb.build(expand(op.getInputSign()), expand(op.getInputMask()), words);
@@ -811,8 +903,8 @@ struct LowerBMatMulKernel : OpConversionPattern<bnn::BMatMulOp> {
 
 /// bnn.pack as a vector kernel (the reference lowering in BNNToLinalg.cpp is a bit loop).
 ///
-/// What is packed: the pack's input v, or, looking through a bnn.binarize with one threshold t
-/// and tie value z, its input x: v < 0 iff x < t (or x <= t when z < 0), and v != 0 iff
+/// What is packed: the pack's input v, or, looking through a bnn.binarize with threshold t (one,
+/// or one per channel: RSign) and tie value z, its input x: v < 0 iff x < t (or x <= t when z < 0), and v != 0 iff
 /// x != t unordered (a NaN stays NaN, which packs as sign 0, mask 1) or z != 0. Looking through
 /// a tosa.transpose NCHW -> NHWC too, the bits are read from the NCHW tensor directly, so the
 /// transposed float tensor is never written.
@@ -823,9 +915,10 @@ struct LowerBMatMulKernel : OpConversionPattern<bnn::BMatMulOp> {
 struct PackSource {
   Value x;                // what is compared
   bool nchw = false;      // x is [N, C, H, W] (the pack input is its NHWC transpose)
-  float threshold = 0.0f; // compare against
+  // Compare against: one threshold, or one per channel. Without a binarize, x holds the values
+  // themselves: sign x < 0, mask x != 0 (threshold 0, tie 0).
+  SmallVector<float> thresholds = {0.0f};
   float tie = 0.0f;       // the value at exactly the threshold (0 when not looking through)
-  bool rawValues = true;  // x holds the values themselves (sign: x < 0, mask: x != 0)
 };
 
 PackSource findPackSource(bnn::PackOp op) {
@@ -833,12 +926,16 @@ PackSource findPackSource(bnn::PackOp op) {
   Value v = op.getInput();
   auto throughBinarize = [&](Value in) -> bool {
     auto bin = in.getDefiningOp<bnn::BinarizeOp>();
-    if (!bin || bin.getThresholds().getNumElements() != 1)
+    if (!bin)
+      return false;
+    // Per-channel thresholds run along the innermost axis of the binarize (the channels).
+    int64_t n = bin.getThresholds().getNumElements();
+    if (n != 1 && n != cast<RankedTensorType>(bin.getType()).getShape().back())
       return false;
     src.x = bin.getInput();
-    src.threshold = (*bin.getThresholds().getValues<APFloat>().begin()).convertToFloat();
+    src.thresholds.assign(bin.getThresholds().getValues<float>().begin(),
+                          bin.getThresholds().getValues<float>().end());
     src.tie = bin.getTieValue();
-    src.rawValues = false;
     return true;
   };
   if (auto tr = v.getDefiningOp<tosa::TransposeOp>()) {
@@ -870,11 +967,9 @@ struct LowerPackKernel : OpConversionPattern<bnn::PackOp> {
       : OpConversionPattern(ctx, /*benefit=*/2), cfg(cfg) {}
   bnn::KernelConfig cfg;
 
-  /// The sign and mask bits (i1 vectors) of a vector of compared values.
-  std::pair<Value, Value> bits(OpBuilder &b, Location loc, const PackSource &src, Value x) const {
+  /// The sign and mask bits (i1 vectors) of a vector of values `x` compared with `th`.
+  std::pair<Value, Value> bits(OpBuilder &b, Location loc, const PackSource &src, Value x, Value th) const {
     auto t = cast<VectorType>(x.getType());
-    Value th = arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(t, b.getF32FloatAttr(src.rawValues ? 0.0f : src.threshold)));
     Value neg = arith::CmpFOp::create(b, loc, src.tie < 0 ? arith::CmpFPredicate::OLE : arith::CmpFPredicate::OLT, x, th);
     Value nz;
     if (src.tie != 0.0f)
@@ -895,10 +990,9 @@ struct LowerPackKernel : OpConversionPattern<bnn::PackOp> {
     Type i64 = b.getI64Type();
     auto idx = [&](int64_t v) -> Value { return arith::ConstantIndexOp::create(b, loc, v); };
     Value zero = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
-    // Every word of both planes is written below: two uninitialized tensors (one shared init
-    // would make bufferization copy it).
-    Value initS = tensor::EmptyOp::create(b, loc, out.getShape(), i64);
-    Value initM = tensor::EmptyOp::create(b, loc, out.getShape(), i64);
+    // Every word of both planes is written below: two uninitialized tensors.
+    Value initS = freshPlane(b, loc, out.getShape(), /*zero=*/false);
+    Value initM = freshPlane(b, loc, out.getShape(), /*zero=*/false);
     int64_t words = out.getShape().back();
 
     if (!src.nchw) {
@@ -935,7 +1029,12 @@ struct LowerPackKernel : OpConversionPattern<bnn::PackOp> {
               for (int64_t g = 0; g < 64 / G && 64 * k + G * g < C; ++g) {
                 Value x = vector::TransferReadOp::create(b, loc, vt, x2, ValueRange{m, idx(64 * k + G * g)}, pad,
                                                          ArrayRef<bool>{true});
-                auto [neg, nz] = bits(b, loc, src, x);
+                // The thresholds of these G channels (a constant vector).
+                SmallVector<float> th;
+                for (int64_t c = 0; c < G; ++c)
+                  th.push_back(src.thresholds.size() == 1 ? src.thresholds[0] : src.thresholds[64 * k + G * g + c]);
+                Value thV = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(vt, ArrayRef<float>(th)));
+                auto [neg, nz] = bits(b, loc, src, x, thV);
                 auto word = [&](Value i1s) -> Value {
                   Value byte = vector::ExtractOp::create(
                       b, loc, vector::BitCastOp::create(b, loc, VectorType::get({1}, b.getI8Type()), i1s),
@@ -964,6 +1063,10 @@ struct LowerPackKernel : OpConversionPattern<bnn::PackOp> {
     // NCHW source: blocks of WB positions along W; per channel c, bit c of each position's
     // word is set where its value is negative (sign) or non-zero (mask).
     int64_t C = xt.getDimSize(1), H = xt.getDimSize(2), W = xt.getDimSize(3);
+    Value thresholdsT;
+    if (src.thresholds.size() > 1)
+      thresholdsT = arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(RankedTensorType::get({C}, b.getF32Type()), ArrayRef<float>(src.thresholds)));
     int64_t WB = std::max<int64_t>(4, cfg.lanes);
     Value pad = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
     auto ones = VectorType::get({WB}, i64);
@@ -979,7 +1082,10 @@ struct LowerPackKernel : OpConversionPattern<bnn::PackOp> {
             Value ch = arith::AddIOp::create(b, loc, c, idx(64 * k));
             Value x = vector::TransferReadOp::create(b, loc, vt, src.x, ValueRange{nIdx, ch, h, w0}, pad,
                                                      ArrayRef<bool>{n == WB});
-            auto [neg, nz] = bits(b, loc, src, x);
+            Value thV = src.thresholds.size() == 1
+                            ? arith::ConstantOp::create(b, loc, DenseElementsAttr::get(vt, b.getF32FloatAttr(src.thresholds[0]))).getResult()
+                            : vector::BroadcastOp::create(b, loc, vt, tensor::ExtractOp::create(b, loc, thresholdsT, ValueRange{ch})).getResult();
+            auto [neg, nz] = bits(b, loc, src, x, thV);
             Value cb = vector::BroadcastOp::create(b, loc, ones, arith::IndexCastOp::create(b, loc, i64, c));
             Value bit = arith::ShLIOp::create(b, loc, one, cb);
             Value s2 = arith::OrIOp::create(b, loc, acc[0], arith::SelectOp::create(b, loc, neg, bit, zeros));
@@ -1047,7 +1153,7 @@ struct BNNLowerBinaryKernelsPass
     RewritePatternSet patterns(ctx);
     bnn::populateBinaryKernelPatterns(patterns, cfg);
     ConversionTarget target(*ctx);
-    target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect, math::MathDialect,
+    target.addLegalDialect<arith::ArithDialect, bufferization::BufferizationDialect, linalg::LinalgDialect, math::MathDialect,
                            scf::SCFDialect, tensor::TensorDialect, vector::VectorDialect,
                            bnn::BNNDialect>();
     // Every binary layer whose weights are known at compile time must become a kernel.

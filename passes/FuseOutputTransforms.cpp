@@ -6,6 +6,8 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
@@ -274,6 +276,103 @@ bool bipolarPlanes(Value mask) {
   return false;
 }
 
+/// An element-wise op on a concatenation runs on each part instead:
+///   f(concat(x_1, ..., x_n), c) = concat(f(x_1, c_1), ..., f(x_n, c_n)),
+/// where c_i is the part of each constant operand that lines up with x_i along the concatenation
+/// axis (a constant that does not vary along it is shared). Element-wise, f computes the same
+/// value for every element either way. Each f(x_i, c_i) then joins the epilogue of the kernel
+/// that produces x_i, and the concatenation is written in place by the kernels (ReActNet's
+/// RPReLU after its two pointwise convs, for instance, no longer makes a pass of its own over
+/// the concatenated tensor). Only for a concatenation this op alone reads: otherwise both forms
+/// would be computed.
+struct ElementwiseThroughConcat : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::GenericOp op, PatternRewriter &rewriter) const override {
+    if (!bnn::isChainLink(op))
+      return failure();
+    tosa::ConcatOp concat;
+    OpOperand *concatOperand = nullptr;
+    for (OpOperand *in : op.getDpsInputOperands()) {
+      if (matchPattern(in->get(), m_Constant()))
+        continue;
+      auto c = in->get().getDefiningOp<tosa::ConcatOp>();
+      if (!c || concatOperand)
+        return rewriter.notifyMatchFailure(op, "not one runtime operand, a concatenation");
+      concat = c;
+      concatOperand = in;
+    }
+    if (!concat || !concat->hasOneUse())
+      return rewriter.notifyMatchFailure(op, "no concatenation read by this op alone");
+    int64_t axis = concat.getAxis();
+    auto resultType = cast<RankedTensorType>(op.getResult(0).getType());
+    // Where each constant operand varies along the axis: its result position, or -1.
+    SmallVector<int64_t> constantAxis;
+    for (OpOperand *in : op.getDpsInputOperands()) {
+      constantAxis.push_back(-1);
+      if (in == concatOperand)
+        continue;
+      DenseElementsAttr attr;
+      matchPattern(in->get(), m_Constant(&attr));
+      AffineMap map = op.getMatchingIndexingMap(in);
+      ArrayRef<int64_t> shape = attr.getType().getShape();
+      for (unsigned j = 0; j < map.getNumResults(); ++j) {
+        auto d = dyn_cast<AffineDimExpr>(map.getResult(j));
+        if (d && d.getPosition() == axis && shape[j] != 1)
+          constantAxis.back() = j;
+      }
+      // Slicing below assumes the constant varies along that one axis only.
+      if (constantAxis.back() >= 0 && !attr.isSplat())
+        for (unsigned j = 0; j < shape.size(); ++j)
+          if (static_cast<int64_t>(j) != constantAxis.back() && shape[j] != 1)
+            return rewriter.notifyMatchFailure(op, "a constant varies along two axes");
+    }
+
+    Location loc = op.getLoc();
+    SmallVector<Value> parts;
+    int64_t offset = 0;
+    for (Value part : concat.getInput1()) {
+      auto partType = cast<RankedTensorType>(part.getType());
+      int64_t size = partType.getDimSize(axis);
+      SmallVector<Value> inputs;
+      for (auto [k, in] : llvm::enumerate(op.getDpsInputOperands())) {
+        if (in == concatOperand) {
+          inputs.push_back(part);
+          continue;
+        }
+        if (constantAxis[k] < 0) {
+          inputs.push_back(in->get());
+          continue;
+        }
+        DenseElementsAttr attr;
+        matchPattern(in->get(), m_Constant(&attr));
+        SmallVector<int64_t> shape(attr.getType().getShape());
+        shape[constantAxis[k]] = size;
+        auto slicedType = RankedTensorType::get(shape, attr.getElementType());
+        DenseElementsAttr sliced;
+        if (attr.isSplat()) {
+          sliced = attr.resizeSplat(slicedType);
+        } else {
+          auto values = llvm::to_vector(attr.getValues<Attribute>());
+          sliced = DenseElementsAttr::get(slicedType, ArrayRef<Attribute>(values).slice(offset, size));
+        }
+        inputs.push_back(arith::ConstantOp::create(rewriter, loc, sliced));
+      }
+      SmallVector<int64_t> shape(resultType.getShape());
+      shape[axis] = size;
+      Value init = tensor::EmptyOp::create(rewriter, loc, shape, resultType.getElementType());
+      auto partOp = linalg::GenericOp::create(
+          rewriter, loc, TypeRange{init.getType()}, inputs, ValueRange{init},
+          op.getIndexingMapsArray(), op.getIteratorTypesArray());
+      rewriter.cloneRegionBefore(op.getRegion(), partOp.getRegion(), partOp.getRegion().end());
+      parts.push_back(partOp.getResult(0));
+      offset += size;
+    }
+    rewriter.replaceOpWithNewOp<tosa::ConcatOp>(op, resultType, parts, concat.getAxis());
+    return success();
+  }
+};
+
 struct BNNFuseOutputTransformsPass
     : bnn::impl::BNNFuseOutputTransformsBase<BNNFuseOutputTransformsPass> {
   void runOnOperation() override {
@@ -294,6 +393,6 @@ struct BNNFuseOutputTransformsPass
 } // namespace
 
 void bnn::populateFuseOutputTransformsPatterns(RewritePatternSet &patterns) {
-  patterns.add<FoldAffineIntoTransform, BinarizeBeforeMaxPool, PackBeforeMaxPool, ThresholdPack>(
-      patterns.getContext());
+  patterns.add<FoldAffineIntoTransform, BinarizeBeforeMaxPool, PackBeforeMaxPool, ThresholdPack,
+               ElementwiseThroughConcat>(patterns.getContext());
 }

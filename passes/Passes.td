@@ -71,7 +71,8 @@ def BNNLowerBinaryKernels : Pass<"bnn-lower-binary-kernels", "mlir::func::FuncOp
   ];
   let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::arith::ArithDialect",
                            "mlir::math::MathDialect", "mlir::tensor::TensorDialect",
-                           "mlir::scf::SCFDialect", "mlir::vector::VectorDialect"];
+                           "mlir::scf::SCFDialect", "mlir::vector::VectorDialect",
+                           "mlir::bufferization::BufferizationDialect"];
 }
 
 def BNNLowerFloatConvs : Pass<"bnn-lower-float-convs", "mlir::func::FuncOp"> {
@@ -220,7 +221,7 @@ def BNNFuseBinaryLayers : Pass<"bnn-fuse-binary-layers", "mlir::func::FuncOp"> {
 def BNNFuseOutputTransforms : Pass<"bnn-fuse-output-transforms", "mlir::func::FuncOp"> {
   let summary = "Fold scales, BatchNorm and binarizers into binary layers' outputs";
   let description = [{
-    Three rewrites on the result of binary layers (BINARY_SEMANTICS §4, §5):
+    Four rewrites on the result of binary layers (BINARY_SEMANTICS §4, §5):
 
     - A per-channel affine element-wise op after `bnn.output_transform` (BatchNorm, a scale, a
       bias) folds into its multiplier and bias.
@@ -231,6 +232,10 @@ def BNNFuseOutputTransforms : Pass<"bnn-fuse-output-transforms", "mlir::func::Fu
       the integer result: per channel, the chain is evaluated exactly at every reachable integer
       (by bisection for monotone chains, checked at the integers), giving two integer
       thresholds and a direction. A chain that is not monotone in the integer is left alone.
+    - An element-wise op (a `linalg.generic` chain link) on a `tosa.concat` that nothing else
+      reads runs on each part, with its constants sliced along the concatenation axis, so that
+      it joins the epilogue of the kernel producing each part (ReActNet's RPReLU after its two
+      pointwise convs).
 
     Before:
     ```mlir
@@ -245,7 +250,8 @@ def BNNFuseOutputTransforms : Pass<"bnn-fuse-output-transforms", "mlir::func::Fu
     %s, %m = bnn.threshold %d, %low, %high, %descending
     ```
   }];
-  let dependentDialects = ["bnn::BNNDialect", "mlir::arith::ArithDialect"];
+  let dependentDialects = ["bnn::BNNDialect", "mlir::arith::ArithDialect",
+                           "mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect"];
 }
 
 #endif // BNNC_PASSES_TD

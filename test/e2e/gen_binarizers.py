@@ -441,6 +441,53 @@ bibench("bibench_xnorpp", 105, lambda c: Sign(), w_sign,
 bibench("bibench_reactnet", 106, RSign, w_bireal,
         "ReActNet: RSign Sign(x + b_c), RPReLU, Bi-Real weights, residual shortcuts",
         residual=True, rprelu=True, flat=True)
+
+
+class ReActDoubling(nn.Module):
+    """ReActNet's channel-doubling block as the authors' code writes it, between a float stem and
+    a float head: RSign -> binary 3x3 -> BN + x -> RPReLU (x1); RSign -> two binary 1x1 convs
+    c -> c, each BN + x1, concatenated -> RPReLU over 2c channels (x2); RSign -> binary 3x3
+    2c -> 2c -> BN + x2 -> RPReLU -> global average pool -> Linear. The RPReLU after the
+    concatenation and the per-channel RSign thresholds are what bnnc fuses into the pointwise
+    convs' kernels."""
+
+    def __init__(self, seed, c=32):
+        super().__init__()
+        g = torch.Generator().manual_seed(seed)
+        self.stem = nn.Conv2d(3, c, 3, padding=1, bias=False)
+        dyadic_(self.stem.weight, g)
+        self.bn0 = SafeBN(c, seed * 10)
+        self.act1, self.act2, self.act3 = RSign(c), RSign(c), RSign(2 * c)
+        self.conv1 = BinConv(c, c, 3, g, w_bireal, flat=True)
+        self.pw_a = BinConv(c, c, 1, g, w_bireal, padding=0, flat=True)
+        self.pw_b = BinConv(c, c, 1, g, w_bireal, padding=0, flat=True)
+        self.conv3 = BinConv(2 * c, 2 * c, 3, g, w_bireal, flat=True)
+        self.bn1, self.bn_a, self.bn_b = (SafeBN(c, seed * 10 + k) for k in (1, 2, 3))
+        self.bn3 = SafeBN(2 * c, seed * 10 + 4)
+        self.rp1, self.rp2, self.rp3 = RPReLU(c, g), RPReLU(2 * c, g), RPReLU(2 * c, g)
+        self.gap = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(2 * c, 10)
+
+    def forward(self, x):
+        h = self.bn0(self.stem(x))
+        x1 = self.rp1(self.bn1(self.conv1(self.act1(h)), add=h))
+        s = self.act2(x1)
+        x2 = self.rp2(torch.cat([self.bn_a(self.pw_a(s), add=x1),
+                                 self.bn_b(self.pw_b(s), add=x1)], 1))
+        x3 = self.rp3(self.bn3(self.conv3(self.act3(x2)), add=x2))
+        return self.fc(torch.flatten(self.gap(x3), 1))
+
+
+@builder("bibench_reactnet_doubling", "bibench")
+def build_reactnet_doubling():
+    seed = 110
+    torch.manual_seed(seed)
+    m = ReActDoubling(seed)
+    return {"module": m, "inputs": [dyadic_input(np.random.default_rng(seed), 2, 3, 8, 8)],
+            "binary_layers": 4,
+            "description": "ReActNet channel doubling: RSign, two binary 1x1 convs concatenated, "
+                           "RPReLU over the concatenation"}
+
 bibench("bibench_recu", 107, lambda c: Sign(), w_recu,
         "ReCU: Sign(W - mean_c W) (standardized, tau clamp) times the mean magnitude")
 bibench("bibench_fda", 108, lambda c: Sign(), w_xnor,

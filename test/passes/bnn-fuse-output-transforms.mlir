@@ -208,3 +208,69 @@ func.func @negative_fot_abs(%arg0: tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32> {
   %9 = tosa.transpose %8 {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x3x3x2xf32>) -> tensor<1x2x3x3xf32>
   return %9 : tensor<1x2x3x3xf32>
 }
+
+// -----
+
+// An element-wise op on a concatenation that nothing else reads runs on each part, with its
+// per-channel constant sliced along the concatenation axis and a splat constant resized; a
+// second concatenation read twice stays.
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#ch = affine_map<(d0, d1, d2, d3) -> (d0, 0, 0, d3)>
+// CHECK-LABEL: func.func @elementwise_through_concat
+// CHECK-DAG: %[[LO:.*]] = arith.constant dense<{{\[\[\[\[}}1.000000e+00, 2.000000e+00]]]]> : tensor<1x1x1x2xf32>
+// CHECK-DAG: %[[HI:.*]] = arith.constant dense<{{\[\[\[\[}}3.000000e+00, 4.000000e+00, 5.000000e+00]]]]> : tensor<1x1x1x3xf32>
+// CHECK: %[[A:.*]] = linalg.generic {{.*}} ins(%arg0, %[[LO]] : tensor<1x2x2x2xf32>, tensor<1x1x1x2xf32>)
+// CHECK: arith.mulf
+// CHECK: %[[B:.*]] = linalg.generic {{.*}} ins(%arg1, %[[HI]] : tensor<1x2x2x3xf32>, tensor<1x1x1x3xf32>)
+// CHECK: arith.mulf
+// CHECK: %[[C:.*]] = tosa.concat %[[A]], %[[B]] {axis = 3 : i32}
+// CHECK-NOT: tosa.concat
+// CHECK: return %[[C]]
+func.func @elementwise_through_concat(%a: tensor<1x2x2x2xf32>, %b: tensor<1x2x2x3xf32>) -> tensor<1x2x2x5xf32> {
+  %c = tosa.concat %a, %b {axis = 3 : i32} : (tensor<1x2x2x2xf32>, tensor<1x2x2x3xf32>) -> tensor<1x2x2x5xf32>
+  %k = arith.constant dense<[[[[1.0, 2.0, 3.0, 4.0, 5.0]]]]> : tensor<1x1x1x5xf32>
+  %e = tensor.empty() : tensor<1x2x2x5xf32>
+  %y = linalg.generic {indexing_maps = [#id, #ch, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%c, %k : tensor<1x2x2x5xf32>, tensor<1x1x1x5xf32>) outs(%e : tensor<1x2x2x5xf32>) {
+  ^bb0(%x: f32, %s: f32, %o: f32):
+    %m = arith.mulf %x, %s : f32
+    linalg.yield %m : f32
+  } -> tensor<1x2x2x5xf32>
+  return %y : tensor<1x2x2x5xf32>
+}
+
+// CHECK-LABEL: func.func @concat_read_twice
+// CHECK: %[[C:.*]] = tosa.concat %arg0, %arg1
+// CHECK: linalg.generic {{.*}} ins(%[[C]]
+// CHECK: tosa.add %[[C]]
+func.func @concat_read_twice(%a: tensor<1x2x2x2xf32>, %b: tensor<1x2x2x3xf32>) -> (tensor<1x2x2x5xf32>, tensor<1x2x2x5xf32>) {
+  %c = tosa.concat %a, %b {axis = 3 : i32} : (tensor<1x2x2x2xf32>, tensor<1x2x2x3xf32>) -> tensor<1x2x2x5xf32>
+  %k = arith.constant dense<0.5> : tensor<1x1x1x5xf32>
+  %e = tensor.empty() : tensor<1x2x2x5xf32>
+  %y = linalg.generic {indexing_maps = [#id, #ch, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%c, %k : tensor<1x2x2x5xf32>, tensor<1x1x1x5xf32>) outs(%e : tensor<1x2x2x5xf32>) {
+  ^bb0(%x: f32, %s: f32, %o: f32):
+    %m = arith.addf %x, %s : f32
+    linalg.yield %m : f32
+  } -> tensor<1x2x2x5xf32>
+  %z = tosa.add %c, %c : (tensor<1x2x2x5xf32>, tensor<1x2x2x5xf32>) -> tensor<1x2x2x5xf32>
+  return %y, %z : tensor<1x2x2x5xf32>, tensor<1x2x2x5xf32>
+}
+
+// The splat constant is resized for each part.
+// CHECK-LABEL: func.func @splat_through_concat
+// CHECK-DAG: arith.constant dense<2.500000e-01> : tensor<1x1x1x2xf32>
+// CHECK-DAG: arith.constant dense<2.500000e-01> : tensor<1x1x1x3xf32>
+// CHECK: tosa.concat
+func.func @splat_through_concat(%a: tensor<1x2x2x2xf32>, %b: tensor<1x2x2x3xf32>) -> tensor<1x2x2x5xf32> {
+  %c = tosa.concat %a, %b {axis = 3 : i32} : (tensor<1x2x2x2xf32>, tensor<1x2x2x3xf32>) -> tensor<1x2x2x5xf32>
+  %k = arith.constant dense<0.25> : tensor<1x1x1x5xf32>
+  %e = tensor.empty() : tensor<1x2x2x5xf32>
+  %y = linalg.generic {indexing_maps = [#id, #ch, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%c, %k : tensor<1x2x2x5xf32>, tensor<1x1x1x5xf32>) outs(%e : tensor<1x2x2x5xf32>) {
+  ^bb0(%x: f32, %s: f32, %o: f32):
+    %m = arith.subf %x, %s : f32
+    linalg.yield %m : f32
+  } -> tensor<1x2x2x5xf32>
+  return %y : tensor<1x2x2x5xf32>
+}

@@ -338,3 +338,67 @@ func.func @conv_epilogue_late_residual(%s: tensor<1x2x4x1xi64>, %m: tensor<1x2x4
   } -> tensor<1x2x4x4xf32>
   return %sum : tensor<1x2x4x4xf32>
 }
+
+// -----
+
+// bnn.pack through a binarize with one threshold per channel (ReActNet's RSign): each group of
+// 8 channels is compared with a constant vector of its 8 thresholds; the binarize is not
+// materialized.
+// CHECK-LABEL: func.func @pack_nhwc_per_channel
+// CHECK-DAG: arith.constant dense<[0.000000e+00, 1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00, 5.000000e+00, 6.000000e+00, 7.000000e+00]> : vector<8xf32>
+// CHECK-DAG: arith.constant dense<[8.000000e+00, 9.000000e+00, 1.000000e+01, 1.100000e+01, 1.200000e+01, 1.300000e+01, 1.400000e+01, 1.500000e+01]> : vector<8xf32>
+// CHECK: arith.cmpf olt
+// CHECK: arith.cmpf une
+// CHECK-NOT: bnn.
+func.func @pack_nhwc_per_channel(%x: tensor<1x2x2x16xf32>) -> (tensor<1x2x2x1xi64>, tensor<1x2x2x1xi64>) {
+  %b = bnn.binarize %x {thresholds = dense<[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 15.0]> : tensor<16xf32>, tie = #bnn<tie zero>} : tensor<1x2x2x16xf32>
+  %s, %m = bnn.pack %b : tensor<1x2x2x16xf32> -> tensor<1x2x2x1xi64>, tensor<1x2x2x1xi64>
+  return %s, %m : tensor<1x2x2x1xi64>, tensor<1x2x2x1xi64>
+}
+
+// -----
+
+// A conv whose epilogue result (after a residual add) is both returned and binarized + packed
+// for the next layer: the kernel writes the floats and ORs the bits of the binarize (per-channel
+// thresholds, sign y < t, mask y != t) into two zero-filled planes, which replace the pack;
+// neither the binarize nor the pack remains. 6 channels pad to 8: the padding channels' bits are
+// masked off (0x3 of the second block of 4).
+// CHECK-LABEL: func.func @conv_affine_packs_next
+// CHECK-DAG: arith.constant dense<[15, 3]> : tensor<2xi64>
+// CHECK-DAG: arith.constant dense<[1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00, 5.000000e+00, 6.000000e+00, 0.000000e+00, 0.000000e+00]> : tensor<8xf32>
+// CHECK: bufferization.alloc_tensor() : tensor<1x2x2x1xi64>
+// CHECK: linalg.fill
+// CHECK: bufferization.alloc_tensor() : tensor<1x2x2x1xi64>
+// CHECK: linalg.fill
+// CHECK: scf.for
+// CHECK: arith.sitofp
+// CHECK: arith.addf {{.*}} : vector<2xf32>
+// CHECK: arith.cmpf olt, {{.*}} : vector<2xf32>
+// CHECK: arith.cmpf une, {{.*}} : vector<2xf32>
+// CHECK: vector.transfer_write {{.*}} : vector<2xf32>, tensor<1x2x2x8xf32>
+// CHECK: arith.andi
+// CHECK: arith.ori
+// CHECK: tensor.insert
+// CHECK-NOT: bnn.
+// CHECK: return %{{.*}}, %{{.*}}, %{{.*}} : tensor<1x2x2x6xf32>, tensor<1x2x2x1xi64>, tensor<1x2x2x1xi64>
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @conv_affine_packs_next(%s: tensor<1x2x2x1xi64>, %m: tensor<1x2x2x1xi64>, %r: tensor<1x2x2x6xf32>)
+    -> (tensor<1x2x2x6xf32>, tensor<1x2x2x1xi64>, tensor<1x2x2x1xi64>) {
+  %w = arith.constant dense<[[[[1]]],[[[2]]],[[[3]]],[[[4]]],[[[5]]],[[[6]]]]> : tensor<6x1x1x1xi64>
+  %mul = arith.constant dense<[0.5, 1.0, 2.0, -1.0, 1.0, 1.0]> : tensor<6xf32>
+  %bias = arith.constant dense<[0.0, 1.0, 0.0, -1.0, 0.5, 0.5]> : tensor<6xf32>
+  %d = bnn.bconv2d %s, %m, %w {in_channels = 5 : i64, pad = array<i64: 0, 0, 0, 0>,
+         stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, bipolar}
+     : (tensor<1x2x2x1xi64>, tensor<1x2x2x1xi64>, tensor<6x1x1x1xi64>) -> tensor<1x2x2x6xi32>
+  %y = bnn.output_transform %d, %mul, %bias : (tensor<1x2x2x6xi32>, tensor<6xf32>, tensor<6xf32>) -> tensor<1x2x2x6xf32>
+  %e = tensor.empty() : tensor<1x2x2x6xf32>
+  %z = linalg.generic {indexing_maps = [#id4, #id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%y, %r : tensor<1x2x2x6xf32>, tensor<1x2x2x6xf32>) outs(%e : tensor<1x2x2x6xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %sum = arith.addf %a, %b : f32
+    linalg.yield %sum : f32
+  } -> tensor<1x2x2x6xf32>
+  %bz = bnn.binarize %z {thresholds = dense<[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]> : tensor<6xf32>, tie = #bnn<tie zero>} : tensor<1x2x2x6xf32>
+  %ps, %pm = bnn.pack %bz : tensor<1x2x2x6xf32> -> tensor<1x2x2x1xi64>, tensor<1x2x2x1xi64>
+  return %z, %ps, %pm : tensor<1x2x2x6xf32>, tensor<1x2x2x1xi64>, tensor<1x2x2x1xi64>
+}
