@@ -239,6 +239,68 @@ struct LowerFloatMatMul : OpConversionPattern<tosa::MatMulOp> {
   }
 };
 
+/// A tosa.avg_pool2d whose windows tile the input (kernel == stride, no padding; ReActNet's and
+/// Bi-Real's 2x2 shortcuts): f32, static shapes, zero points 0.
+bool isTilingAvgPool(tosa::AvgPool2dOp op) {
+  auto in = dyn_cast<RankedTensorType>(op.getInput().getType());
+  auto out = dyn_cast<RankedTensorType>(op.getType());
+  if (!in || !out || !in.hasStaticShape() || !out.hasStaticShape() || !in.getElementType().isF32())
+    return false;
+  if (op.getKernel() != op.getStride() || llvm::any_of(op.getPad(), [](int64_t p) { return p != 0; }))
+    return false;
+  for (Value zp : {op.getInputZp(), op.getOutputZp()}) {
+    DenseFPElementsAttr attr;
+    if (!matchPattern(zp, m_Constant(&attr)) || !llvm::all_of(attr.getValues<APFloat>(), [](const APFloat &v) { return v.isZero(); }))
+      return false;
+  }
+  return true;
+}
+
+/// Average pooling over windows that tile the input, as one parallel linalg.generic over the
+/// output that reads the window's KH * KW taps as separate operands (affine maps
+/// (n, oh, ow, c) -> (n, KH * oh + kh, KW * ow + kw, c)) and divides their sum by the count:
+///   y = ((x_00 + x_01) + ... + x_(KH-1)(KW-1)) / (KH * KW),
+/// the order and the division of tosa-to-linalg's pooling (a sum pooling from 0, then a
+/// division). Channels are innermost, so the loop vectorizes along them; one pass reads the
+/// input and writes the result, where the upstream form accumulates into the output once per
+/// tap and divides in a second pass.
+struct LowerTilingAvgPool : OpConversionPattern<tosa::AvgPool2dOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(tosa::AvgPool2dOp op, OpAdaptor, ConversionPatternRewriter &rewriter) const override {
+    if (!isTilingAvgPool(op))
+      return rewriter.notifyMatchFailure(op, "not an f32 pooling whose windows tile the input");
+    Location loc = op.getLoc();
+    auto out = cast<RankedTensorType>(op.getType());
+    int64_t KH = op.getKernel()[0], KW = op.getKernel()[1];
+    MLIRContext *ctx = rewriter.getContext();
+    AffineExpr n = getAffineDimExpr(0, ctx), oh = getAffineDimExpr(1, ctx), ow = getAffineDimExpr(2, ctx),
+               c = getAffineDimExpr(3, ctx);
+    SmallVector<AffineMap> maps;
+    SmallVector<Value> inputs;
+    for (int64_t kh = 0; kh < KH; ++kh)
+      for (int64_t kw = 0; kw < KW; ++kw) {
+        maps.push_back(AffineMap::get(4, 0, {n, oh * KH + kh, ow * KW + kw, c}, ctx));
+        inputs.push_back(op.getInput());
+      }
+    maps.push_back(AffineMap::getMultiDimIdentityMap(4, ctx));
+    Value init = tensor::EmptyOp::create(rewriter, loc, out.getShape(), out.getElementType());
+    float count = static_cast<float>(KH * KW);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{out}, inputs, ValueRange{init}, maps,
+        SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value sum = arith::AddFOp::create(b, l, arith::ConstantOp::create(b, l, b.getF32FloatAttr(0.0f)), args[0]);
+          for (int64_t k = 1; k < KH * KW; ++k)
+            sum = arith::AddFOp::create(b, l, sum, args[k]);
+          Value y = arith::DivFOp::create(b, l, sum, arith::ConstantOp::create(b, l, b.getF32FloatAttr(count)));
+          linalg::YieldOp::create(b, l, y);
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
 struct BNNLowerFloatConvsPass : bnn::impl::BNNLowerFloatConvsBase<BNNLowerFloatConvsPass> {
   using BNNLowerFloatConvsBase::BNNLowerFloatConvsBase;
   void runOnOperation() override {
@@ -254,6 +316,7 @@ struct BNNLowerFloatConvsPass : bnn::impl::BNNLowerFloatConvsBase<BNNLowerFloatC
     // Every float conv the kernel can take must become one.
     target.addDynamicallyLegalOp<tosa::Conv2DOp>([](tosa::Conv2DOp op) { return !matchFloatConv(op); });
     target.addDynamicallyLegalOp<tosa::MatMulOp>([](tosa::MatMulOp op) { return !matchFloatMatMul(op); });
+    target.addDynamicallyLegalOp<tosa::AvgPool2dOp>([](tosa::AvgPool2dOp op) { return !isTilingAvgPool(op); });
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
       signalPassFailure();
   }
@@ -263,4 +326,5 @@ struct BNNLowerFloatConvsPass : bnn::impl::BNNLowerFloatConvsBase<BNNLowerFloatC
 
 void bnn::populateFloatConvKernelPatterns(RewritePatternSet &patterns, const KernelConfig &config) {
   patterns.add<LowerFloatConv, LowerFloatMatMul>(patterns.getContext(), config);
+  patterns.add<LowerTilingAvgPool>(patterns.getContext());
 }

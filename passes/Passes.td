@@ -84,7 +84,10 @@ def BNNLowerFloatConvs : Pass<"bnn-lower-float-convs", "mlir::func::FuncOp"> {
     output channels, accumulators starting at the bias and kept in registers, weights re-laid
     out at compile time as [O / block][KH][KW * C][block], FMAs with the broadcast input), and
     the element-wise `linalg.generic` ops that follow it (BatchNorm, PReLU, a residual Add) run
-    on the accumulators before the one store. See docs/kernels.md.
+    on the accumulators before the one store. An f32 `tosa.avg_pool2d` whose windows tile the
+    input (kernel == stride, no padding: the 2x2 shortcuts of Bi-Real and ReActNet) becomes one
+    parallel `linalg.generic` over the output that reads the window's taps as strided operands,
+    so it vectorizes along the channels and makes one pass. See docs/kernels.md.
 
     Before:
     ```mlir

@@ -67,3 +67,37 @@ func.func @negative_runtime_weights(%x: tensor<1x4x4x3xf32>, %w: tensor<6x2x2x3x
      : (tensor<1x4x4x3xf32>, tensor<6x2x2x3xf32>, tensor<6xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x5x5x6xf32>
   return %y : tensor<1x5x5x6xf32>
 }
+
+// -----
+
+// An average pooling whose windows tile the input (kernel == stride, no padding) becomes one
+// parallel linalg.generic over the output: the 4 taps are operands with strided maps, summed
+// in window order from 0 and divided by the count; other poolings keep the upstream lowering.
+// CHECK-DAG: #[[M00:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1 * 2, d2 * 2, d3)>
+// CHECK-DAG: #[[M01:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1 * 2, d2 * 2 + 1, d3)>
+// CHECK-DAG: #[[M10:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1 * 2 + 1, d2 * 2, d3)>
+// CHECK-DAG: #[[M11:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1 * 2 + 1, d2 * 2 + 1, d3)>
+// CHECK-LABEL: func.func @avg_pool_tiling
+// CHECK: linalg.generic {indexing_maps = [#[[M00]], #[[M01]], #[[M10]], #[[M11]], #{{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+// CHECK-SAME: ins(%arg0, %arg0, %arg0, %arg0 : tensor<1x4x6x8xf32>, tensor<1x4x6x8xf32>, tensor<1x4x6x8xf32>, tensor<1x4x6x8xf32>)
+// CHECK: %[[S0:.*]] = arith.addf %{{.*}}, %[[A:.*]] : f32
+// CHECK: %[[S1:.*]] = arith.addf %[[S0]], %{{.*}} : f32
+// CHECK: %[[S2:.*]] = arith.addf %[[S1]], %{{.*}} : f32
+// CHECK: %[[S3:.*]] = arith.addf %[[S2]], %{{.*}} : f32
+// CHECK: arith.divf %[[S3]], %{{.*}} : f32
+// CHECK-NOT: tosa.avg_pool2d
+// CHECK-LABEL: func.func @avg_pool_padded
+// CHECK: tosa.avg_pool2d
+func.func @avg_pool_tiling(%x: tensor<1x4x6x8xf32>) -> tensor<1x2x3x8xf32> {
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %y = tosa.avg_pool2d %x, %zp, %zp {acc_type = f32, kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>}
+     : (tensor<1x4x6x8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x3x8xf32>
+  return %y : tensor<1x2x3x8xf32>
+}
+
+func.func @avg_pool_padded(%x: tensor<1x4x6x8xf32>) -> tensor<1x4x6x8xf32> {
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %y = tosa.avg_pool2d %x, %zp, %zp {acc_type = f32, kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>}
+     : (tensor<1x4x6x8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x6x8xf32>
+  return %y : tensor<1x4x6x8xf32>
+}
