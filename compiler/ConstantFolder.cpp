@@ -651,9 +651,24 @@ bool staticShape(const onnx::GraphProto &g, const std::string &name, std::vector
 bool foldConstants(onnx::ModelProto &model, ConstantMap &constants, std::string &error) {
   int opset = defaultOpset(model);
   onnx::GraphProto *graph = model.mutable_graph();
+  // Names the graph itself exposes; their constants are never dropped.
+  std::set<std::string> pinned;
+  for (const auto &v : graph->input())
+    pinned.insert(v.name());
+  for (const auto &v : graph->output())
+    pinned.insert(v.name());
   bool changed = true;
   while (changed) {
     changed = false;
+    // Readers left of each name. A constant whose last reader is folded is dropped at once (with
+    // its initializer, below): otherwise every weight subgraph's W, |W|, mean|W|, sign(W) and
+    // product would stay in memory together, gigabytes for a large model.
+    std::map<std::string, int> readers;
+    for (const onnx::NodeProto &node : graph->node())
+      for (const std::string &name : node.input())
+        if (!name.empty())
+          ++readers[name];
+    bool dropped = false;
     google::protobuf::RepeatedPtrField<onnx::NodeProto> kept;
     for (const onnx::NodeProto &node : graph->node()) {
       std::vector<const Tensor *> inputs;
@@ -697,11 +712,21 @@ bool foldConstants(onnx::ModelProto &model, ConstantMap &constants, std::string 
           if (!node.output(i).empty())
             constants[node.output(i)] = std::move(outputs[i]);
         changed = true;
+        for (const std::string &name : node.input())
+          if (!name.empty() && --readers[name] == 0 && !pinned.count(name) && constants.erase(name))
+            dropped = true;
       } else {
         *kept.Add() = node;
       }
     }
     graph->mutable_node()->Swap(&kept);
+    if (dropped) {
+      google::protobuf::RepeatedPtrField<onnx::TensorProto> live;
+      for (auto &init : *graph->mutable_initializer())
+        if (constants.count(init.name()) || pinned.count(init.name()))
+          live.Add()->Swap(&init);
+      graph->mutable_initializer()->Swap(&live);
+    }
     if (changed) {
       // Folded values that remaining nodes read become initializers, so that shape inference
       // sees them (a Reshape's target shape, a Slice's bounds).
