@@ -9,6 +9,7 @@
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -241,7 +242,7 @@ Value zeroFilled(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Type elem)
 /// word `value`.
 Value padSpatial(PatternRewriter &rewriter, Location loc, Value plane, ArrayRef<int64_t> pad,
                  int64_t value) {
-  return bnn::padSpatial(rewriter, loc, plane, pad, rewriter.getI64IntegerAttr(value));
+  return bnn::padSpatial(rewriter, loc, plane, pad, rewriter.getI64IntegerAttr(value), /*distinct=*/true);
 }
 
 /// Pads the innermost axis of `v` with `padValue` to `words * 64` entries and splits it into

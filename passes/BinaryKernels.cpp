@@ -304,7 +304,7 @@ private:
 };
 
 Value padPlane(OpBuilder &b, Location loc, Value plane, const int64_t pad[4]) {
-  return bnn::padSpatial(b, loc, plane, ArrayRef<int64_t>(pad, 4), b.getI64IntegerAttr(0));
+  return bnn::padSpatial(b, loc, plane, ArrayRef<int64_t>(pad, 4), b.getI64IntegerAttr(0), /*distinct=*/true);
 }
 
 /// [N, Hp, Wp, words] -> [N, Hp, Wp * words]: a kernel row's words are then one run.
@@ -1315,17 +1315,27 @@ Value bnn::sliceAxis(OpBuilder &b, Location loc, Value v, int64_t axis, int64_t 
   return tensor::ExtractSliceOp::create(b, loc, v, offsets, sizes, strides);
 }
 
-Value bnn::padSpatial(OpBuilder &b, Location loc, Value plane, ArrayRef<int64_t> pad, TypedAttr value) {
+Value bnn::padSpatial(OpBuilder &b, Location loc, Value plane, ArrayRef<int64_t> pad, TypedAttr value,
+                      bool distinct) {
   if (pad[0] == 0 && pad[1] == 0 && pad[2] == 0 && pad[3] == 0)
     return plane;
   auto t = cast<RankedTensorType>(plane.getType());
   SmallVector<int64_t> shape = {t.getDimSize(0), t.getDimSize(1) + pad[0] + pad[1],
                                 t.getDimSize(2) + pad[2] + pad[3], t.getDimSize(3)};
-  SmallVector<OpFoldResult> low = {b.getIndexAttr(0), b.getIndexAttr(pad[0]),
-                                   b.getIndexAttr(pad[2]), b.getIndexAttr(0)};
-  SmallVector<OpFoldResult> high = {b.getIndexAttr(0), b.getIndexAttr(pad[1]),
-                                    b.getIndexAttr(pad[3]), b.getIndexAttr(0)};
-  Value v = arith::ConstantOp::create(b, loc, value);
-  return tensor::PadOp::create(b, loc, RankedTensorType::get(shape, t.getElementType()), plane,
-                               low, high, v);
+  // A fill of the padded tensor and the plane inserted into it, rather than tensor.pad: from a
+  // tensor.empty, eliminate-empty-tensors lets the plane's producer write straight into the
+  // padded tensor (the stem's transposed input, its max-pool's input). `distinct` starts from a
+  // bufferization.alloc_tensor instead: CSE would merge two identical tensor.empty + fill (a
+  // binary conv's sign and mask planes), and bufferization would then copy the shared fill.
+  auto paddedType = RankedTensorType::get(shape, t.getElementType());
+  Value init = distinct ? bufferization::AllocTensorOp::create(b, loc, paddedType, ValueRange{}).getResult()
+                        : tensor::EmptyOp::create(b, loc, shape, t.getElementType()).getResult();
+  Value filled =
+      linalg::FillOp::create(b, loc, arith::ConstantOp::create(b, loc, value).getResult(), init).getResult(0);
+  SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(pad[0]), b.getIndexAttr(pad[2]),
+                                       b.getIndexAttr(0)};
+  SmallVector<OpFoldResult> sizes, strides(4, b.getIndexAttr(1));
+  for (int64_t d : t.getShape())
+    sizes.push_back(b.getIndexAttr(d));
+  return tensor::InsertSliceOp::create(b, loc, plane, filled, offsets, sizes, strides);
 }

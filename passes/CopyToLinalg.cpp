@@ -27,6 +27,27 @@ struct CopyToLinalg : OpRewritePattern<memref::CopyOp> {
   }
 };
 
+/// A fill of a contiguous buffer of rank > 1 as a fill of its flat 1-D view. Lowered to loops,
+/// the N-D fill nests one loop per axis; LLVM fully unrolled the innermost (the channels) and
+/// vectorized the next with scatters, where a flat loop gives contiguous stores (or a memset).
+struct FlattenFill : OpRewritePattern<linalg::FillOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::FillOp op, PatternRewriter &rewriter) const override {
+    if (!op.hasPureBufferSemantics())
+      return rewriter.notifyMatchFailure(op, "not on buffers");
+    auto type = dyn_cast<MemRefType>(op.getOutputs()[0].getType());
+    if (!type || type.getRank() < 2 || !type.hasStaticShape() || !type.getLayout().isIdentity())
+      return rewriter.notifyMatchFailure(op, "not a contiguous static buffer of rank > 1");
+    ReassociationIndices all;
+    for (int64_t i = 0; i < type.getRank(); ++i)
+      all.push_back(i);
+    Value flat = memref::CollapseShapeOp::create(rewriter, op.getLoc(), op.getOutputs()[0],
+                                                 ArrayRef<ReassociationIndices>{all});
+    rewriter.replaceOpWithNewOp<linalg::FillOp>(op, op.getInputs()[0], flat);
+    return success();
+  }
+};
+
 struct BNNCopyToLinalgPass : bnn::impl::BNNCopyToLinalgBase<BNNCopyToLinalgPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
@@ -38,5 +59,5 @@ struct BNNCopyToLinalgPass : bnn::impl::BNNCopyToLinalgBase<BNNCopyToLinalgPass>
 } // namespace
 
 void bnn::populateCopyToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<CopyToLinalg>(patterns.getContext());
+  patterns.add<CopyToLinalg, FlattenFill>(patterns.getContext());
 }

@@ -20,6 +20,7 @@
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -29,6 +30,8 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/DialectConversion.h"
+
+#include <cmath>
 
 namespace bnn {
 #define GEN_PASS_DEF_BNNLOWERFLOATCONVS
@@ -239,12 +242,18 @@ struct LowerFloatMatMul : OpConversionPattern<tosa::MatMulOp> {
   }
 };
 
+/// A pooling the window kernels below take: f32 NHWC, static shapes.
+bool isStaticF32Pool(Value input, Type result) {
+  auto in = dyn_cast<RankedTensorType>(input.getType());
+  auto out = dyn_cast<RankedTensorType>(result);
+  return in && out && in.hasStaticShape() && out.hasStaticShape() && in.getElementType().isF32();
+}
+
 /// A tosa.avg_pool2d whose windows tile the input (kernel == stride, no padding; ReActNet's and
-/// Bi-Real's 2x2 shortcuts): f32, static shapes, zero points 0.
+/// Bi-Real's 2x2 shortcuts): f32, static shapes, zero points 0. (With padding, the divisor
+/// would depend on the position.)
 bool isTilingAvgPool(tosa::AvgPool2dOp op) {
-  auto in = dyn_cast<RankedTensorType>(op.getInput().getType());
-  auto out = dyn_cast<RankedTensorType>(op.getType());
-  if (!in || !out || !in.hasStaticShape() || !out.hasStaticShape() || !in.getElementType().isF32())
+  if (!isStaticF32Pool(op.getInput(), op.getType()))
     return false;
   if (op.getKernel() != op.getStride() || llvm::any_of(op.getPad(), [](int64_t p) { return p != 0; }))
     return false;
@@ -256,47 +265,91 @@ bool isTilingAvgPool(tosa::AvgPool2dOp op) {
   return true;
 }
 
-/// Average pooling over windows that tile the input, as one parallel linalg.generic over the
-/// output that reads the window's KH * KW taps as separate operands (affine maps
-/// (n, oh, ow, c) -> (n, KH * oh + kh, KW * ow + kw, c)) and divides their sum by the count:
+/// A pooling as one element-wise linalg.generic over the output (n, oh, ow, c) whose operands
+/// are the window's KH * KW taps: tap (kh, kw) is the strided slice of `input` at offset
+/// (kh, kw) with strides (SH, SW) and the output's shape, so that element (n, oh, ow, c) of the
+/// slice is input[n, SH * oh + kh, SW * ow + kw, c]. The taps are combined in window order by
+/// `body(builder, loc, taps)`. Channels are innermost, so the loop vectorizes along them with
+/// plain loads: the upstream pooling ops, lowered to loops, accumulate into the output once per
+/// tap, and LLVM vectorized the strided 3x3/2 max-pool with gathers. (Strided slices rather
+/// than strided affine maps: with stride 1 the first tap's map would be the identity on the
+/// larger input, and linalg takes the loop ranges from it.)
+Value windowPool(OpBuilder &b, Location loc, Value input, RankedTensorType out, int64_t KH, int64_t KW,
+                 int64_t SH, int64_t SW, function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  MLIRContext *ctx = b.getContext();
+  SmallVector<Value> taps;
+  SmallVector<OpFoldResult> sizes, strides = {b.getIndexAttr(1), b.getIndexAttr(SH), b.getIndexAttr(SW),
+                                              b.getIndexAttr(1)};
+  for (int64_t d : out.getShape())
+    sizes.push_back(b.getIndexAttr(d));
+  auto tapType = RankedTensorType::get(out.getShape(), out.getElementType());
+  for (int64_t kh = 0; kh < KH; ++kh)
+    for (int64_t kw = 0; kw < KW; ++kw) {
+      SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(kh), b.getIndexAttr(kw),
+                                           b.getIndexAttr(0)};
+      taps.push_back(tensor::ExtractSliceOp::create(b, loc, tapType, input, offsets, sizes, strides));
+    }
+  SmallVector<AffineMap> maps(taps.size() + 1, AffineMap::getMultiDimIdentityMap(4, ctx));
+  Value init = tensor::EmptyOp::create(b, loc, out.getShape(), out.getElementType());
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{out}, taps, ValueRange{init}, maps,
+      SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        linalg::YieldOp::create(nb, l, body(nb, l, args.drop_back()));
+      });
+  return generic.getResult(0);
+}
+
+/// Average pooling over windows that tile the input:
 ///   y = ((x_00 + x_01) + ... + x_(KH-1)(KW-1)) / (KH * KW),
 /// the order and the division of tosa-to-linalg's pooling (a sum pooling from 0, then a
-/// division). Channels are innermost, so the loop vectorizes along them; one pass reads the
-/// input and writes the result, where the upstream form accumulates into the output once per
-/// tap and divides in a second pass.
+/// division), in one pass.
 struct LowerTilingAvgPool : OpConversionPattern<tosa::AvgPool2dOp> {
   using OpConversionPattern::OpConversionPattern;
 
   LogicalResult matchAndRewrite(tosa::AvgPool2dOp op, OpAdaptor, ConversionPatternRewriter &rewriter) const override {
     if (!isTilingAvgPool(op))
       return rewriter.notifyMatchFailure(op, "not an f32 pooling whose windows tile the input");
-    Location loc = op.getLoc();
-    auto out = cast<RankedTensorType>(op.getType());
     int64_t KH = op.getKernel()[0], KW = op.getKernel()[1];
-    MLIRContext *ctx = rewriter.getContext();
-    AffineExpr n = getAffineDimExpr(0, ctx), oh = getAffineDimExpr(1, ctx), ow = getAffineDimExpr(2, ctx),
-               c = getAffineDimExpr(3, ctx);
-    SmallVector<AffineMap> maps;
-    SmallVector<Value> inputs;
-    for (int64_t kh = 0; kh < KH; ++kh)
-      for (int64_t kw = 0; kw < KW; ++kw) {
-        maps.push_back(AffineMap::get(4, 0, {n, oh * KH + kh, ow * KW + kw, c}, ctx));
-        inputs.push_back(op.getInput());
-      }
-    maps.push_back(AffineMap::getMultiDimIdentityMap(4, ctx));
-    Value init = tensor::EmptyOp::create(rewriter, loc, out.getShape(), out.getElementType());
     float count = static_cast<float>(KH * KW);
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{out}, inputs, ValueRange{init}, maps,
-        SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          Value sum = arith::AddFOp::create(b, l, arith::ConstantOp::create(b, l, b.getF32FloatAttr(0.0f)), args[0]);
-          for (int64_t k = 1; k < KH * KW; ++k)
-            sum = arith::AddFOp::create(b, l, sum, args[k]);
-          Value y = arith::DivFOp::create(b, l, sum, arith::ConstantOp::create(b, l, b.getF32FloatAttr(count)));
-          linalg::YieldOp::create(b, l, y);
-        });
-    rewriter.replaceOp(op, generic.getResult(0));
+    Value y = windowPool(rewriter, op.getLoc(), op.getInput(), cast<RankedTensorType>(op.getType()), KH, KW, KH,
+                         KW, [&](OpBuilder &b, Location l, ValueRange taps) -> Value {
+                           Value sum = arith::AddFOp::create(
+                               b, l, arith::ConstantOp::create(b, l, b.getF32FloatAttr(0.0f)), taps[0]);
+                           for (Value t : taps.drop_front())
+                             sum = arith::AddFOp::create(b, l, sum, t);
+                           return arith::DivFOp::create(b, l, sum, arith::ConstantOp::create(b, l, b.getF32FloatAttr(count)));
+                         });
+    rewriter.replaceOp(op, y);
+    return success();
+  }
+};
+
+/// Max pooling (the stem's 3x3/2 of ResNet and Bi-Real): the input padded with -inf (a pad
+/// never wins, as TOSA and ONNX ignore padding; no window is padding only, since pad < kernel),
+/// then the maximum of the taps in window order: arith.maximumf (NaN propagates) or, with
+/// nan_mode IGNORE, arith.maxnumf, as tosa-to-linalg combines them.
+struct LowerMaxPool : OpConversionPattern<tosa::MaxPool2dOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(tosa::MaxPool2dOp op, OpAdaptor, ConversionPatternRewriter &rewriter) const override {
+    if (!isStaticF32Pool(op.getInput(), op.getType()))
+      return rewriter.notifyMatchFailure(op, "not a static f32 pooling");
+    Location loc = op.getLoc();
+    ArrayRef<int64_t> pad = op.getPad(); // top, bottom, left, right
+    Value input = op.getInput();
+    input = bnn::padSpatial(rewriter, loc, input, pad, rewriter.getF32FloatAttr(-INFINITY));
+    bool ignoreNaN = op.getNanMode() == tosa::NanPropagationMode::IGNORE;
+    Value y = windowPool(rewriter, loc, input, cast<RankedTensorType>(op.getType()), op.getKernel()[0],
+                         op.getKernel()[1], op.getStride()[0], op.getStride()[1],
+                         [&](OpBuilder &b, Location l, ValueRange taps) -> Value {
+                           Value m = taps[0];
+                           for (Value t : taps.drop_front())
+                             m = ignoreNaN ? arith::MaxNumFOp::create(b, l, m, t).getResult()
+                                           : arith::MaximumFOp::create(b, l, m, t).getResult();
+                           return m;
+                         });
+    rewriter.replaceOp(op, y);
     return success();
   }
 };
@@ -317,6 +370,8 @@ struct BNNLowerFloatConvsPass : bnn::impl::BNNLowerFloatConvsBase<BNNLowerFloatC
     target.addDynamicallyLegalOp<tosa::Conv2DOp>([](tosa::Conv2DOp op) { return !matchFloatConv(op); });
     target.addDynamicallyLegalOp<tosa::MatMulOp>([](tosa::MatMulOp op) { return !matchFloatMatMul(op); });
     target.addDynamicallyLegalOp<tosa::AvgPool2dOp>([](tosa::AvgPool2dOp op) { return !isTilingAvgPool(op); });
+    target.addDynamicallyLegalOp<tosa::MaxPool2dOp>(
+        [](tosa::MaxPool2dOp op) { return !isStaticF32Pool(op.getInput(), op.getType()); });
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
       signalPassFailure();
   }
@@ -326,5 +381,5 @@ struct BNNLowerFloatConvsPass : bnn::impl::BNNLowerFloatConvsBase<BNNLowerFloatC
 
 void bnn::populateFloatConvKernelPatterns(RewritePatternSet &patterns, const KernelConfig &config) {
   patterns.add<LowerFloatConv, LowerFloatMatMul>(patterns.getContext(), config);
-  patterns.add<LowerTilingAvgPool>(patterns.getContext());
+  patterns.add<LowerTilingAvgPool, LowerMaxPool>(patterns.getContext());
 }

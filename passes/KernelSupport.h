@@ -64,9 +64,11 @@ mlir::Value sliceAxis(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v, int
                       int64_t size);
 
 /// Pads the H and W axes of an NHWC tensor by `pad` = [top, bottom, left, right] with the
-/// scalar `value` (of the element type); returns `plane` itself when every pad is 0.
+/// scalar `value` (of the element type); returns `plane` itself when every pad is 0. With
+/// `distinct`, the padded tensor is never shared with another padding of the same shape (for
+/// the sign and mask planes of one layer).
 mlir::Value padSpatial(mlir::OpBuilder &b, mlir::Location loc, mlir::Value plane,
-                       llvm::ArrayRef<int64_t> pad, mlir::TypedAttr value);
+                       llvm::ArrayRef<int64_t> pad, mlir::TypedAttr value, bool distinct = false);
 
 } // namespace bnn
 

@@ -28,7 +28,8 @@ def BNNLowerToLinalg : Pass<"bnn-lower-to-linalg", "mlir::func::FuncOp"> {
     ```
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::arith::ArithDialect",
-                           "mlir::math::MathDialect", "mlir::tensor::TensorDialect"];
+                           "mlir::math::MathDialect", "mlir::tensor::TensorDialect",
+                           "mlir::bufferization::BufferizationDialect"];
 }
 
 def BNNLowerBinaryKernels : Pass<"bnn-lower-binary-kernels", "mlir::func::FuncOp"> {
@@ -87,7 +88,8 @@ def BNNLowerFloatConvs : Pass<"bnn-lower-float-convs", "mlir::func::FuncOp"> {
     on the accumulators before the one store. An f32 `tosa.avg_pool2d` whose windows tile the
     input (kernel == stride, no padding: the 2x2 shortcuts of Bi-Real and ReActNet) becomes one
     parallel `linalg.generic` over the output that reads the window's taps as strided operands,
-    so it vectorizes along the channels and makes one pass. See docs/kernels.md.
+    so it vectorizes along the channels and makes one pass; every f32 `tosa.max_pool2d` does
+    the same on its input padded with -inf. See docs/kernels.md.
 
     Before:
     ```mlir
@@ -110,7 +112,7 @@ def BNNLowerFloatConvs : Pass<"bnn-lower-float-convs", "mlir::func::FuncOp"> {
   ];
   let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::arith::ArithDialect",
                            "mlir::tensor::TensorDialect", "mlir::scf::SCFDialect",
-                           "mlir::vector::VectorDialect"];
+                           "mlir::vector::VectorDialect", "mlir::bufferization::BufferizationDialect"];
 }
 
 def BNNStaticBuffers : Pass<"bnn-static-buffers", "mlir::ModuleOp"> {
@@ -139,12 +141,14 @@ def BNNStaticBuffers : Pass<"bnn-static-buffers", "mlir::ModuleOp"> {
 }
 
 def BNNCopyToLinalg : Pass<"bnn-copy-to-linalg", "mlir::func::FuncOp"> {
-  let summary = "Rewrite memref.copy as linalg.copy";
+  let summary = "Rewrite memref.copy as linalg.copy, and fills of contiguous buffers as flat fills";
   let description = [{
     Bufferization expresses copies between strided views (a slice, a pad's interior) as
     `memref.copy`, whose LLVM lowering calls `memrefCopy` from MLIR's C runner library when the
     layouts are not contiguous. As `linalg.copy` the copy becomes plain loops, and the generated
-    object needs nothing beyond libc.
+    object needs nothing beyond libc. A `linalg.fill` of a contiguous static buffer of rank > 1
+    becomes the fill of its flat 1-D view (`memref.collapse_shape`): one loop of plain stores,
+    where the nested loops were vectorized by LLVM along a strided axis, with scatters.
 
     Before:
     ```mlir

@@ -45,3 +45,20 @@ func.func @no_tensor_copy(%t: tensor<4xf32>) -> tensor<4xf32> {
   %0 = linalg.copy ins(%t : tensor<4xf32>) outs(%e : tensor<4xf32>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// A fill of a contiguous static buffer of rank > 1 fills its flat 1-D view (one loop: plain
+// stores); a strided or 1-D buffer keeps its fill.
+// CHECK-LABEL: func.func @flatten_fill
+// CHECK-SAME: (%[[A:.*]]: memref<1x3x3x64xf32>, %[[B:.*]]: memref<2x2xf32, strided<[4, 1], offset: 5>>, %[[C:.*]]: memref<8xi64>)
+// CHECK: %[[FLAT:.*]] = memref.collapse_shape %[[A]] {{\[\[}}0, 1, 2, 3]] : memref<1x3x3x64xf32> into memref<576xf32>
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%[[FLAT]] : memref<576xf32>)
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%[[B]] : memref<2x2xf32, strided<[4, 1], offset: 5>>)
+// CHECK: linalg.fill ins(%{{.*}} : i64) outs(%[[C]] : memref<8xi64>)
+func.func @flatten_fill(%a: memref<1x3x3x64xf32>, %b: memref<2x2xf32, strided<[4, 1], offset: 5>>, %c: memref<8xi64>) {
+  %ninf = arith.constant 0xFF800000 : f32
+  %z = arith.constant 0 : i64
+  linalg.fill ins(%ninf : f32) outs(%a : memref<1x3x3x64xf32>)
+  linalg.fill ins(%ninf : f32) outs(%b : memref<2x2xf32, strided<[4, 1], offset: 5>>)
+  linalg.fill ins(%z : i64) outs(%c : memref<8xi64>)
+  return
+}

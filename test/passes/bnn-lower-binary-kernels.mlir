@@ -11,7 +11,8 @@
 // CHECK-LABEL: func.func @conv_affine
 // CHECK-DAG: arith.constant dense<{{\[\[\[\[}}1, 3, 5, 7]], {{\[\[}}2, 4, 6, 0]]]]> : tensor<1x2x1x4xi64>
 // CHECK-DAG: arith.constant dense<{{\[\[\[}}5, 7, 7, 9]], {{\[\[}}6, 6, 6, 6]]]> : tensor<2x1x4xi64>
-// CHECK: tensor.pad %{{.*}} low[0, 1, 0, 0] high[0, 0, 0, 0]
+// CHECK: %[[PF:.*]] = linalg.fill {{.*}} outs(%{{.*}} : tensor<1x5x4x1xi64>)
+// CHECK: tensor.insert_slice %{{.*}} into %[[PF]][0, 1, 0, 0] [1, 4, 4, 1]
 // CHECK: scf.for
 // CHECK: scf.for
 // CHECK: scf.for {{.*}} -> (vector<2xi64>, vector<2xi64>, vector<2xi64>, vector<2xi64>, vector<2xi64>, vector<2xi64>)

@@ -6,7 +6,7 @@
 // vectors, and the following BatchNorm-like step (per-channel scale) applied before the store.
 // CHECK-LABEL: func.func @conv_bn
 // CHECK: arith.constant dense<{{.*}}> : tensor<1x2x6x8xf32>
-// CHECK: tensor.pad %{{.*}} low[0, 1, 1, 0] high[0, 1, 1, 0]
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 1, 1, 0] [1, 4, 4, 3] [1, 1, 1, 1] : tensor<1x4x4x3xf32> into tensor<1x6x6x3xf32>
 // CHECK: tensor.collapse_shape {{.*}} into tensor<1x6x18xf32>
 // CHECK: scf.for
 // CHECK: vector.transfer_read {{.*}} : tensor<8xf32>, vector<4xf32>
@@ -71,15 +71,16 @@ func.func @negative_runtime_weights(%x: tensor<1x4x4x3xf32>, %w: tensor<6x2x2x3x
 // -----
 
 // An average pooling whose windows tile the input (kernel == stride, no padding) becomes one
-// parallel linalg.generic over the output: the 4 taps are operands with strided maps, summed
-// in window order from 0 and divided by the count; other poolings keep the upstream lowering.
-// CHECK-DAG: #[[M00:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1 * 2, d2 * 2, d3)>
-// CHECK-DAG: #[[M01:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1 * 2, d2 * 2 + 1, d3)>
-// CHECK-DAG: #[[M10:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1 * 2 + 1, d2 * 2, d3)>
-// CHECK-DAG: #[[M11:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1 * 2 + 1, d2 * 2 + 1, d3)>
+// element-wise linalg.generic over the output: tap (kh, kw) is the slice at offset (kh, kw) with
+// strides (2, 2), the 4 taps are summed in window order from 0 and divided by the count; other
+// average poolings keep the upstream lowering.
 // CHECK-LABEL: func.func @avg_pool_tiling
-// CHECK: linalg.generic {indexing_maps = [#[[M00]], #[[M01]], #[[M10]], #[[M11]], #{{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
-// CHECK-SAME: ins(%arg0, %arg0, %arg0, %arg0 : tensor<1x4x6x8xf32>, tensor<1x4x6x8xf32>, tensor<1x4x6x8xf32>, tensor<1x4x6x8xf32>)
+// CHECK: %[[T00:.*]] = tensor.extract_slice %arg0[0, 0, 0, 0] [1, 2, 3, 8] [1, 2, 2, 1]
+// CHECK: %[[T01:.*]] = tensor.extract_slice %arg0[0, 0, 1, 0] [1, 2, 3, 8] [1, 2, 2, 1]
+// CHECK: %[[T10:.*]] = tensor.extract_slice %arg0[0, 1, 0, 0] [1, 2, 3, 8] [1, 2, 2, 1]
+// CHECK: %[[T11:.*]] = tensor.extract_slice %arg0[0, 1, 1, 0] [1, 2, 3, 8] [1, 2, 2, 1]
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel"]
+// CHECK-SAME: ins(%[[T00]], %[[T01]], %[[T10]], %[[T11]] :
 // CHECK: %[[S0:.*]] = arith.addf %{{.*}}, %[[A:.*]] : f32
 // CHECK: %[[S1:.*]] = arith.addf %[[S0]], %{{.*}} : f32
 // CHECK: %[[S2:.*]] = arith.addf %[[S1]], %{{.*}} : f32
@@ -100,4 +101,36 @@ func.func @avg_pool_padded(%x: tensor<1x4x6x8xf32>) -> tensor<1x4x6x8xf32> {
   %y = tosa.avg_pool2d %x, %zp, %zp {acc_type = f32, kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>}
      : (tensor<1x4x6x8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x6x8xf32>
   return %y : tensor<1x4x6x8xf32>
+}
+
+// -----
+
+// A max pooling (3x3 / 2, pad 1) reads its padded input through 9 strided slices; the padding
+// is a fill with -inf (a pad never wins) and the input inserted into it, and the taps are
+// combined in window order with arith.maximumf (NaN propagates, as tosa-to-linalg). With
+// stride 1 (2x2 on 5x5), the slices have the output's shape, not the input's.
+// CHECK-LABEL: func.func @max_pool(
+// CHECK: %[[NEGINF:.*]] = arith.constant 0xFF800000 : f32
+// CHECK: %[[F:.*]] = linalg.fill ins(%[[NEGINF]] : f32) outs(%{{.*}} : tensor<1x7x7x8xf32>)
+// CHECK: %[[P:.*]] = tensor.insert_slice %arg0 into %[[F]][0, 1, 1, 0] [1, 5, 5, 8] [1, 1, 1, 1]
+// CHECK: tensor.extract_slice %[[P]][0, 0, 0, 0] [1, 3, 3, 8] [1, 2, 2, 1]
+// CHECK: %[[T22:.*]] = tensor.extract_slice %[[P]][0, 2, 2, 0] [1, 3, 3, 8] [1, 2, 2, 1]
+// CHECK: linalg.generic {{.*}} ins({{.*}}, %[[T22]] :
+// CHECK-COUNT-8: arith.maximumf
+// CHECK: linalg.yield
+// CHECK-NOT: tosa.max_pool2d
+// CHECK-LABEL: func.func @max_pool_stride1
+// CHECK: tensor.extract_slice %arg0[0, 1, 1, 0] [1, 4, 4, 8] [1, 1, 1, 1] : tensor<1x5x5x8xf32> to tensor<1x4x4x8xf32>
+// CHECK: linalg.generic
+// CHECK-COUNT-3: arith.maximumf
+func.func @max_pool(%x: tensor<1x5x5x8xf32>) -> tensor<1x3x3x8xf32> {
+  %y = tosa.max_pool2d %x {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 2, 2>}
+     : (tensor<1x5x5x8xf32>) -> tensor<1x3x3x8xf32>
+  return %y : tensor<1x3x3x8xf32>
+}
+
+func.func @max_pool_stride1(%x: tensor<1x5x5x8xf32>) -> tensor<1x4x4x8xf32> {
+  %y = tosa.max_pool2d %x {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>}
+     : (tensor<1x5x5x8xf32>) -> tensor<1x4x4x8xf32>
+  return %y : tensor<1x4x4x8xf32>
 }

@@ -363,11 +363,10 @@ func.func @output_transform(%d: tensor<1x8xi32>, %mul: tensor<8xf32>, %b: tensor
 // CHECK-LABEL: func.func @bconv2d
 // CHECK-SAME: (%[[S:.*]]: tensor<1x5x4x1xi64>, %[[M:.*]]: tensor<1x5x4x1xi64>, %[[W:.*]]: tensor<2x2x3x1xi64>)
 // CHECK-DAG: %[[Z64:.*]] = arith.constant 0 : i64
-// CHECK: %[[PS:.*]] = tensor.pad %[[S]] low[0, 1, 1, 0] high[0, 0, 1, 0]
-// CHECK: tensor.yield %[[Z64]] : i64
-// CHECK: } : tensor<1x5x4x1xi64> to tensor<1x6x6x1xi64>
-// CHECK: %[[PM:.*]] = tensor.pad %[[M]] low[0, 1, 1, 0] high[0, 0, 1, 0]
-// CHECK: tensor.yield %[[Z64]] : i64
+// CHECK: %[[FS:.*]] = linalg.fill ins(%[[Z64]] : i64) outs(%{{.*}} : tensor<1x6x6x1xi64>)
+// CHECK: %[[PS:.*]] = tensor.insert_slice %[[S]] into %[[FS]][0, 1, 1, 0] [1, 5, 4, 1] [1, 1, 1, 1] : tensor<1x5x4x1xi64> into tensor<1x6x6x1xi64>
+// CHECK: %[[FM:.*]] = linalg.fill ins(%[[Z64]] : i64) outs(%{{.*}} : tensor<1x6x6x1xi64>)
+// CHECK: %[[PM:.*]] = tensor.insert_slice %[[M]] into %[[FM]][0, 1, 1, 0]
 // CHECK: %[[ACC:.*]]:2 = linalg.generic {indexing_maps = [#[[$IN]], #[[$IN]], #[[$W]], #[[$ACC]], #[[$ACC]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%[[PS]], %[[PM]], %[[W]] : tensor<1x6x6x1xi64>, tensor<1x6x6x1xi64>, tensor<2x2x3x1xi64>)
 // CHECK-NEXT: ^bb0(%[[VS:[^:]+]]: i64, %[[VM:[^:]+]]: i64, %[[VW:[^:]+]]: i64, %[[A:[^:]+]]: i32, %[[B:[^:]+]]: i32):
 // CHECK-NEXT: %[[X:.*]] = arith.xori %[[VS]], %[[VW]] : i64
@@ -463,10 +462,10 @@ func.func @threshold(%d: tensor<1x8xi32>, %lo: tensor<8xi32>, %hi: tensor<8xi32>
 // CHECK-SAME: (%[[S:.*]]: tensor<1x7x7x1xi64>, %[[M:.*]]: tensor<1x7x7x1xi64>)
 // CHECK-DAG: %[[ONES:.*]] = arith.constant -1 : i64
 // CHECK-DAG: %[[ZERO:.*]] = arith.constant 0 : i64
-// CHECK: %[[PS:.*]] = tensor.pad %[[S]] low[0, 0, 0, 0] high[0, 1, 1, 0]
-// CHECK: tensor.yield %[[ONES]] : i64
-// CHECK: %[[PM:.*]] = tensor.pad %[[M]] low[0, 0, 0, 0] high[0, 1, 1, 0]
-// CHECK: tensor.yield %[[ONES]] : i64
+// CHECK: %[[FS:.*]] = linalg.fill ins(%[[ONES]] : i64) outs(%{{.*}} : tensor<1x8x8x1xi64>)
+// CHECK: %[[PS:.*]] = tensor.insert_slice %[[S]] into %[[FS]][0, 0, 0, 0] [1, 7, 7, 1]
+// CHECK: %[[FM:.*]] = linalg.fill ins(%[[ONES]] : i64) outs(%{{.*}} : tensor<1x8x8x1xi64>)
+// CHECK: %[[PM:.*]] = tensor.insert_slice %[[M]] into %[[FM]][0, 0, 0, 0] [1, 7, 7, 1]
 // CHECK: %[[POS0:.*]] = linalg.fill ins(%[[ZERO]] : i64)
 // CHECK: %[[NEG0:.*]] = linalg.fill ins(%[[ONES]] : i64)
 // CHECK: %[[WIN:.*]] = tensor.empty() : tensor<2x2xi64>
@@ -499,7 +498,7 @@ func.func @bmaxpool2d(%s: tensor<1x7x7x1xi64>, %m: tensor<1x7x7x1xi64>) -> (tens
 // CHECK-SAME: (%[[S:[^:]*]]: tensor<1x3x3x1xi64>, %[[M:[^:]*]]: tensor<1x3x3x1xi64>, %[[W:[^:]*]]: tensor<2x3x3x1xi64>)
 // CHECK-DAG: %[[VH:.*]] = arith.constant dense<{{\[}}[0, -1, -1], [-1, -1, -1], [-1, -1, 0]]> : tensor<3x3xi64>
 // CHECK-DAG: %[[CNT:.*]] = arith.constant dense<[2, 3, 2]> : tensor<3xi32>
-// CHECK: %[[P:.*]] = tensor.pad %[[S]]
+// CHECK: %[[P:.*]] = tensor.insert_slice %[[S]] into
 // CHECK-NOT: %[[M]]
 // CHECK: linalg.generic {{.*}} ins(%[[P]], %[[W]], %[[VH]], %[[VH]] :
 // CHECK: arith.xori
