@@ -46,11 +46,9 @@
 
 #include <climits>
 #include <cmath>
-#include <fstream>
 #include <functional>
-#include <type_traits>
 #include <set>
-#include <sstream>
+#include <type_traits>
 
 using namespace mlir;
 

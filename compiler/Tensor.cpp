@@ -94,17 +94,20 @@ double Tensor::broadcastAt(const std::vector<int64_t> &outIndex) const {
   return data[offset];
 }
 
+/// `v` as int64, clamped to its range.
+static int64_t clampToInt64(double v) {
+  if (v >= 9.2e18)
+    return std::numeric_limits<int64_t>::max();
+  if (v <= -9.2e18)
+    return std::numeric_limits<int64_t>::min();
+  return static_cast<int64_t>(v);
+}
+
 std::vector<int64_t> Tensor::toInts() const {
   std::vector<int64_t> out;
   out.reserve(data.size());
-  for (double v : data) {
-    if (v >= 9.2e18)
-      out.push_back(std::numeric_limits<int64_t>::max());
-    else if (v <= -9.2e18)
-      out.push_back(std::numeric_limits<int64_t>::min());
-    else
-      out.push_back(static_cast<int64_t>(v));
-  }
+  for (double v : data)
+    out.push_back(clampToInt64(v));
   return out;
 }
 
@@ -192,15 +195,7 @@ void tensorToProto(const Tensor &t, const std::string &name, onnx::TensorProto &
   switch (t.dtype) {
   case kFloat: raw(float(), [](double v) { return static_cast<float>(v); }); break;
   case kDouble: raw(double(), [](double v) { return v; }); break;
-  case kInt64: {
-    // Clamped: INT64_MAX "to the end" markers survive.
-    std::vector<int64_t> ints = t.toInts();
-    std::string bytes(ints.size() * sizeof(int64_t), '\0');
-    if (!ints.empty())
-      std::memcpy(&bytes[0], ints.data(), bytes.size());
-    proto.set_raw_data(std::move(bytes));
-    break;
-  }
+  case kInt64: raw(int64_t(), clampToInt64); break; // INT64_MAX "to the end" markers survive
   case kInt32: raw(int32_t(), [](double v) { return static_cast<int32_t>(v); }); break;
   case kInt8: raw(int8_t(), [](double v) { return static_cast<int8_t>(static_cast<int32_t>(v)); }); break;
   default: // uint8, bool

@@ -90,16 +90,40 @@ struct Epilogue {
   float packTie = 0.0f;              // the binarize's value at its threshold
 };
 
-/// A fresh i64 tensor for a packed plane. Unlike tensor.empty, bufferization.alloc_tensor is
-/// never merged with another by CSE: two planes sharing one init would make bufferization copy
-/// it. With `zero`, filled with 0 (the planes that blocks OR their bits into).
-Value freshPlane(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, bool zero) {
-  auto type = RankedTensorType::get(shape, b.getI64Type());
-  Value t = bufferization::AllocTensorOp::create(b, loc, type, ValueRange{});
-  if (!zero)
+/// A fresh tensor of `type`, filled with `value` if given. With `distinct` it starts from a
+/// bufferization.alloc_tensor, which CSE never merges with another (two identical tensor.empty
+/// + fill, such as a layer's sign and mask planes, would be merged, and bufferization would then
+/// copy the shared one); otherwise from a tensor.empty, which eliminate-empty-tensors can
+/// replace by a slice of the tensor the result is inserted into.
+Value freshTensor(OpBuilder &b, Location loc, RankedTensorType type, TypedAttr value, bool distinct) {
+  Value t = distinct ? bufferization::AllocTensorOp::create(b, loc, type, ValueRange{}).getResult()
+                     : tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType()).getResult();
+  if (!value)
     return t;
-  Value c0 = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
-  return linalg::FillOp::create(b, loc, c0, t).getResult(0);
+  return linalg::FillOp::create(b, loc, arith::ConstantOp::create(b, loc, value).getResult(), t).getResult(0);
+}
+
+/// A packed plane: i64 words, distinct, filled with 0 when `zero` (the planes that blocks OR
+/// their bits into).
+Value freshPlane(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, bool zero) {
+  return freshTensor(b, loc, RankedTensorType::get(shape, b.getI64Type()),
+                     zero ? TypedAttr(b.getI64IntegerAttr(0)) : TypedAttr(), /*distinct=*/true);
+}
+
+/// The sign and mask bits (i1, or vectors of i1 like `x`) that bnn.pack gives for
+/// bnn.binarize(x) with threshold `th` and tie value `tie` (or for x itself: th 0, tie 0):
+/// sign x < th (x <= th when the tie value is -1), mask x != th compared unordered (a NaN packs
+/// as sign 0, mask 1), or all ones when the tie value is not 0.
+std::pair<Value, Value> packBits(OpBuilder &b, Location loc, Value x, Value th, float tie) {
+  Value neg = arith::CmpFOp::create(b, loc, tie < 0 ? arith::CmpFPredicate::OLE : arith::CmpFPredicate::OLT, x, th);
+  Value nz;
+  if (tie == 0.0f)
+    nz = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, x, th);
+  else if (auto vt = dyn_cast<VectorType>(neg.getType()))
+    nz = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(vt, true));
+  else
+    nz = arith::ConstantOp::create(b, loc, b.getBoolAttr(true));
+  return {neg, nz};
 }
 
 /// Reads a constant of any element type as int64/float values.
@@ -498,7 +522,15 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
     if (!masked && padded)
       cc = arith::IndexCastOp::create(b, loc, b.getIndexType(),
                                       tensor::ExtractOp::create(b, loc, colClass, ValueRange{ow}));
+    // The block's sign and mask words: vector v's L lane bits at bits v * L.
     Value signWord, maskWord;
+    auto addLaneBits = [&](int64_t v, Value neg, Value nz) {
+      Value sh = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v * L));
+      Value sBits = arith::ShLIOp::create(b, loc, laneBits(neg), sh);
+      Value mBits = arith::ShLIOp::create(b, loc, laneBits(nz), sh);
+      signWord = v == 0 ? sBits : arith::OrIOp::create(b, loc, signWord, sBits);
+      maskWord = v == 0 ? mBits : arith::OrIOp::create(b, loc, maskWord, mBits);
+    };
     for (int64_t v = 0; v < V; ++v) {
       Value chan = add(chan0, idx(v * L));
       Value baseV;
@@ -529,24 +561,9 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
         y = arith::AddFOp::create(b, loc, y, load(biasT, ValueRange{chan}));
         y = bnn::applyEpilogueChain(b, loc, epi.chain, epi.op->getResult(0), y, at, L);
         if (epi.pack) {
-          // The bits bnn.pack of bnn.binarize would give (as LowerPackKernel compares): sign
-          // y < t (y <= t when the tie value is -1), mask y != t unordered (or set, when the
-          // tie value is not 0).
-          float tie = epi.packTie;
-          Value th = load(packT, ValueRange{chan});
-          Value neg = arith::CmpFOp::create(b, loc, tie < 0 ? arith::CmpFPredicate::OLE : arith::CmpFPredicate::OLT, y, th);
-          Value nz;
-          if (tie == 0.0f)
-            nz = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, y, th);
-          else if (auto vt = dyn_cast<VectorType>(neg.getType()))
-            nz = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(vt, true));
-          else
-            nz = arith::ConstantOp::create(b, loc, b.getBoolAttr(true));
-          Value sh = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v * L));
-          Value sBits = arith::ShLIOp::create(b, loc, laneBits(neg), sh);
-          Value mBits = arith::ShLIOp::create(b, loc, laneBits(nz), sh);
-          signWord = v == 0 ? sBits : arith::OrIOp::create(b, loc, signWord, sBits);
-          maskWord = v == 0 ? mBits : arith::OrIOp::create(b, loc, maskWord, mBits);
+          // The bits bnn.pack of bnn.binarize would give, from the same compares.
+          auto [neg, nz] = packBits(b, loc, y, load(packT, ValueRange{chan}), epi.packTie);
+          addLaneBits(v, neg, nz);
         }
         if (epi.toNCHW)
           ys[p * V + v] = y;
@@ -561,13 +578,8 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
         Value above = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, d, load(highT, ValueRange{chan}));
         Value desc = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
                                            load(descT, ValueRange{chan}), splat(i64(), 0));
-        Value neg = arith::SelectOp::create(b, loc, desc, above, below);
-        Value nz = arith::OrIOp::create(b, loc, below, above);
-        Value sh = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v * L));
-        Value sBits = arith::ShLIOp::create(b, loc, laneBits(neg), sh);
-        Value mBits = arith::ShLIOp::create(b, loc, laneBits(nz), sh);
-        signWord = v == 0 ? sBits : arith::OrIOp::create(b, loc, signWord, sBits);
-        maskWord = v == 0 ? mBits : arith::OrIOp::create(b, loc, maskWord, mBits);
+        addLaneBits(v, arith::SelectOp::create(b, loc, desc, above, below),
+                    arith::OrIOp::create(b, loc, below, above));
         break;
       }
       }
@@ -967,18 +979,6 @@ struct LowerPackKernel : OpConversionPattern<bnn::PackOp> {
       : OpConversionPattern(ctx, /*benefit=*/2), cfg(cfg) {}
   bnn::KernelConfig cfg;
 
-  /// The sign and mask bits (i1 vectors) of a vector of values `x` compared with `th`.
-  std::pair<Value, Value> bits(OpBuilder &b, Location loc, const PackSource &src, Value x, Value th) const {
-    auto t = cast<VectorType>(x.getType());
-    Value neg = arith::CmpFOp::create(b, loc, src.tie < 0 ? arith::CmpFPredicate::OLE : arith::CmpFPredicate::OLT, x, th);
-    Value nz;
-    if (src.tie != 0.0f)
-      nz = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(VectorType::get(t.getShape(), b.getI1Type()), true));
-    else
-      nz = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, x, th);
-    return {neg, nz};
-  }
-
   LogicalResult matchAndRewrite(bnn::PackOp op, OpAdaptor, ConversionPatternRewriter &rewriter) const override {
     if (!packKernelApplies(op))
       return rewriter.notifyMatchFailure(op, "dynamic shape, or channels not in whole bytes");
@@ -1034,7 +1034,7 @@ struct LowerPackKernel : OpConversionPattern<bnn::PackOp> {
                 for (int64_t c = 0; c < G; ++c)
                   th.push_back(src.thresholds.size() == 1 ? src.thresholds[0] : src.thresholds[64 * k + G * g + c]);
                 Value thV = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(vt, ArrayRef<float>(th)));
-                auto [neg, nz] = bits(b, loc, src, x, thV);
+                auto [neg, nz] = packBits(b, loc, x, thV, src.tie);
                 auto word = [&](Value i1s) -> Value {
                   Value byte = vector::ExtractOp::create(
                       b, loc, vector::BitCastOp::create(b, loc, VectorType::get({1}, b.getI8Type()), i1s),
@@ -1085,7 +1085,7 @@ struct LowerPackKernel : OpConversionPattern<bnn::PackOp> {
             Value thV = src.thresholds.size() == 1
                             ? arith::ConstantOp::create(b, loc, DenseElementsAttr::get(vt, b.getF32FloatAttr(src.thresholds[0]))).getResult()
                             : vector::BroadcastOp::create(b, loc, vt, tensor::ExtractOp::create(b, loc, thresholdsT, ValueRange{ch})).getResult();
-            auto [neg, nz] = bits(b, loc, src, x, thV);
+            auto [neg, nz] = packBits(b, loc, x, thV, src.tie);
             Value cb = vector::BroadcastOp::create(b, loc, ones, arith::IndexCastOp::create(b, loc, i64, c));
             Value bit = arith::ShLIOp::create(b, loc, one, cb);
             Value s2 = arith::OrIOp::create(b, loc, acc[0], arith::SelectOp::create(b, loc, neg, bit, zeros));
@@ -1322,16 +1322,10 @@ Value bnn::padSpatial(OpBuilder &b, Location loc, Value plane, ArrayRef<int64_t>
   auto t = cast<RankedTensorType>(plane.getType());
   SmallVector<int64_t> shape = {t.getDimSize(0), t.getDimSize(1) + pad[0] + pad[1],
                                 t.getDimSize(2) + pad[2] + pad[3], t.getDimSize(3)};
-  // A fill of the padded tensor and the plane inserted into it, rather than tensor.pad: from a
-  // tensor.empty, eliminate-empty-tensors lets the plane's producer write straight into the
-  // padded tensor (the stem's transposed input, its max-pool's input). `distinct` starts from a
-  // bufferization.alloc_tensor instead: CSE would merge two identical tensor.empty + fill (a
-  // binary conv's sign and mask planes), and bufferization would then copy the shared fill.
-  auto paddedType = RankedTensorType::get(shape, t.getElementType());
-  Value init = distinct ? bufferization::AllocTensorOp::create(b, loc, paddedType, ValueRange{}).getResult()
-                        : tensor::EmptyOp::create(b, loc, shape, t.getElementType()).getResult();
-  Value filled =
-      linalg::FillOp::create(b, loc, arith::ConstantOp::create(b, loc, value).getResult(), init).getResult(0);
+  // A fill of the padded tensor and the plane inserted into it, rather than tensor.pad: without
+  // `distinct`, eliminate-empty-tensors lets the plane's producer write straight into the
+  // padded tensor (the stem's transposed input, its max-pool's input); see freshTensor.
+  Value filled = freshTensor(b, loc, RankedTensorType::get(shape, t.getElementType()), value, distinct);
   SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(pad[0]), b.getIndexAttr(pad[2]),
                                        b.getIndexAttr(0)};
   SmallVector<OpFoldResult> sizes, strides(4, b.getIndexAttr(1));

@@ -306,57 +306,56 @@ struct ElementwiseThroughConcat : OpRewritePattern<linalg::GenericOp> {
       return rewriter.notifyMatchFailure(op, "no concatenation read by this op alone");
     int64_t axis = concat.getAxis();
     auto resultType = cast<RankedTensorType>(op.getResult(0).getType());
-    // Where each constant operand varies along the axis: its result position, or -1.
-    SmallVector<int64_t> constantAxis;
+    // Each constant operand, read once: its values (when it is sliced) and the result position
+    // along which it varies with the concatenation axis (-1: shared by every part).
+    struct ConstantOperand {
+      DenseElementsAttr attr;
+      int64_t axis = -1;
+      SmallVector<Attribute> values;
+    };
+    SmallVector<ConstantOperand> constants(op.getNumDpsInputs());
     for (OpOperand *in : op.getDpsInputOperands()) {
-      constantAxis.push_back(-1);
       if (in == concatOperand)
         continue;
-      DenseElementsAttr attr;
-      matchPattern(in->get(), m_Constant(&attr));
+      ConstantOperand &c = constants[in->getOperandNumber()];
+      matchPattern(in->get(), m_Constant(&c.attr));
       AffineMap map = op.getMatchingIndexingMap(in);
-      ArrayRef<int64_t> shape = attr.getType().getShape();
+      ArrayRef<int64_t> shape = c.attr.getType().getShape();
       for (unsigned j = 0; j < map.getNumResults(); ++j) {
         auto d = dyn_cast<AffineDimExpr>(map.getResult(j));
         if (d && d.getPosition() == axis && shape[j] != 1)
-          constantAxis.back() = j;
+          c.axis = j;
       }
+      if (c.axis < 0 || c.attr.isSplat())
+        continue;
       // Slicing below assumes the constant varies along that one axis only.
-      if (constantAxis.back() >= 0 && !attr.isSplat())
-        for (unsigned j = 0; j < shape.size(); ++j)
-          if (static_cast<int64_t>(j) != constantAxis.back() && shape[j] != 1)
-            return rewriter.notifyMatchFailure(op, "a constant varies along two axes");
+      for (unsigned j = 0; j < shape.size(); ++j)
+        if (static_cast<int64_t>(j) != c.axis && shape[j] != 1)
+          return rewriter.notifyMatchFailure(op, "a constant varies along two axes");
+      c.values = llvm::to_vector(c.attr.getValues<Attribute>());
     }
 
     Location loc = op.getLoc();
     SmallVector<Value> parts;
     int64_t offset = 0;
     for (Value part : concat.getInput1()) {
-      auto partType = cast<RankedTensorType>(part.getType());
-      int64_t size = partType.getDimSize(axis);
+      int64_t size = cast<RankedTensorType>(part.getType()).getDimSize(axis);
       SmallVector<Value> inputs;
-      for (auto [k, in] : llvm::enumerate(op.getDpsInputOperands())) {
+      for (OpOperand *in : op.getDpsInputOperands()) {
+        ConstantOperand &c = constants[in->getOperandNumber()];
         if (in == concatOperand) {
           inputs.push_back(part);
-          continue;
-        }
-        if (constantAxis[k] < 0) {
+        } else if (c.axis < 0) {
           inputs.push_back(in->get());
-          continue;
-        }
-        DenseElementsAttr attr;
-        matchPattern(in->get(), m_Constant(&attr));
-        SmallVector<int64_t> shape(attr.getType().getShape());
-        shape[constantAxis[k]] = size;
-        auto slicedType = RankedTensorType::get(shape, attr.getElementType());
-        DenseElementsAttr sliced;
-        if (attr.isSplat()) {
-          sliced = attr.resizeSplat(slicedType);
         } else {
-          auto values = llvm::to_vector(attr.getValues<Attribute>());
-          sliced = DenseElementsAttr::get(slicedType, ArrayRef<Attribute>(values).slice(offset, size));
+          SmallVector<int64_t> shape(c.attr.getType().getShape());
+          shape[c.axis] = size;
+          auto slicedType = RankedTensorType::get(shape, c.attr.getElementType());
+          DenseElementsAttr sliced = c.attr.isSplat()
+                                         ? c.attr.resizeSplat(slicedType)
+                                         : DenseElementsAttr::get(slicedType, ArrayRef<Attribute>(c.values).slice(offset, size));
+          inputs.push_back(arith::ConstantOp::create(rewriter, loc, sliced));
         }
-        inputs.push_back(arith::ConstantOp::create(rewriter, loc, sliced));
       }
       SmallVector<int64_t> shape(resultType.getShape());
       shape[axis] = size;
