@@ -2,6 +2,7 @@
 #include "compiler/ConstantFolder.h"
 
 #include "compiler/OnnxAttributes.h"
+#include "compiler/Validate.h"
 
 #include <onnx/onnx_pb.h>
 #include <onnx/shape_inference/implementation.h>
@@ -92,6 +93,26 @@ struct Folder {
   }
   const Tensor *input(size_t i) const { return i < in.size() ? in[i] : nullptr; }
 
+  // Folded values come from attributes and constants that nothing has checked against each
+  // other yet (ONNX's inference skips what it cannot see): axes, permutations and result sizes
+  // are checked before they index or allocate.
+  bool axisFits(int64_t axis, int64_t rank) const { return axis >= 0 && axis < rank; }
+  /// The axes normalized against `rank`, each within it; false on one that is not.
+  bool normAxes(std::vector<int64_t> &axes, int64_t rank) {
+    for (int64_t &a : axes) {
+      a = normAxis(a, rank);
+      if (!axisFits(a, rank))
+        return fail(node.op_type() + " has an axis outside the rank " + std::to_string(rank));
+    }
+    return true;
+  }
+  bool sizeFits(const std::vector<int64_t> &shape) {
+    if (!isBoundedShape(shape))
+      return fail(node.op_type() + " would fold to a tensor with a negative dimension or more "
+                                   "than 2^30 elements");
+    return true;
+  }
+
   bool unary(const std::function<double(double)> &fn) {
     Tensor r(in[0]->dtype, in[0]->shape);
     for (size_t i = 0; i < r.data.size(); ++i)
@@ -130,6 +151,8 @@ struct Folder {
       for (int64_t i = 0; i < x.rank(); ++i)
         axes.push_back(i);
     }
+    if (!normAxes(axes, x.rank()))
+      return false;
     std::set<int64_t> axisSet;
     for (int64_t a : axes)
       axisSet.insert(normAxis(a, x.rank()));
@@ -216,6 +239,8 @@ struct Folder {
       if (const auto *a = findAttr(node, "value"))
         if (!tensorFromProto(a->t(), value, error))
           return false;
+      if (!sizeFits(in[0]->toInts()))
+        return false;
       Tensor r(value.dtype, in[0]->toInts());
       std::fill(r.data.begin(), r.data.end(), value.data.empty() ? 0.0 : value.data[0]);
       out.push_back(std::move(r));
@@ -319,8 +344,8 @@ struct Folder {
           if (inferred >= 0)
             return fail("Reshape has two -1 dimensions");
           inferred = static_cast<int64_t>(i);
-        } else {
-          known *= shape[i];
+        } else if (shape[i] < 0 || __builtin_mul_overflow(known, shape[i], &known)) {
+          return fail("Reshape to a negative or overflowing shape");
         }
       }
       if (inferred >= 0)
@@ -341,6 +366,8 @@ struct Folder {
         axes = input(1)->toInts();
       std::vector<int64_t> shape = in[0]->shape;
       if (op == "Squeeze") {
+        if (!normAxes(axes, in[0]->rank()))
+          return false;
         std::set<int64_t> drop;
         for (int64_t a : axes)
           drop.insert(normAxis(a, in[0]->rank()));
@@ -353,7 +380,8 @@ struct Folder {
       int64_t outRank = in[0]->rank() + static_cast<int64_t>(axes.size());
       std::set<int64_t> add;
       for (int64_t a : axes)
-        add.insert(normAxis(a, outRank));
+        if (int64_t n = normAxis(a, outRank); n < 0 || n >= outRank || !add.insert(n).second)
+          return fail("Unsqueeze axes must be distinct and within the output's rank");
       std::vector<int64_t> s;
       size_t k = 0;
       for (int64_t i = 0; i < outRank; ++i)
@@ -366,12 +394,23 @@ struct Folder {
       if (!findAttr(node, "perm"))
         for (int64_t i = in[0]->rank() - 1; i >= 0; --i)
           perm.push_back(i);
+      std::vector<int64_t> sorted = perm;
+      std::sort(sorted.begin(), sorted.end());
+      for (size_t i = 0; i < sorted.size(); ++i)
+        if (sorted[i] != static_cast<int64_t>(i) || sorted.size() != in[0]->shape.size())
+          return fail("Transpose perm is not a permutation of the input's axes");
       out.push_back(transpose(*in[0], perm));
       return true;
     }
     if (op == "Concat") {
       int64_t rank = in[0]->rank();
       int64_t axis = normAxis(attrInt(node, "axis", 0), rank);
+      if (!axisFits(axis, rank))
+        return fail("Concat axis is outside the inputs' rank");
+      for (const Tensor *t : in)
+        for (int64_t i = 0; i < rank; ++i)
+          if (t->rank() != rank || (i != axis && t->shape[i] != in[0]->shape[i]))
+            return fail("Concat inputs differ in rank or in a dimension other than the axis");
       std::vector<int64_t> shape = in[0]->shape;
       shape[axis] = 0;
       for (const Tensor *t : in)
@@ -395,7 +434,15 @@ struct Folder {
     if (op == "Gather") {
       const Tensor &x = *in[0];
       int64_t axis = normAxis(attrInt(node, "axis", 0), x.rank());
+      if (!axisFits(axis, x.rank()))
+        return fail("Gather axis is outside the data's rank");
       std::vector<int64_t> idx = in[1]->toInts();
+      for (int64_t &i : idx) {
+        if (i < 0)
+          i += x.shape[axis];
+        if (i < 0 || i >= x.shape[axis])
+          return fail("Gather index out of range");
+      }
       std::vector<int64_t> shape(x.shape.begin(), x.shape.begin() + axis);
       shape.insert(shape.end(), in[1]->shape.begin(), in[1]->shape.end());
       shape.insert(shape.end(), x.shape.begin() + axis + 1, x.shape.end());
@@ -437,6 +484,11 @@ struct Folder {
           axes.push_back(static_cast<int64_t>(i));
       if (steps.empty())
         steps.assign(starts.size(), 1);
+      if (ends.size() != starts.size() || axes.size() != starts.size() ||
+          steps.size() != starts.size())
+        return fail("Slice starts, ends, axes and steps differ in length");
+      if (!normAxes(axes, x.rank()))
+        return false;
       std::vector<int64_t> begin(x.rank(), 0), step(x.rank(), 1), shape = x.shape;
       for (size_t k = 0; k < axes.size(); ++k) {
         int64_t a = normAxis(axes[k], x.rank()), d = x.shape[a], s = steps[k];
@@ -471,6 +523,8 @@ struct Folder {
       std::vector<int64_t> shape;
       if (!broadcastShapes(in[0]->shape, in[1]->toInts(), shape))
         return fail("Expand shape does not broadcast");
+      if (!sizeFits(shape))
+        return false;
       Tensor r(in[0]->dtype, shape);
       forEachIndex(shape, [&](const std::vector<int64_t> &idx, int64_t flat) {
         r.data[flat] = in[0]->broadcastAt(idx);
@@ -495,6 +549,8 @@ struct Folder {
       if (!input(3) || input(3)->numel() != 1)
         return fail("the bit width must be one constant value");
       double bits = input(3)->data[0];
+      if (!(bits >= 1 && bits <= 32) || bits != std::floor(bits))
+        return fail("the bit width must be one integer in [1, 32]");
       bool isSigned = attrInt(node, "signed", 1) != 0, narrow = attrInt(node, "narrow", 0) != 0;
       std::string mode = "ROUND";
       if (const auto *a = findAttr(node, "rounding_mode"))
@@ -546,6 +602,10 @@ struct Folder {
     if (op == "DequantizeLinear" || op == "QuantizeLinear") {
       const Tensor &x = *in[0];
       int64_t axis = normAxis(attrInt(node, "axis", 1), x.rank());
+      for (const Tensor *p : {input(1), input(2)})
+        if (p && p->numel() != 1 &&
+            (axis < 0 || axis >= x.rank() || p->numel() != x.shape[axis]))
+          return fail("a per-axis scale or zero point must have one value per element of the axis");
       auto param = [&](const Tensor *p, int64_t flatIdx, const std::vector<int64_t> &idx) {
         (void)flatIdx;
         if (!p || p->numel() == 1)
@@ -573,7 +633,10 @@ struct Folder {
       double start = in[0]->data.at(0), limit = in[1]->data.at(0), delta = in[2]->data.at(0);
       if (delta == 0)
         return fail("Range delta is 0");
-      int64_t n = std::max<int64_t>(0, static_cast<int64_t>(std::ceil((limit - start) / delta)));
+      double count = std::ceil((limit - start) / delta);
+      if (!(count <= double(int64_t(1) << 30)))
+        return fail("Range would fold to more than 2^30 elements");
+      int64_t n = std::max<int64_t>(0, static_cast<int64_t>(count));
       Tensor r(in[0]->dtype, {n});
       for (int64_t i = 0; i < n; ++i)
         r.data[i] = r.cast(start + i * delta);
@@ -703,7 +766,11 @@ bool foldConstants(onnx::ModelProto &model, ConstantMap &constants, std::string 
         std::string err;
         status = evaluateNode(node, opset, inputs, outputs, err);
         if (status == FoldStatus::Error) {
-          error = "node '" + node.name() + "' (" + node.op_type() + "): " + err;
+          // Unnamed nodes are named by their first output (folding renumbers the graph).
+          error = (node.name().empty()
+                       ? "the node producing '" + (node.output_size() ? node.output(0) : "") + "'"
+                       : "node '" + node.name() + "'") +
+                  " (" + node.op_type() + "): " + err;
           return false;
         }
       }
@@ -747,7 +814,7 @@ bool foldConstants(onnx::ModelProto &model, ConstantMap &constants, std::string 
           *info.Add() = v;
       graph->mutable_value_info()->Swap(&info);
       try {
-        onnx::shape_inference::InferShapes(model);
+        onnx::shape_inference::InferShapes(model, guardedSchemaRegistry());
       } catch (const std::exception &) {
         // The importer reruns shape inference and reports its errors.
       }

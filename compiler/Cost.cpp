@@ -429,9 +429,12 @@ int64_t bnnc::uniformGridLevels(ArrayRef<float> values, int64_t maxLevels) {
   // difference is tiny next to their range).
   for (int64_t k = 1;; ++k) {
     double step = minDiff / double(k);
-    int64_t top = std::llround((hi - lo) / step);
-    if (top + 1 > maxLevels)
+    // Compared as a double: a ratio beyond int64's range (a huge range over a tiny difference)
+    // would make llround's result meaningless and the loop endless.
+    double ratio = (hi - lo) / step;
+    if (!(ratio + 1 <= double(maxLevels)))
       return 0;
+    int64_t top = std::llround(ratio);
     // Refine the step over the whole range, which the rounding of a single difference would
     // misjudge for wide grids.
     step = (hi - lo) / double(top);

@@ -17,6 +17,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Importer.h"
+#include "compiler/Validate.h"
 
 #include "compiler/ConstantFolder.h"
 #include "compiler/OnnxAttributes.h"
@@ -66,6 +67,14 @@ bool isQonnxDomain(const std::string &d) {
          d == "finn.custom_op.general" || d == "finn";
 }
 
+/// "[1, 3, 224, 224]", for messages.
+std::string shapeText(llvm::ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
 int64_t normAxis(int64_t axis, int64_t rank) { return axis < 0 ? axis + rank : axis; }
 
 /// NCHW -> NHWC and back, for 4-D tensors.
@@ -102,7 +111,9 @@ public:
   Importer(MLIRContext &ctx, const ImportOptions &options)
       : ctx(ctx), options(options), builder(&ctx) {}
 
-  OwningOpRef<ModuleOp> run(const std::string &path, ModelSignature &sig);
+  /// Imports the model in `bytes` (binary protobuf, or ONNX text when `path` ends in .onnxtxt);
+  /// `path` names it in diagnostics and locations.
+  OwningOpRef<ModuleOp> run(const std::string &path, llvm::StringRef bytes, ModelSignature &sig);
 
 private:
   using Handler = LogicalResult (Importer::*)(const onnx::NodeProto &);
@@ -144,7 +155,7 @@ private:
   // Preparation with ONNX's library
   //===--------------------------------------------------------------------===//
 
-  LogicalResult load();
+  LogicalResult load(llvm::StringRef bytes);
   LogicalResult prepare();
   void recordValueInfo();
   bool propagateCustomOpShapes();
@@ -424,9 +435,19 @@ private:
     bool nhwc;
     if (failed(alignOperands(n, inputs, ops, shape, nhwc)))
       return failure();
-    for (Value v : ops)
-      if (!cast<RankedTensorType>(v.getType()).getElementType().isF32())
+    for (Value v : ops) {
+      auto t = cast<RankedTensorType>(v.getType());
+      if (!t.getElementType().isF32())
         return fail("supports float32 operands only");
+      // Shape inference guarantees this for ONNX ops; QONNX ops get their shapes from bnnc.
+      int64_t shift = static_cast<int64_t>(shape.size()) - t.getRank();
+      bool fits = shift >= 0;
+      for (int64_t i = 0; fits && i < t.getRank(); ++i)
+        fits = t.getDimSize(i) == 1 || t.getDimSize(i) == shape[i + shift];
+      if (!fits)
+        return fail("an operand of shape " + shapeText(t.getShape()) +
+                    " does not broadcast to the result's shape " + shapeText(shape));
+    }
     setOutput(n, 0, elementwise(ops, shape, elementType(resultType), body), nhwc, resultType, flatOut);
     return success();
   }
@@ -488,16 +509,12 @@ private:
 // Loading and preparing the model with ONNX's library
 //===----------------------------------------------------------------------===//
 
-LogicalResult Importer::load() {
-  // Mapped, not copied through a stream: weights make model files hundreds of megabytes.
+LogicalResult Importer::load(llvm::StringRef bytes) {
   bool text = path.size() > 8 && path.substr(path.size() - 8) == ".onnxtxt";
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/text);
-  if (!buffer)
-    return modelError("cannot open '" + path + "': " + buffer.getError().message());
-  llvm::StringRef bytes = (*buffer)->getBuffer();
   if (text) {
-    auto status = onnx::OnnxParser::Parse(model, bytes.data());
+    // OnnxParser reads a NUL-terminated string.
+    std::string source = bytes.str();
+    auto status = onnx::OnnxParser::Parse(model, source.c_str());
     if (!status.IsOK())
       return modelError("cannot parse ONNX text '" + path + "': " + status.ErrorMessage());
   } else if (bytes.empty() || bytes.size() > static_cast<size_t>(INT_MAX) ||
@@ -592,6 +609,19 @@ LogicalResult Importer::prepare() {
     return modelError("the model uses opset " + std::to_string(opset) + "; bnnc supports opsets up to " +
                       std::to_string(kMaxOpset));
 
+  // bnnc's own checks come first: ONNX's checker and shape inference trust these values.
+  ValidationError invalid;
+  if (!validateModel(model, invalid)) {
+    if (invalid.node < 0)
+      return modelError(invalid.message);
+    const onnx::NodeProto &n = model.graph().node(invalid.node);
+    std::string name = n.name().empty() ? n.op_type() + "_" + std::to_string(invalid.node) : n.name();
+    emitError(NameLoc::get(builder.getStringAttr(name),
+                           FileLineColLoc::get(&ctx, path, invalid.node + 1, 0)))
+        << "node '" << name << "' (" << n.op_type() << ", domain "
+        << (n.domain().empty() ? "ai.onnx" : n.domain()) << "): " << invalid.message;
+    return failure();
+  }
   try {
     onnx::checker::check_model(model);
   } catch (const std::exception &e) {
@@ -620,7 +650,7 @@ LogicalResult Importer::prepare() {
                                            /*enable_data_propagation=*/true};
   for (int round = 0; round < 16; ++round) {
     try {
-      onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), inferOptions);
+      onnx::shape_inference::InferShapes(model, guardedSchemaRegistry(), inferOptions);
     } catch (const std::exception &e) {
       return modelError(std::string("shape inference failed: ") + e.what());
     }
@@ -639,9 +669,10 @@ LogicalResult Importer::prepare() {
 // Driver
 //===----------------------------------------------------------------------===//
 
-OwningOpRef<ModuleOp> Importer::run(const std::string &p, ModelSignature &sig) {
+OwningOpRef<ModuleOp> Importer::run(const std::string &p, llvm::StringRef bytes,
+                                     ModelSignature &sig) {
   path = p;
-  if (failed(load()) || failed(prepare()))
+  if (failed(load(bytes)) || failed(prepare()))
     return nullptr;
 
   const onnx::GraphProto &graph = model.graph();
@@ -738,6 +769,19 @@ OwningOpRef<ModuleOp> Importer::run(const std::string &p, ModelSignature &sig) {
 
 LogicalResult Importer::importNode(const onnx::NodeProto &n) {
   if (isQonnxDomain(n.domain())) {
+    // ONNX's checker knows no schema for QONNX ops: their arity is checked here.
+    static const std::map<std::string, std::pair<int, int>> arity = {
+        {"BipolarQuant", {1, 2}}, {"Quant", {4, 4}}, {"MultiThreshold", {2, 2}}};
+    auto a = arity.find(n.op_type());
+    if (a != arity.end() &&
+        (n.input_size() < a->second.first || n.input_size() > a->second.second ||
+         n.output_size() != 1))
+      return fail("takes " +
+                  (a->second.first == a->second.second
+                       ? std::to_string(a->second.first)
+                       : std::to_string(a->second.first) + " or " + std::to_string(a->second.second)) +
+                  " inputs and 1 output, got " + std::to_string(n.input_size()) + " and " +
+                  std::to_string(n.output_size()));
     if (n.op_type() == "BipolarQuant")
       return onBipolarQuant(n);
     if (n.op_type() == "Quant")
@@ -1135,7 +1179,11 @@ LogicalResult Importer::onGemm(const onnx::NodeProto &n) {
   Value bv;
   if (const Tensor *bt = constant(n.input(1))) {
     // B' = alpha * op(B), [K, N], at compile time.
+    if (bt->rank() != 2)
+      return fail("B must be a matrix");
     Tensor b2 = transB ? transpose(*bt, {1, 0}) : *bt;
+    if (b2.shape[0] != K || b2.shape[1] != N)
+      return fail("B's shape " + shapeText(bt->shape) + " does not fit A's and the result's");
     if (flatA)
       b2 = transpose(permuteFlat(transpose(b2, {1, 0}), a->flat), {1, 0});
     for (double &d : b2.data)
@@ -1199,6 +1247,8 @@ LogicalResult Importer::onMatMul(const onnx::NodeProto &n) {
   if (a->dtype != kFloat || b->dtype != kFloat)
     return fail("supports float32 only");
   std::vector<int64_t> as = shapeOf(n.input(0)), bs = shapeOf(n.input(1));
+  if (as.empty() || bs.empty())
+    return fail("operands must have rank 1 or more");
   // numpy matmul: 1-D operands gain a unit axis (removed again from the result).
   if (as.size() == 1)
     as.insert(as.begin(), 1);
@@ -1212,6 +1262,9 @@ LogicalResult Importer::onMatMul(const onnx::NodeProto &n) {
     batchB *= bs[i];
   Value av = onnxOrder(*a), bv = onnxOrder(*b);
   const Tensor *bConst = constant(n.input(1));
+  if (as.back() != bs[bs.size() - 2])
+    return fail("the operands' shapes " + shapeText(as) + " and " + shapeText(bs) +
+                " do not fit (inner dimensions differ)");
   if (!a->flat.empty() && bConst && bConst->rank() == 2) {
     // Flattened NHWC rows: permute B's rows (the reduction axis) instead of transposing A.
     av = a->value;
@@ -1882,11 +1935,25 @@ LogicalResult Importer::onMultiThreshold(const onnx::NodeProto &n) {
 
 OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &context, const std::string &path,
                                      const ImportOptions &options, ModelSignature &signature) {
+  // Mapped, not copied through a stream: weights make model files hundreds of megabytes.
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    emitError(FileLineColLoc::get(&context, path, 0, 0))
+        << "cannot open '" << path << "': " << buffer.getError().message();
+    return nullptr;
+  }
+  return importOnnxBuffer(context, (*buffer)->getBuffer(), path, options, signature);
+}
+
+OwningOpRef<ModuleOp> importOnnxBuffer(MLIRContext &context, llvm::StringRef bytes,
+                                       const std::string &name, const ImportOptions &options,
+                                       ModelSignature &signature) {
   context.loadDialect<func::FuncDialect, arith::ArithDialect, math::MathDialect,
                       linalg::LinalgDialect, tensor::TensorDialect, tosa::TosaDialect,
                       bnn::BNNDialect>();
   Importer importer(context, options);
-  return importer.run(path, signature);
+  return importer.run(name, bytes, signature);
 }
 
 void registerImporterDialects(DialectRegistry &registry) {

@@ -41,6 +41,13 @@ mlir::OwningOpRef<mlir::ModuleOp> importOnnxFile(mlir::MLIRContext &context,
                                                  ModelSignature &signature);
 
 /// Registers the dialects the importer produces.
+/// The same for a model already in memory (binary protobuf, or ONNX text when `name` ends in
+/// .onnxtxt); `name` stands for the file in diagnostics and locations.
+mlir::OwningOpRef<mlir::ModuleOp> importOnnxBuffer(mlir::MLIRContext &context,
+                                                   llvm::StringRef bytes, const std::string &name,
+                                                   const ImportOptions &options,
+                                                   ModelSignature &signature);
+
 void registerImporterDialects(mlir::DialectRegistry &registry);
 
 } // namespace bnnc

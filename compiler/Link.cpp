@@ -163,6 +163,14 @@ bool linkExecutable(const std::string &objectPath, const std::string &triple,
   // A static cross program runs under qemu-user (with or without -L) and on any board.
   if (t.isOSLinux() && isCross(t))
     args.push_back("-static");
+  // $BNNC_HOST_CFLAGS: more flags for a program built for this machine, for example
+  // "-fsanitize=address,undefined" to check the runtime and harness (scripts/sanitize.sh).
+  if (const char *extra = std::getenv("BNNC_HOST_CFLAGS"); extra && !isCross(t)) {
+    llvm::SmallVector<llvm::StringRef> flags;
+    llvm::StringRef(extra).split(flags, ' ', -1, /*KeepEmpty=*/false);
+    for (llvm::StringRef f : flags)
+      args.push_back(f.str());
+  }
   for (const char *src : {"harness.c", "npy.c", "runtime.c", "timing.c"})
     args.push_back(rt + "/src/" + src);
   args.push_back(objectPath);

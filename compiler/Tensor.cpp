@@ -46,6 +46,21 @@ Tensor::Tensor(int32_t dtype, std::vector<int64_t> shape, std::vector<double> va
     v = cast(v);
 }
 
+bool isBoundedShape(const std::vector<int64_t> &shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    if (d < 0)
+      return false;
+  for (int64_t d : shape) {
+    if (d == 0)
+      return true;
+    if (d > kMaxTensorElements / n)
+      return false;
+    n *= d;
+  }
+  return true;
+}
+
 int64_t Tensor::numel() const {
   int64_t n = 1;
   for (int64_t d : shape)
@@ -144,6 +159,10 @@ bool tensorFromProto(const onnx::TensorProto &proto, Tensor &out, std::string &e
       return false;
     }
     out.shape.push_back(d);
+  }
+  if (!isBoundedShape(out.shape)) {
+    error = "tensor '" + proto.name() + "' has more than 2^30 elements";
+    return false;
   }
   int64_t n = out.numel();
   if (proto.has_raw_data()) {

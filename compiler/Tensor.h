@@ -60,6 +60,11 @@ struct Tensor {
   std::vector<float> toFloats() const;
 };
 
+/// The most elements bnnc holds in one tensor: 2^30 (4 GiB of float).
+constexpr int64_t kMaxTensorElements = int64_t(1) << 30;
+/// True if no dimension is negative and the element count is at most kMaxTensorElements.
+bool isBoundedShape(const std::vector<int64_t> &shape);
+
 /// Reads a TensorProto (typed fields or raw_data). Returns false with `error` set on an
 /// unsupported type, external data or a size that does not match the shape.
 bool tensorFromProto(const onnx::TensorProto &proto, Tensor &out, std::string &error);

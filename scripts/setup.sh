@@ -7,6 +7,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 APT_PACKAGES=(
   # compiler stack
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22
+  # sanitizer and libFuzzer runtimes (scripts/sanitize.sh, scripts/fuzz.sh)
+  libclang-rt-22-dev
   ninja-build ccache cmake
   # ONNX C++ library
   libonnx-dev libprotobuf-dev protobuf-compiler

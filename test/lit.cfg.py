@@ -14,6 +14,12 @@ config.test_exec_root = os.path.join(config.bnnc_obj_root, "test")
 config.excludes = ["lit.cfg.py", "lit.site.cfg.py", "CMakeLists.txt", "Inputs", "runtime", "reference"]
 
 config.environment["BNNC_RUNTIME_DIR"] = config.bnnc_runtime_dir
+# A sanitized build (scripts/sanitize.sh) also checks the model programs it links for this
+# machine: the runtime and harness compiled with the same sanitizers.
+if config.bnnc_sanitizer:
+    config.environment["BNNC_HOST_CFLAGS"] = (
+        "-fsanitize=address,undefined -fno-sanitize-recover=all -g")
+    config.available_features.add("sanitized")
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
@@ -26,4 +32,4 @@ config.substitutions.append(("%e2e_models", config.e2e_models_dir))
 config.substitutions.append(("%e2e_binarizers", config.e2e_binarizers_dir))
 config.substitutions.append(("%onnx_testdata", config.onnx_testdata_dir))
 config.substitutions.append(("%src_root", config.bnnc_src_root))
-llvm_config.add_tool_substitutions(["bnnc-opt", "bnnc"], [config.bnnc_tools_dir])
+llvm_config.add_tool_substitutions(["bnnc-opt", "bnnc-fuzz", "bnnc"], [config.bnnc_tools_dir])

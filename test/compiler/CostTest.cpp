@@ -117,6 +117,8 @@ TEST(UniformGridTest, Levels) {
   EXPECT_EQ(bnnc::uniformGridLevels({-1.0f, 1.0f}), 2);
   EXPECT_EQ(bnnc::uniformGridLevels({7.0f, 7.0f}), 1);
   EXPECT_EQ(bnnc::uniformGridLevels({}), 0);
+  // A range far beyond int64 steps of the smallest difference: no grid, and no endless loop.
+  EXPECT_EQ(bnnc::uniformGridLevels({-1e30f, 0.0f, 1e-30f, 1e30f}), 0);
   EXPECT_EQ(bnnc::uniformGridLevels({0.0f, 1.0f, 2.5f}), 6);         // step 0.5
   EXPECT_EQ(bnnc::uniformGridLevels({0.0f, 0.3f, 0.7f, 1.0f}), 11); // step 0.1
   EXPECT_EQ(bnnc::uniformGridLevels({0.0f, 0.3f, 0.7f, 1.0f}, 10), 0);

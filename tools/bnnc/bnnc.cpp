@@ -30,8 +30,6 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/FileUtilities.h"
-#include "llvm/Support/ToolOutputFile.h"
-#include "mlir/Support/FileUtilities.h"
 #include "llvm/Target/TargetMachine.h"
 
 #include <optional>
@@ -159,6 +157,67 @@ bool parseShapes(std::map<std::string, std::vector<int64_t>> &out) {
   return true;
 }
 
+/// An output written under a temporary name beside its destination and renamed over it only by
+/// commit(), once the whole compile has succeeded: a compile that fails or is killed leaves
+/// neither a partial file nor a changed one (at most a hidden temporary, which is removed on
+/// failure and on SIGINT/SIGTERM). "-" is stdout.
+class OutputFile {
+public:
+  OutputFile() = default;
+  OutputFile(const OutputFile &) = delete;
+  OutputFile &operator=(const OutputFile &) = delete;
+  ~OutputFile() {
+    stream.reset();
+    if (temp)
+      consumeError(temp->discard());
+  }
+
+  bool open(StringRef destination, std::string &error) {
+    path = destination.str();
+    if (path == "-")
+      return true;
+    SmallString<256> model(sys::path::parent_path(path));
+    sys::path::append(model, "." + sys::path::filename(path) + ".tmp-%%%%%%");
+    Expected<sys::fs::TempFile> file = sys::fs::TempFile::create(model);
+    if (!file) {
+      error = "cannot write '" + path + "': " + toString(file.takeError());
+      return false;
+    }
+    temp.emplace(std::move(*file));
+    stream = std::make_unique<raw_fd_ostream>(temp->FD, /*shouldClose=*/false);
+    return true;
+  }
+
+  raw_pwrite_stream &os() { return stream ? static_cast<raw_pwrite_stream &>(*stream) : outs(); }
+
+  /// The temporary's name, for a program (the linker) that writes the file itself.
+  StringRef tempPath() const { return temp ? StringRef(temp->TmpName) : StringRef(path); }
+
+  bool commit(std::string &error) {
+    if (!temp)
+      return true;
+    stream->flush();
+    if (stream->has_error()) {
+      error = "cannot write '" + path + "': " + stream->error().message();
+      stream->clear_error();
+      return false;
+    }
+    stream.reset();
+    Error e = temp->keep(path);
+    temp.reset();
+    if (e) {
+      error = "cannot write '" + path + "': " + toString(std::move(e));
+      return false;
+    }
+    return true;
+  }
+
+private:
+  std::string path;
+  std::optional<sys::fs::TempFile> temp;
+  std::unique_ptr<raw_fd_ostream> stream;
+};
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -285,25 +344,33 @@ int main(int argc, char **argv) {
   }
   if (wantReport && pipelineOptions.stopAfter == bnnc::Phase::Binarize)
     takeReport(*module);
+  // Every output goes to a temporary file first; all are renamed into place at the end.
+  OutputFile reportOut;
   if (wantReport) {
     if (!report)
       return fail("the cost report was not computed");
-    auto file = mlir::openOutputFile(reportOnly ? out : reportFile.getValue(), &error);
-    if (!file)
+    if (!reportOut.open(reportOnly ? out : reportFile.getValue(), error))
       return fail(error);
-    bnnc::printCostReport(*report, reportFmt, file->os());
-    file->keep();
+    bnnc::printCostReport(*report, reportFmt, reportOut.os());
     if (reportOnly)
-      return 0;
+      return reportOut.commit(error) ? 0 : fail(error);
   }
+  auto commit = [&](std::initializer_list<OutputFile *> files) {
+    for (OutputFile *f : {&reportOut})
+      if (!f->commit(error))
+        return fail(error);
+    for (OutputFile *f : files)
+      if (!f->commit(error))
+        return fail(error);
+    return 0;
+  };
 
   if (emitKind == "mlir") {
-    auto file = mlir::openOutputFile(out, &error);
-    if (!file)
+    OutputFile file;
+    if (!file.open(out, error))
       return fail(error);
-    module->print(file->os());
-    file->keep();
-    return 0;
+    module->print(file.os());
+    return commit({&file});
   }
 
   if (emitKind == "exe") {
@@ -320,23 +387,23 @@ int main(int argc, char **argv) {
                             optLevel, os, error, &rootTimer))
         return fail(error);
     }
-    if (!bnnc::linkExecutable(std::string(tmpObject), spec.triple, out, argv[0], error))
+    OutputFile exe;
+    if (!exe.open(out, error))
       return fail(error);
-    return 0;
+    if (!bnnc::linkExecutable(std::string(tmpObject), spec.triple, exe.tempPath().str(), argv[0],
+                              error))
+      return fail(error);
+    return commit({&exe});
   }
 
   // The header beside an object or archive: OUT with the extension .h.
+  OutputFile header;
   auto writeHeader = [&]() -> bool {
     SmallString<256> headerPath(out);
     sys::path::replace_extension(headerPath, ".h");
-    std::error_code ec;
-    ToolOutputFile header(headerPath, ec, sys::fs::OF_Text);
-    if (ec) {
-      fail("cannot write '" + headerPath + "': " + ec.message());
+    if (!header.open(headerPath, error))
       return false;
-    }
     header.os() << bnnc::generateHeader(signature, sys::path::filename(inputPath).str());
-    header.keep();
     return true;
   };
 
@@ -346,24 +413,25 @@ int main(int argc, char **argv) {
     if (!bnnc::emitModule(*module, signature, *tm, bnnc::OutputKind::Object, /*entryAlias=*/false,
                           optLevel, os, error, &rootTimer))
       return fail(error);
-    if (!bnnc::writeStaticLibrary(std::string(object.str()), name + ".o", spec.triple, out,
-                                  argv[0], error))
+    OutputFile archive;
+    if (!archive.open(out, error) || !writeHeader())
       return fail(error);
-    return writeHeader() ? 0 : 1;
+    if (!bnnc::writeStaticLibrary(std::string(object.str()), name + ".o", spec.triple,
+                                  archive.tempPath().str(), argv[0], error))
+      return fail(error);
+    return commit({&archive, &header});
   }
 
   auto kind = emitKind == "obj" ? bnnc::OutputKind::Object
               : emitKind == "asm" ? bnnc::OutputKind::Assembly
                                   : bnnc::OutputKind::LLVMIR;
-  std::error_code ec;
-  ToolOutputFile file(out, ec, kind == bnnc::OutputKind::Object ? sys::fs::OF_None : sys::fs::OF_Text);
-  if (ec)
-    return fail("cannot write '" + out + "': " + ec.message());
+  OutputFile file;
+  if (!file.open(out, error))
+    return fail(error);
   if (!bnnc::emitModule(*module, signature, *tm, kind, /*entryAlias=*/false, optLevel, file.os(), error,
                          &rootTimer))
     return fail(error);
   if (kind == bnnc::OutputKind::Object && !writeHeader())
-    return 1;
-  file.keep();
-  return 0;
+    return fail(error);
+  return commit({&file, &header});
 }
