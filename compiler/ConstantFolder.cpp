@@ -586,6 +586,8 @@ struct Folder {
       if (const auto *a = findAttr(node, "data_layout"))
         layout = a->s();
       int64_t axis = layout == "NHWC" ? x.rank() - 1 : (x.rank() > 1 ? 1 : 0);
+      if (x.rank() < 1 || t.rank() != 2 || (t.shape[0] != 1 && t.shape[0] != x.shape[axis]))
+        return fail("MultiThreshold thresholds must be [1 or channels, steps]");
       float scale = attrFloat(node, "out_scale", 1.0f), bias = attrFloat(node, "out_bias", 0.0f);
       Tensor r(kFloat, x.shape);
       forEachIndex(x.shape, [&](const std::vector<int64_t> &idx, int64_t flat) {

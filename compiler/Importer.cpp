@@ -156,6 +156,7 @@ private:
   //===--------------------------------------------------------------------===//
 
   LogicalResult load(llvm::StringRef bytes);
+  LogicalResult checkConvertible();
   LogicalResult prepare();
   void recordValueInfo();
   bool propagateCustomOpShapes();
@@ -317,6 +318,13 @@ private:
   }
   /// Permutes the last axis of a constant of ONNX shape [.., K] (or [K]) into the NHWC-flattened
   /// element order of `hwc`; size-1 last axes broadcast and stay.
+  /// Whether permuteFlat applies: the last axis is 1 (it broadcasts) or holds H*W*C elements.
+  static bool flatFits(const Tensor &t, const std::vector<int64_t> &hwc) {
+    int64_t n = 1;
+    for (int64_t d : hwc)
+      n *= d;
+    return t.rank() == 0 || t.shape.back() == 1 || t.shape.back() == n;
+  }
   Tensor permuteFlat(const Tensor &t, const std::vector<int64_t> &hwc) {
     if (t.rank() == 0 || t.shape.back() == 1)
       return t;
@@ -362,9 +370,35 @@ private:
   /// Set by alignOperands when the result is in the flattened NHWC order (TV::flat).
   std::vector<int64_t> flatOut;
 
+  /// Also checks that every operand broadcasts to the result's shape: ONNX's shape inference
+  /// guarantees it for ONNX ops, but QONNX ops and values whose shapes came from a mutated file
+  /// reach here unchecked, and a wrong broadcast would build an invalid linalg.generic.
   LogicalResult alignOperands(const onnx::NodeProto &n, ArrayRef<int> inputs,
                               SmallVectorImpl<Value> &out, std::vector<int64_t> &shape,
                               bool &nhwc) {
+    if (failed(alignOperandLayouts(n, inputs, out, shape, nhwc)))
+      return failure();
+    return checkBroadcast(out, shape);
+  }
+
+  /// Every value broadcasts (numpy rules) to `shape`, as `elementwise` needs.
+  LogicalResult checkBroadcast(ArrayRef<Value> values, ArrayRef<int64_t> shape) {
+    for (Value v : values) {
+      auto t = cast<RankedTensorType>(v.getType());
+      int64_t shift = static_cast<int64_t>(shape.size()) - t.getRank();
+      bool fits = shift >= 0;
+      for (int64_t i = 0; fits && i < t.getRank(); ++i)
+        fits = t.getDimSize(i) == 1 || t.getDimSize(i) == shape[i + shift];
+      if (!fits)
+        return fail("an operand of shape " + shapeText(t.getShape()) +
+                    " does not broadcast to the result's shape " + shapeText(shape));
+    }
+    return success();
+  }
+
+  LogicalResult alignOperandLayouts(const onnx::NodeProto &n, ArrayRef<int> inputs,
+                                    SmallVectorImpl<Value> &out, std::vector<int64_t> &shape,
+                                    bool &nhwc) {
     flatOut.clear();
     auto s = outShape(n);
     if (failed(s))
@@ -389,7 +423,9 @@ private:
     if (!flat.empty() && shape.size() == 2) {
       bool keep = true;
       for (size_t k = 0; k < tvs.size(); ++k)
-        keep &= tvs[k].flat == flat || (constant(n.input(inputs[k])) && shapeOf(n.input(inputs[k])).size() <= 2);
+        keep &= tvs[k].flat == flat || (constant(n.input(inputs[k])) &&
+                                         shapeOf(n.input(inputs[k])).size() <= 2 &&
+                                         flatFits(*constant(n.input(inputs[k])), flat));
       if (keep) {
         for (size_t k = 0; k < tvs.size(); ++k)
           out.push_back(tvs[k].flat == flat ? tvs[k].value
@@ -435,19 +471,9 @@ private:
     bool nhwc;
     if (failed(alignOperands(n, inputs, ops, shape, nhwc)))
       return failure();
-    for (Value v : ops) {
-      auto t = cast<RankedTensorType>(v.getType());
-      if (!t.getElementType().isF32())
+    for (Value v : ops)
+      if (!cast<RankedTensorType>(v.getType()).getElementType().isF32())
         return fail("supports float32 operands only");
-      // Shape inference guarantees this for ONNX ops; QONNX ops get their shapes from bnnc.
-      int64_t shift = static_cast<int64_t>(shape.size()) - t.getRank();
-      bool fits = shift >= 0;
-      for (int64_t i = 0; fits && i < t.getRank(); ++i)
-        fits = t.getDimSize(i) == 1 || t.getDimSize(i) == shape[i + shift];
-      if (!fits)
-        return fail("an operand of shape " + shapeText(t.getShape()) +
-                    " does not broadcast to the result's shape " + shapeText(shape));
-    }
     setOutput(n, 0, elementwise(ops, shape, elementType(resultType), body), nhwc, resultType, flatOut);
     return success();
   }
@@ -577,6 +603,55 @@ bool Importer::propagateCustomOpShapes() {
   return changed;
 }
 
+/// ONNX's version converter reads the input shapes of the ops whose adapters rewrite broadcasts,
+/// Gemm's C or Softmax's axis without checking that they are known (a null dereference when they
+/// are not). Shape inference runs first; a node of those ops whose input shapes are still unknown
+/// is an error instead of a crash.
+LogicalResult Importer::checkConvertible() {
+  static const std::set<std::string> readsShapes = {
+      "Add", "Sub", "Mul", "Div", "Pow", "And", "Or", "Xor", "Equal", "Greater", "Less",
+      "PRelu", "Sum", "Max", "Min", "Mean", "Gemm", "Softmax", "LogSoftmax", "Hardmax"};
+  onnx::ModelProto inferred = model;
+  try {
+    onnx::ShapeInferenceOptions options{/*check_type=*/false, /*error_mode=*/1,
+                                        /*enable_data_propagation=*/true};
+    onnx::shape_inference::InferShapes(inferred, guardedSchemaRegistry(), options);
+  } catch (const std::exception &e) {
+    return modelError(std::string("shape inference failed: ") + e.what());
+  }
+  std::map<std::string, int> ranks; // the values whose shape is known
+  for (const auto &t : inferred.graph().initializer())
+    ranks[t.name()] = t.dims_size();
+  for (const auto *list : {&inferred.graph().input(), &inferred.graph().value_info()})
+    for (const auto &v : *list)
+      if (v.type().has_tensor_type() && v.type().tensor_type().has_shape())
+        ranks[v.name()] = v.type().tensor_type().shape().dim_size();
+  for (const auto &n : inferred.graph().node()) {
+    // The converter adapts nodes by op type alone, whatever their domain.
+    bool qonnx = isQonnxDomain(n.domain());
+    if ((!n.domain().empty() && n.domain() != "ai.onnx" && !qonnx) ||
+        (qonnx && n.op_type() != "BipolarQuant" && n.op_type() != "Quant" &&
+         n.op_type() != "MultiThreshold"))
+      return modelError("cannot convert the model from opset " + std::to_string(opset) +
+                        ": it has a " + n.op_type() + " node of domain '" + n.domain() +
+                        "', which bnnc does not support");
+    if (n.op_type() == "Gemm")
+      for (int i = 0; i < 2 && i < n.input_size(); ++i) {
+        auto rank = ranks.find(n.input(i));
+        if (rank == ranks.end() || rank->second != 2)
+          return modelError("cannot convert the model from opset " + std::to_string(opset) +
+                            ": Gemm's input '" + n.input(i) + "' must be a matrix");
+      }
+    if (readsShapes.count(n.op_type()))
+      for (const auto &in : n.input())
+        if (!in.empty() && !ranks.count(in))
+          return modelError("cannot convert the model from opset " + std::to_string(opset) +
+                            " to " + std::to_string(kMinOpset) + ": the shape of '" + in +
+                            "', an input of a " + n.op_type() + " node, is unknown");
+  }
+  return success();
+}
+
 LogicalResult Importer::prepare() {
   // Fixed shapes requested by the user for dynamic inputs.
   for (const auto &[name, shape] : options.inputShapes) {
@@ -628,6 +703,8 @@ LogicalResult Importer::prepare() {
     return modelError(std::string("the ONNX checker rejects the model: ") + e.what());
   }
   if (opset < kMinOpset) {
+    if (failed(checkConvertible()))
+      return failure();
     try {
       model = onnx::version_conversion::ConvertVersion(model, kMinOpset);
       opset = kMinOpset;
@@ -662,6 +739,11 @@ LogicalResult Importer::prepare() {
       break;
   }
   recordValueInfo();
+  // Intermediate values are statically allocated: one beyond any device is an error here.
+  for (const auto &[name, info] : valueInfo)
+    if (!isBoundedShape(info.second))
+      return modelError("value '" + name + "' has shape " + shapeText(info.second) +
+                        ", more than 2^30 elements");
   return success();
 }
 
@@ -1220,6 +1302,8 @@ LogicalResult Importer::onGemm(const onnx::NodeProto &n) {
     }
   }
   if (alpha != 1.0f || hasC) {
+    if (failed(checkBroadcast(ops, {M, N})))
+      return failure();
     r = elementwise(ops, {M, N}, builder.getF32Type(), [&](OpBuilder &b, Location l, ValueRange v) -> Value {
       Value acc = v[0];
       if (alpha != 1.0f)
@@ -1855,6 +1939,8 @@ LogicalResult Importer::onQuant(const onnx::NodeProto &n) {
   auto x = get(n.input(0));
   if (failed(x))
     return failure();
+  if (x->dtype != kFloat)
+    return fail("supports float32 only");
   if (!x->flat.empty())
     *x = TV{onnxOrder(*x), false, x->dtype, {}};
   const Tensor *scale = constant(n.input(1)), *zp = constant(n.input(2)), *bits = constant(n.input(3));
@@ -1903,10 +1989,14 @@ LogicalResult Importer::onMultiThreshold(const onnx::NodeProto &n) {
     return failure();
   if (!x->flat.empty())
     *x = TV{onnxOrder(*x), false, x->dtype, {}};
+  if (x->dtype != kFloat)
+    return fail("supports float32 only");
   const Tensor *t = constant(n.input(1));
   if (!t || t->rank() != 2)
     return fail("thresholds must be a constant [C, B] tensor");
   std::vector<int64_t> xs = shapeOf(n.input(0));
+  if (xs.empty())
+    return fail("the input must have rank 1 or more");
   std::string layout = attrString(n, "data_layout", "NCHW");
   int64_t axis = layout == "NHWC" ? static_cast<int64_t>(xs.size()) - 1 : (xs.size() > 1 ? 1 : 0);
   if (t->shape[0] != 1 && t->shape[0] != xs[axis])

@@ -111,6 +111,8 @@ double Tensor::broadcastAt(const std::vector<int64_t> &outIndex) const {
 
 /// `v` as int64, clamped to its range.
 static int64_t clampToInt64(double v) {
+  if (std::isnan(v))
+    return 0;
   if (v >= 9.2e18)
     return std::numeric_limits<int64_t>::max();
   if (v <= -9.2e18)
@@ -215,10 +217,12 @@ void tensorToProto(const Tensor &t, const std::string &name, onnx::TensorProto &
   case kFloat: raw(float(), [](double v) { return static_cast<float>(v); }); break;
   case kDouble: raw(double(), [](double v) { return v; }); break;
   case kInt64: raw(int64_t(), clampToInt64); break; // INT64_MAX "to the end" markers survive
-  case kInt32: raw(int32_t(), [](double v) { return static_cast<int32_t>(v); }); break;
-  case kInt8: raw(int8_t(), [](double v) { return static_cast<int8_t>(static_cast<int32_t>(v)); }); break;
+  // Narrower integers wrap from the clamped int64 (a NaN or an out-of-range double converted
+  // directly would be undefined behaviour).
+  case kInt32: raw(int32_t(), [](double v) { return static_cast<int32_t>(static_cast<uint32_t>(clampToInt64(v))); }); break;
+  case kInt8: raw(int8_t(), [](double v) { return static_cast<int8_t>(static_cast<uint8_t>(clampToInt64(v))); }); break;
   default: // uint8, bool
-    raw(uint8_t(), [](double v) { return static_cast<uint8_t>(static_cast<int32_t>(v)); });
+    raw(uint8_t(), [](double v) { return static_cast<uint8_t>(clampToInt64(v)); });
     break;
   }
 }

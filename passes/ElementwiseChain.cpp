@@ -182,6 +182,10 @@ std::optional<ElementwiseChain> ElementwiseChain::build(Value result, Value sour
     }
     if (!visited.insert(def).second)
       return;
+    if (visited.size() > kMaxOps) {
+      ok = false;
+      return;
+    }
     for (Value operand : runtimeOperands(def))
       visit(operand);
     chain.ops.push_back(def); // post-order: producers first

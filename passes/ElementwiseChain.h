@@ -29,8 +29,15 @@ class ElementwiseChain {
 public:
   /// The DAG of chain links from `source` to `result`: every runtime operand reached walking
   /// back from `result` through links must be `source`. Without `source`, the walk goes as far
-  /// as links go and succeeds if it ends at one value. Null on failure.
+  /// as links go and succeeds if it ends at one value. Null on failure, and for a DAG of more
+  /// than kMaxOps links.
   static std::optional<ElementwiseChain> build(mlir::Value result, mlir::Value source = {});
+
+  /// The most links a chain may have. Real binarizers are a handful of ops (Sign(BN(x)), RSign,
+  /// a QONNX Quant, scale and bias); the bound keeps passes that build a chain at every op
+  /// linear in the model's size on long element-wise graphs (a chain of thousands of Add/Relu
+  /// took minutes, quadratically).
+  static constexpr size_t kMaxOps = 64;
 
   mlir::Value getSource() const { return source; }
   mlir::Value getResult() const { return result; }

@@ -36,7 +36,7 @@ struct NormalizeStep : RewritePattern {
     if (auto full = bnn::ElementwiseChain::build(op->getResult(0)))
       sources.push_back(full->getSource());
     SmallVector<Value> path;
-    for (Operation *link = op; bnn::isChainLink(link) && path.size() < 64;) {
+    for (Operation *link = op; bnn::isChainLink(link) && path.size() < 16;) {
       Value operand;
       for (Value v : link->getOperands())
         if (!matchPattern(v, m_Constant())) {

@@ -89,7 +89,9 @@ def BNNLowerFloatConvs : Pass<"bnn-lower-float-convs", "mlir::func::FuncOp"> {
     input (kernel == stride, no padding: the 2x2 shortcuts of Bi-Real and ReActNet) becomes one
     parallel `linalg.generic` over the output that reads the window's taps as strided operands,
     so it vectorizes along the channels and makes one pass; every f32 `tosa.max_pool2d` does
-    the same on its input padded with -inf. See docs/kernels.md.
+    the same on its input padded with -inf. A `tosa.concat` of more than 32 inputs becomes a
+    tree of `tensor.concat` ops of at most 32 inputs (upstream's bufferization analysis takes
+    minutes on one long insert chain). See docs/kernels.md.
 
     Before:
     ```mlir

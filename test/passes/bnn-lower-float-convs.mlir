@@ -134,3 +134,27 @@ func.func @max_pool_stride1(%x: tensor<1x5x5x8xf32>) -> tensor<1x4x4x8xf32> {
      : (tensor<1x5x5x8xf32>) -> tensor<1x4x4x8xf32>
   return %y : tensor<1x4x4x8xf32>
 }
+
+// -----
+
+// A concatenation of more than 32 inputs becomes a tree of tensor.concat ops of at most 32
+// inputs each (upstream's bufferization analysis grows steeply with the length of one
+// concatenation's insert chain); 32 inputs or fewer stay as they are.
+// CHECK-LABEL: func.func @wide_concat
+// CHECK: %[[A:.*]] = tensor.concat dim(1) %arg0, {{.*}}, %arg31 : ({{.*}}) -> tensor<1x64xf32>
+// CHECK: %[[B:.*]] = tensor.concat dim(1) %arg32, {{.*}}, %arg39 : ({{.*}}) -> tensor<1x16xf32>
+// CHECK: %[[R:.*]] = tensor.concat dim(1) %[[A]], %[[B]] : (tensor<1x64xf32>, tensor<1x16xf32>) -> tensor<1x80xf32>
+// CHECK-NOT: tosa.concat
+// CHECK: return %[[R]]
+func.func @wide_concat(%a0: tensor<1x2xf32>, %a1: tensor<1x2xf32>, %a2: tensor<1x2xf32>, %a3: tensor<1x2xf32>, %a4: tensor<1x2xf32>, %a5: tensor<1x2xf32>, %a6: tensor<1x2xf32>, %a7: tensor<1x2xf32>, %a8: tensor<1x2xf32>, %a9: tensor<1x2xf32>, %a10: tensor<1x2xf32>, %a11: tensor<1x2xf32>, %a12: tensor<1x2xf32>, %a13: tensor<1x2xf32>, %a14: tensor<1x2xf32>, %a15: tensor<1x2xf32>, %a16: tensor<1x2xf32>, %a17: tensor<1x2xf32>, %a18: tensor<1x2xf32>, %a19: tensor<1x2xf32>, %a20: tensor<1x2xf32>, %a21: tensor<1x2xf32>, %a22: tensor<1x2xf32>, %a23: tensor<1x2xf32>, %a24: tensor<1x2xf32>, %a25: tensor<1x2xf32>, %a26: tensor<1x2xf32>, %a27: tensor<1x2xf32>, %a28: tensor<1x2xf32>, %a29: tensor<1x2xf32>, %a30: tensor<1x2xf32>, %a31: tensor<1x2xf32>, %a32: tensor<1x2xf32>, %a33: tensor<1x2xf32>, %a34: tensor<1x2xf32>, %a35: tensor<1x2xf32>, %a36: tensor<1x2xf32>, %a37: tensor<1x2xf32>, %a38: tensor<1x2xf32>, %a39: tensor<1x2xf32>) -> tensor<1x80xf32> {
+  %r = tosa.concat %a0, %a1, %a2, %a3, %a4, %a5, %a6, %a7, %a8, %a9, %a10, %a11, %a12, %a13, %a14, %a15, %a16, %a17, %a18, %a19, %a20, %a21, %a22, %a23, %a24, %a25, %a26, %a27, %a28, %a29, %a30, %a31, %a32, %a33, %a34, %a35, %a36, %a37, %a38, %a39 {axis = 1 : i32} : (tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>) -> tensor<1x80xf32>
+  return %r : tensor<1x80xf32>
+}
+
+// CHECK-LABEL: func.func @narrow_concat
+// CHECK: tosa.concat
+// CHECK-NOT: tensor.concat
+func.func @narrow_concat(%a: tensor<1x2xf32>, %b: tensor<1x2xf32>) -> tensor<1x4xf32> {
+  %r = tosa.concat %a, %b {axis = 1 : i32} : (tensor<1x2xf32>, tensor<1x2xf32>) -> tensor<1x4xf32>
+  return %r : tensor<1x4xf32>
+}
