@@ -206,6 +206,15 @@ struct Folder {
   bool run() {
     const std::string &op = node.op_type();
     auto isFloat = [&](const Tensor *t) { return t->dtype == kFloat || t->dtype == kDouble; };
+    // An empty input name is an absent optional input (null here). Only these ops have optional
+    // inputs after the first; every other op needs all of its inputs.
+    static const std::set<std::string> optionalInputs = {
+        "Clip", "Slice", "Pad", "QuantizeLinear", "DequantizeLinear", "Squeeze", "Unsqueeze",
+        "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd", "Split", "Resize",
+        "Constant", "ConstantOfShape"};
+    for (size_t i = 0; i < in.size(); ++i)
+      if (!in[i] && (i == 0 || !optionalInputs.count(op)))
+        return fail("input " + std::to_string(i) + " is empty, but " + op + " needs it");
 
     if (op == "Identity")
       return out.push_back(*in[0]), true;

@@ -1774,6 +1774,8 @@ LogicalResult Importer::onSoftmax(const onnx::NodeProto &n) {
   std::vector<int64_t> xs = shapeOf(n.input(0));
   int64_t rank = static_cast<int64_t>(xs.size());
   int64_t axis = normAxis(attrInt(n, "axis", -1), rank);
+  if (axis < 0 || axis >= rank)
+    return fail("axis is outside the input's rank " + std::to_string(rank));
   Value v = onnxOrder(*x);
   // softmax(x) = exp(x - max) / sum(exp(x - max)) along the axis.
   Value mx = reduceAxes(v, {axis}, true);
@@ -1815,8 +1817,11 @@ LogicalResult Importer::onReduce(const onnx::NodeProto &n) {
       axes.push_back(i);
   }
   int64_t count = 1;
+  std::set<int64_t> seen;
   for (int64_t &a : axes) {
     a = normAxis(a, rank);
+    if (a < 0 || a >= rank || !seen.insert(a).second)
+      return fail("axes must be distinct and within the input's rank " + std::to_string(rank));
     count *= xs[a];
   }
   Value v = onnxOrder(*x);
