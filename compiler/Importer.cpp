@@ -1254,10 +1254,16 @@ LogicalResult Importer::onGemm(const onnx::NodeProto &n) {
   const Tensor *bConst = constant(n.input(1));
   bool flatA = !a->flat.empty() && !transA && bConst;
   Value av = flatA ? a->value : onnxOrder(*a);
+  if (a->dtype != kFloat || dtypeOf(n.input(1)) != kFloat)
+    return fail("supports float32 only");
+  if (cast<RankedTensorType>(av.getType()).getRank() != 2 || oshape->size() != 2)
+    return fail("A and the result must be matrices");
   if (transA)
     av = transposeValue(av, {1, 0});
   int64_t M = (*oshape)[0], N = (*oshape)[1];
   int64_t K = cast<RankedTensorType>(av.getType()).getDimSize(1);
+  if (cast<RankedTensorType>(av.getType()).getDimSize(0) != M)
+    return fail("A's shape does not fit the result's");
   Value bv;
   if (const Tensor *bt = constant(n.input(1))) {
     // B' = alpha * op(B), [K, N], at compile time.
@@ -1278,8 +1284,13 @@ LogicalResult Importer::onGemm(const onnx::NodeProto &n) {
     if (failed(b))
       return failure();
     bv = onnxOrder(*b);
+    if (cast<RankedTensorType>(bv.getType()).getRank() != 2)
+      return fail("B must be a matrix");
     if (transB)
       bv = transposeValue(bv, {1, 0});
+    auto bType = cast<RankedTensorType>(bv.getType());
+    if (bType.getDimSize(0) != K || bType.getDimSize(1) != N)
+      return fail("B's shape " + shapeText(bType.getShape()) + " does not fit A's and the result's");
     bv = reshapeValue(bv, {1, K, N});
   }
   Value mm = tosa::MatMulOp::create(builder, loc, tensorType({1, M, N}, kFloat),
