@@ -448,6 +448,9 @@ private:
       // An ONNX-order operand of rank <= 4 meets an NHWC one: extend it to rank 4 (numpy
       // right-alignment) and permute; constants are permuted at compile time.
       std::vector<int64_t> s4 = shapeOf(n.input(inputs[k]));
+      if (s4.size() > 4)
+        return fail("an operand of shape " + shapeText(s4) +
+                    " does not broadcast to the 4-D result");
       s4.insert(s4.begin(), 4 - s4.size(), 1);
       if (const Tensor *c = constant(n.input(inputs[k]))) {
         Tensor t = *c;
