@@ -645,7 +645,7 @@ struct Folder {
       if (delta == 0)
         return fail("Range delta is 0");
       double count = std::ceil((limit - start) / delta);
-      if (!(count <= double(int64_t(1) << 30)))
+      if (!(count <= double(kMaxTensorElements)))
         return fail("Range would fold to more than 2^30 elements");
       int64_t n = std::max<int64_t>(0, static_cast<int64_t>(count));
       Tensor r(in[0]->dtype, {n});

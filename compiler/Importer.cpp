@@ -67,14 +67,6 @@ bool isQonnxDomain(const std::string &d) {
          d == "finn.custom_op.general" || d == "finn";
 }
 
-/// "[1, 3, 224, 224]", for messages.
-std::string shapeText(llvm::ArrayRef<int64_t> shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + "]";
-}
-
 int64_t normAxis(int64_t axis, int64_t rank) { return axis < 0 ? axis + rank : axis; }
 
 /// NCHW -> NHWC and back, for 4-D tensors.
@@ -145,6 +137,20 @@ private:
   LogicalResult fail(const Twine &msg) {
     error() << msg;
     return failure();
+  }
+  /// A copy of node `index` under the name messages give it: its own, or OP_INDEX (ONNX node
+  /// names are optional).
+  static onnx::NodeProto namedNode(const onnx::NodeProto &n, int index) {
+    onnx::NodeProto named = n;
+    if (named.name().empty())
+      named.set_name(n.op_type() + "_" + std::to_string(index));
+    return named;
+  }
+  /// Makes `named` the node that error() reports, at its location (line: index + 1).
+  void enterNode(const onnx::NodeProto &named, int index) {
+    current = &named;
+    loc = NameLoc::get(builder.getStringAttr(named.name()),
+                       FileLineColLoc::get(&ctx, path, index + 1, 0));
   }
   LogicalResult modelError(const Twine &msg) {
     emitError(FileLineColLoc::get(&ctx, path, 0, 0)) << msg;
@@ -316,8 +322,6 @@ private:
     r.dtype = dtype;
     return r;
   }
-  /// Permutes the last axis of a constant of ONNX shape [.., K] (or [K]) into the NHWC-flattened
-  /// element order of `hwc`; size-1 last axes broadcast and stay.
   /// Whether permuteFlat applies: the last axis is 1 (it broadcasts) or holds H*W*C elements.
   static bool flatFits(const Tensor &t, const std::vector<int64_t> &hwc) {
     int64_t n = 1;
@@ -325,6 +329,8 @@ private:
       n *= d;
     return t.rank() == 0 || t.shape.back() == 1 || t.shape.back() == n;
   }
+  /// Permutes the last axis of a constant of ONNX shape [.., K] (or [K]) into the NHWC-flattened
+  /// element order of `hwc`; size-1 last axes broadcast and stay.
   Tensor permuteFlat(const Tensor &t, const std::vector<int64_t> &hwc) {
     if (t.rank() == 0 || t.shape.back() == 1)
       return t;
@@ -692,12 +698,10 @@ LogicalResult Importer::prepare() {
   if (!validateModel(model, invalid)) {
     if (invalid.node < 0)
       return modelError(invalid.message);
-    const onnx::NodeProto &n = model.graph().node(invalid.node);
-    std::string name = n.name().empty() ? n.op_type() + "_" + std::to_string(invalid.node) : n.name();
-    emitError(NameLoc::get(builder.getStringAttr(name),
-                           FileLineColLoc::get(&ctx, path, invalid.node + 1, 0)))
-        << "node '" << name << "' (" << n.op_type() << ", domain "
-        << (n.domain().empty() ? "ai.onnx" : n.domain()) << "): " << invalid.message;
+    onnx::NodeProto named = namedNode(model.graph().node(invalid.node), invalid.node);
+    enterNode(named, invalid.node);
+    (void)fail(invalid.message);
+    current = nullptr;
     return failure();
   }
   try {
@@ -827,11 +831,8 @@ OwningOpRef<ModuleOp> Importer::run(const std::string &p, llvm::StringRef bytes,
 
   int index = 0;
   for (const onnx::NodeProto &n : graph.node()) {
-    std::string name = n.name().empty() ? n.op_type() + "_" + std::to_string(index) : n.name();
-    onnx::NodeProto named = n;
-    named.set_name(name);
-    current = &named;
-    loc = NameLoc::get(builder.getStringAttr(name), FileLineColLoc::get(&ctx, path, index + 1, 0));
+    onnx::NodeProto named = namedNode(n, index);
+    enterNode(named, index);
     ++index;
     if (failed(importNode(named)))
       return nullptr;

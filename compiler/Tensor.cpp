@@ -46,19 +46,26 @@ Tensor::Tensor(int32_t dtype, std::vector<int64_t> shape, std::vector<double> va
     v = cast(v);
 }
 
-bool isBoundedShape(const std::vector<int64_t> &shape) {
-  int64_t n = 1;
+int64_t boundedElementCount(llvm::ArrayRef<int64_t> shape) {
   for (int64_t d : shape)
     if (d < 0)
-      return false;
+      return -1;
+  int64_t n = 1;
   for (int64_t d : shape) {
     if (d == 0)
-      return true;
+      return 0;
     if (d > kMaxTensorElements / n)
-      return false;
+      return -1;
     n *= d;
   }
-  return true;
+  return n;
+}
+
+std::string shapeText(llvm::ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
 }
 
 int64_t Tensor::numel() const {

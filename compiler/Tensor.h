@@ -10,6 +10,8 @@
 #ifndef BNNC_COMPILER_TENSOR_H
 #define BNNC_COMPILER_TENSOR_H
 
+#include "llvm/ADT/ArrayRef.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -62,8 +64,15 @@ struct Tensor {
 
 /// The most elements bnnc holds in one tensor: 2^30 (4 GiB of float).
 constexpr int64_t kMaxTensorElements = int64_t(1) << 30;
+/// The element count of `shape`, or -1 if a dimension is negative or the count exceeds
+/// kMaxTensorElements (checked before each multiplication, so it never overflows).
+int64_t boundedElementCount(llvm::ArrayRef<int64_t> shape);
 /// True if no dimension is negative and the element count is at most kMaxTensorElements.
-bool isBoundedShape(const std::vector<int64_t> &shape);
+inline bool isBoundedShape(llvm::ArrayRef<int64_t> shape) {
+  return boundedElementCount(shape) >= 0;
+}
+/// "[1, 3, 224, 224]", for messages.
+std::string shapeText(llvm::ArrayRef<int64_t> shape);
 
 /// Reads a TensorProto (typed fields or raw_data). Returns false with `error` set on an
 /// unsupported type, external data or a size that does not match the shape.

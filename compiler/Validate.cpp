@@ -8,10 +8,10 @@
 //
 // What is checked:
 // - every tensor (initializers, Constant values, tensor attributes): a known
-//   data type, dims >= 0, a size within kMaxElements, and exactly as many values as its dims
+//   data type, dims >= 0, a size within kMaxTensorElements, and exactly as many values as its dims
 //   need (raw data or the typed field);
 // - every value's declared type (graph inputs, outputs, value_info): dims >= 0, a size within
-//   kMaxElements, a known element type;
+//   kMaxTensorElements, a known element type;
 // - the attributes that are divisors, window sizes or repeat counts: kernel_shape, strides,
 //   dilations > 0, pads and output_padding >= 0, group >= 1, blocksize > 0, ..., with matching
 //   lengths, all within kMaxAttribute so that sums and products of them cannot overflow;
@@ -39,18 +39,13 @@
 namespace bnnc {
 namespace {
 
-/// The largest tensor bnnc accepts (Tensor.h): larger ones would not fit an edge device, and
-/// products of such dims would overflow int64 soon after.
-constexpr int64_t kMaxElements = kMaxTensorElements;
 /// The largest window size, stride, dilation, pad or group: no real model comes near it, and
 /// sums and products of a few of them stay within int64.
 constexpr int64_t kMaxAttribute = int64_t(1) << 24;
 
-std::string listText(const google::protobuf::RepeatedField<int64_t> &v) {
-  std::string s = "[";
-  for (int i = 0; i < v.size(); ++i)
-    s += (i ? ", " : "") + std::to_string(v[i]);
-  return s + "]";
+/// An int64 list of a protobuf message (dims, an INTS attribute), as one array.
+llvm::ArrayRef<int64_t> asArray(const google::protobuf::RepeatedField<int64_t> &v) {
+  return llvm::ArrayRef<int64_t>(v.data(), v.size());
 }
 
 /// Bytes per element of an ONNX data type; 0 for unknown types (strings count as 0 too: their
@@ -76,24 +71,6 @@ int64_t elementBytes(int32_t dtype) {
 
 bool isKnownType(int32_t dtype) {
   return dtype > onnx::TensorProto::UNDEFINED && dtype <= onnx::TensorProto::BFLOAT16;
-}
-
-/// The product of `dims`, or -1 if one is negative or the product exceeds kMaxElements.
-template <typename Dims>
-int64_t boundedProduct(const Dims &dims) {
-  int64_t n = 1;
-  for (int64_t d : dims) {
-    if (d < 0)
-      return -1;
-    if (d == 0)
-      return 0;
-  }
-  for (int64_t d : dims) {
-    if (d > kMaxElements / n)
-      return -1;
-    n *= d;
-  }
-  return n;
 }
 
 class Validator {
@@ -144,9 +121,9 @@ private:
   bool tensor(const onnx::TensorProto &t, const std::string &what) {
     if (!isKnownType(t.data_type()))
       return fail(what + " has an unknown data type (" + std::to_string(t.data_type()) + ")");
-    int64_t n = boundedProduct(t.dims());
+    int64_t n = boundedElementCount(asArray(t.dims()));
     if (n < 0)
-      return fail(what + " has dims " + listText(t.dims()) +
+      return fail(what + " has dims " + shapeText(asArray(t.dims())) +
                   (std::any_of(t.dims().begin(), t.dims().end(), [](int64_t d) { return d < 0; })
                        ? ": a dimension is negative"
                        : ": more than 2^30 elements"));
@@ -160,7 +137,7 @@ private:
         return fail(what + " has raw data of a type without a fixed size");
       if (static_cast<int64_t>(t.raw_data().size()) != n * bytes)
         return fail(what + " has " + std::to_string(t.raw_data().size()) +
-                    " bytes of raw data, but its dims " + listText(t.dims()) + " need " +
+                    " bytes of raw data, but its dims " + shapeText(asArray(t.dims())) + " need " +
                     std::to_string(n * bytes));
       return true;
     }
@@ -179,7 +156,7 @@ private:
     }
     if (have != n)
       return fail(what + " holds " + std::to_string(have) + " values in " + field +
-                  ", but its dims " + listText(t.dims()) + " need " + std::to_string(n));
+                  ", but its dims " + shapeText(asArray(t.dims())) + " need " + std::to_string(n));
     return true;
   }
 
@@ -192,19 +169,18 @@ private:
                   std::to_string(tt.elem_type()) + ")");
     if (!tt.has_shape())
       return true;
-    int64_t n = 1;
+    // The dims that are known (symbolic ones are skipped).
+    std::vector<int64_t> dims;
     for (const auto &d : tt.shape().dim()) {
       if (!d.has_dim_value())
         continue;
       if (d.dim_value() < 0)
         return fail("value '" + v.name() + "' has a negative dimension (" +
                     std::to_string(d.dim_value()) + ")");
-      if (d.dim_value() == 0)
-        return true;
-      if (d.dim_value() > kMaxElements / n)
-        return fail("value '" + v.name() + "' has more than 2^30 elements");
-      n *= d.dim_value();
+      dims.push_back(d.dim_value());
     }
+    if (!isBoundedShape(dims))
+      return fail("value '" + v.name() + "' has more than 2^30 elements");
     return true;
   }
 
@@ -226,7 +202,7 @@ private:
     for (int64_t v : a->ints())
       if (v < lo || v > kMaxAttribute)
         return fail(std::string("attribute '") + name + "' must hold values of at least " + std::to_string(lo) +
-                    " and at most 2^24, got " + listText(a->ints()));
+                    " and at most 2^24, got " + shapeText(asArray(a->ints())));
     return true;
   }
 

@@ -355,10 +355,10 @@ int main(int argc, char **argv) {
     if (reportOnly)
       return reportOut.commit(error) ? 0 : fail(error);
   }
+  // The report (if any) first, then the compiled outputs.
   auto commit = [&](std::initializer_list<OutputFile *> files) {
-    for (OutputFile *f : {&reportOut})
-      if (!f->commit(error))
-        return fail(error);
+    if (!reportOut.commit(error))
+      return fail(error);
     for (OutputFile *f : files)
       if (!f->commit(error))
         return fail(error);
