@@ -5,6 +5,7 @@
 
 #include "compiler/Importer.h"
 #include "compiler/Tensor.h"
+#include "runtime/include/bnnc/bnnc_runtime.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -179,6 +180,10 @@ std::unique_ptr<llvm::TargetMachine> createTargetMachine(const TargetSpec &spec,
   // like Debian's armhf libc (arm-linux-gnueabihf).
   if (triple.isHardFloatABI())
     options.FloatABIType = llvm::FloatABI::Hard;
+  // Every function and global in its own section, so that a program linked with --gc-sections
+  // drops what it never calls: the static scratch arena, when it only uses NAME_with_scratch.
+  options.FunctionSections = true;
+  options.DataSections = true;
   auto level = optLevel >= 3   ? llvm::CodeGenOptLevel::Aggressive
                : optLevel == 2 ? llvm::CodeGenOptLevel::Default
                : optLevel == 1 ? llvm::CodeGenOptLevel::Less
@@ -227,16 +232,30 @@ void setModuleTarget(mlir::ModuleOp module, llvm::TargetMachine &tm) {
                   b.getStringAttr(tm.createDataLayout().getStringRepresentation()));
 }
 
+bool readScratchArena(mlir::ModuleOp module, ModelSignature &signature) {
+  auto arenas = module->getAttrOfType<mlir::DictionaryAttr>("bnn.scratch_arena");
+  auto arena = arenas ? arenas.getAs<mlir::DictionaryAttr>(signature.funcName) : nullptr;
+  auto bytes = arena ? arena.getAs<mlir::IntegerAttr>("bytes") : nullptr;
+  auto alignment = arena ? arena.getAs<mlir::IntegerAttr>("alignment") : nullptr;
+  if (!bytes || !alignment)
+    return false;
+  signature.scratchBytes = bytes.getInt();
+  signature.scratchAlignment = alignment.getInt();
+  return true;
+}
+
 namespace {
 
 /// Builds the `bnnc_model_info` descriptor of runtime/include/bnnc/bnnc_runtime.h in LLVM IR,
-/// and the packed entry `NAME_run_packed(void *const *buffers)` it points to.
+/// and the packed entries `NAME_run_packed(void *const *buffers)` and
+/// `NAME_run_packed_scratch(void *const *buffers, void *scratch)` it points to.
 void addDescriptor(llvm::Module &m, const ModelSignature &sig, bool entryAlias) {
   llvm::LLVMContext &ctx = m.getContext();
   llvm::Type *i32 = llvm::Type::getInt32Ty(ctx), *i64 = llvm::Type::getInt64Ty(ctx);
   llvm::PointerType *ptr = llvm::PointerType::getUnqual(ctx);
   auto *tensorInfo = llvm::StructType::get(ctx, {ptr, i32, i32, ptr});
-  auto *modelInfo = llvm::StructType::get(ctx, {i32, ptr, i32, i32, ptr, ptr, ptr});
+  auto *modelInfo =
+      llvm::StructType::get(ctx, {i32, ptr, i32, i32, ptr, ptr, ptr, i64, i64, ptr});
   const std::string &name = sig.funcName;
 
   auto privateConst = [&](llvm::Constant *init, const std::string &sym) {
@@ -267,26 +286,40 @@ void addDescriptor(llvm::Module &m, const ModelSignature &sig, bool entryAlias) 
         name + "_" + kind + "s");
   };
 
-  // NAME_run_packed(buffers): loads the pointers and calls NAME(in..., out...).
-  llvm::Function *entry = m.getFunction(name);
-  auto *packedTy = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), {ptr}, false);
-  auto *packed = llvm::Function::Create(packedTy, llvm::GlobalValue::InternalLinkage,
-                                        name + "_run_packed", m);
-  llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", packed));
-  std::vector<llvm::Value *> args;
-  size_t count = sig.inputs.size() + sig.outputs.size();
-  for (size_t i = 0; i < count; ++i) {
-    llvm::Value *slot = b.CreateConstGEP1_64(ptr, packed->getArg(0), i);
-    args.push_back(b.CreateLoad(ptr, slot));
-  }
-  b.CreateCall(entry, args);
-  b.CreateRetVoid();
+  // NAME_run_packed(buffers): loads the pointers and calls NAME(in..., out...);
+  // NAME_run_packed_scratch(buffers, scratch) calls NAME_with_scratch(in..., out..., scratch).
+  auto packedEntry = [&](llvm::Function *callee, bool withScratch) {
+    std::vector<llvm::Type *> params{ptr};
+    if (withScratch)
+      params.push_back(ptr);
+    auto *packedTy = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), params, false);
+    auto *packed = llvm::Function::Create(packedTy, llvm::GlobalValue::InternalLinkage,
+                                          name + (withScratch ? "_run_packed_scratch"
+                                                              : "_run_packed"),
+                                          m);
+    llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", packed));
+    std::vector<llvm::Value *> args;
+    size_t count = sig.inputs.size() + sig.outputs.size();
+    for (size_t i = 0; i < count; ++i) {
+      llvm::Value *slot = b.CreateConstGEP1_64(ptr, packed->getArg(0), i);
+      args.push_back(b.CreateLoad(ptr, slot));
+    }
+    if (withScratch)
+      args.push_back(packed->getArg(1));
+    b.CreateCall(callee, args);
+    b.CreateRetVoid();
+    return packed;
+  };
+  llvm::Function *packed = packedEntry(m.getFunction(name), false);
+  llvm::Function *packedScratch = packedEntry(m.getFunction(name + "_with_scratch"), true);
 
   llvm::Constant *info = llvm::ConstantStruct::get(
-      modelInfo, {llvm::ConstantInt::get(i32, 1), cstring(name, name + "_name"),
+      modelInfo, {llvm::ConstantInt::get(i32, BNNC_ABI_VERSION), cstring(name, name + "_name"),
                   llvm::ConstantInt::get(i32, sig.inputs.size()),
                   llvm::ConstantInt::get(i32, sig.outputs.size()), tensors(sig.inputs, "in"),
-                  tensors(sig.outputs, "out"), packed});
+                  tensors(sig.outputs, "out"), packed,
+                  llvm::ConstantInt::get(i64, sig.scratchBytes),
+                  llvm::ConstantInt::get(i64, sig.scratchAlignment), packedScratch});
   auto *global = new llvm::GlobalVariable(m, modelInfo, true, llvm::GlobalValue::ExternalLinkage,
                                           info, name + "_info");
   if (entryAlias)
@@ -311,10 +344,13 @@ bool emitModule(mlir::ModuleOp module, const ModelSignature &signature, llvm::Ta
   }
   m->setTargetTriple(tm.getTargetTriple());
   m->setDataLayout(tm.createDataLayout());
-  if (!m->getFunction(signature.funcName)) {
-    error = "the lowered module has no function '" + signature.funcName + "'";
-    return false;
-  }
+  for (const std::string &f : {signature.funcName, signature.funcName + "_with_scratch"})
+    if (!m->getFunction(f)) {
+      error = "the lowered module has no function '" + f + "'";
+      return false;
+    }
+  // NAME only passes the static arena on to NAME_with_scratch: never a copy of the model.
+  m->getFunction(signature.funcName + "_with_scratch")->addFnAttr(llvm::Attribute::NoInline);
   addDescriptor(*m, signature, entryAlias);
   // Attach the target's CPU and features to every function, so the optimizer's cost model and
   // the vectorizer see the right ISA.
@@ -406,15 +442,30 @@ std::string generateHeader(const ModelSignature &sig, const std::string &sourceN
   };
   describe(sig.inputs, "INPUT");
   describe(sig.outputs, "OUTPUT");
-  h << "\n/* Runs the model. Buffers are dense, row-major, in the ONNX model's layout; the caller\n"
-    << " * owns them. Not reentrant: the model's scratch memory is static. */\n"
+  auto params = [&](bool scratch) {
+    bool first = true;
+    for (size_t i = 0; i < sig.inputs.size(); ++i, first = false)
+      h << (first ? "" : ", ") << "const " << cType(sig.inputs[i].dtype) << " *in" << i;
+    for (size_t i = 0; i < sig.outputs.size(); ++i, first = false)
+      h << (first ? "" : ", ") << cType(sig.outputs[i].dtype) << " *out" << i;
+    if (scratch)
+      h << (first ? "" : ", ") << "void *scratch";
+    h << ");\n";
+  };
+  h << "\n/* The scratch arena of the intermediate tensors: its size in bytes (may be 0) and the\n"
+    << " * alignment it needs. */\n"
+    << "#define " << upper << "_SCRATCH_SIZE " << sig.scratchBytes << "u\n"
+    << "#define " << upper << "_SCRATCH_ALIGNMENT " << sig.scratchAlignment << "u\n"
+    << "\n/* Runs the model. Buffers are dense, row-major, in the ONNX model's layout; the caller\n"
+    << " * owns them. Not reentrant: the scratch arena is a static buffer in the object. */\n"
     << "void " << sig.funcName << "(";
-  bool first = true;
-  for (size_t i = 0; i < sig.inputs.size(); ++i, first = false)
-    h << (first ? "" : ", ") << "const " << cType(sig.inputs[i].dtype) << " *in" << i;
-  for (size_t i = 0; i < sig.outputs.size(); ++i, first = false)
-    h << (first ? "" : ", ") << cType(sig.outputs[i].dtype) << " *out" << i;
-  h << ");\n\n/* The model's descriptor (bnnc/bnnc_runtime.h). */\n"
+  params(false);
+  h << "\n/* Runs the model in the caller's arena `scratch` (" << upper << "_SCRATCH_SIZE bytes,\n"
+    << " * aligned to " << upper << "_SCRATCH_ALIGNMENT; need not be initialized, left as garbage).\n"
+    << " * Calls with distinct arenas may run at the same time. */\n"
+    << "void " << sig.funcName << "_with_scratch(";
+  params(true);
+  h << "\n/* The model's descriptor (bnnc/bnnc_runtime.h). */\n"
     << "struct bnnc_model_info;\nextern const struct bnnc_model_info " << sig.funcName
     << "_info;\n\n#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
   return h.str();

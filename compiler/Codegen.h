@@ -54,6 +54,10 @@ KernelBlocking chooseKernelBlocking(const llvm::TargetMachine &tm);
 /// Stamps the target's triple and data layout on the module, before lowering.
 void setModuleTarget(mlir::ModuleOp module, llvm::TargetMachine &tm);
 
+/// Reads the entry's scratch arena (size and alignment) that bnn-scratch-arena recorded on the
+/// lowered module into `signature`; false if the module has no arena for the entry.
+bool readScratchArena(mlir::ModuleOp module, ModelSignature &signature);
+
 enum class OutputKind { Object, Assembly, LLVMIR };
 
 /// Translates a module lowered to the LLVM dialect to LLVM IR, adds the model descriptor

@@ -22,6 +22,9 @@ struct TensorSignature {
 struct ModelSignature {
   std::string funcName;
   std::vector<TensorSignature> inputs, outputs;
+  /// The entry's scratch arena (bnn-scratch-arena), known after lowering: its size in bytes and
+  /// the alignment it needs.
+  uint64_t scratchBytes = 0, scratchAlignment = 64;
 };
 
 struct ImportOptions {

@@ -40,7 +40,7 @@ bool parsePhase(const std::string &text, Phase &phase) {
 //     concatenation's part, writes into that tensor directly), then one-shot bufferization of
 //     the whole module; results become out-parameters so the entry
 //     point writes straight into the caller's buffers (hoisting static allocations).
-//  3. bnn-static-buffers puts the remaining scratch tensors in static memory: no malloc.
+//  3. bnn-scratch-arena puts the remaining scratch tensors in static memory: no malloc.
 //  4. linalg to loops, then everything to the LLVM dialect with bare-pointer memrefs, so that
 //     the C signature is `void f(const float *in..., float *out...)`.
 static const char *kLowerToLoops =
@@ -50,7 +50,7 @@ static const char *kLowerToLoops =
     "function-boundary-type-conversion=identity-layout-map},"
     "canonicalize,cse,canonicalize,"
     "buffer-results-to-out-params{modify-public-functions hoist-static-allocs},"
-    "bnn-static-buffers,buffer-deallocation-pipeline,canonicalize,"
+    "bnn-scratch-arena,buffer-deallocation-pipeline,canonicalize,"
     "func.func(bnn-copy-to-linalg,convert-linalg-to-loops),convert-vector-to-scf{full-unroll=true},"
     "expand-strided-metadata,lower-affine,convert-scf-to-cf";
 static const char *kToLLVM =

@@ -117,29 +117,48 @@ def BNNLowerFloatConvs : Pass<"bnn-lower-float-convs", "mlir::func::FuncOp"> {
                            "mlir::vector::VectorDialect", "mlir::bufferization::BufferizationDialect"];
 }
 
-def BNNStaticBuffers : Pass<"bnn-static-buffers", "mlir::ModuleOp"> {
-  let summary = "Place the entry function's scratch buffers in static memory";
+def BNNScratchArena : Pass<"bnn-scratch-arena", "mlir::ModuleOp"> {
+  let summary = "Place every function's scratch buffers in one arena, planned by liveness";
   let description = [{
-    Replaces every `memref.alloc` of static shape in a function body (outside loops) by a
-    `memref.get_global` of a private, uninitialized `memref.global`, and erases its
-    `memref.dealloc`. The generated code then calls no allocator: its scratch memory is in the
-    object's zero-initialized data, and its size is known at link time. The price is that a model
-    object is not reentrant (one inference at a time), which the runtime ABI states.
+    Gives every `memref.alloc` of static shape and identity layout directly in a function body
+    (run exactly once per call) a byte offset in one scratch arena, and replaces it by a
+    `memref.view` of the arena at that offset; its `memref.dealloc` goes away. Two buffers share
+    bytes only if their live ranges (from the allocation to the last use of the buffer or of any
+    view of it, in the body's program order) are disjoint. Offsets are chosen greedily, largest
+    buffer first, each at the lowest aligned offset that overlaps no placed buffer whose range
+    overlaps its own.
+
+    A public function `@f` becomes `@f_with_scratch`, with the arena as an extra trailing
+    argument `memref<Nxi8>` (N bytes, aligned to the largest alignment requested, at least 64),
+    so that a caller can place the arena itself and run several instances side by side; a new
+    `@f` with the old signature calls it with a private, uninitialized `memref.global` of N
+    bytes. A private function uses such a global directly. The module attribute
+    `bnn.scratch_arena` maps every public function's name to its arena's `bytes` and
+    `alignment`. The generated code then
+    calls no allocator, and its scratch memory is as large as its peak of live buffers (up to
+    fragmentation), not their sum.
 
     Before:
     ```mlir
-    %0 = memref.alloc() {alignment = 64 : i64} : memref<1x8x8x16xf32>
-    ...
-    memref.dealloc %0 : memref<1x8x8x16xf32>
+    func.func @f(%in: memref<64xf32>, %out: memref<64xf32>) {
+      %0 = memref.alloc() {alignment = 64 : i64} : memref<64xf32>
+      ...
+      memref.dealloc %0 : memref<64xf32>
     ```
     After:
     ```mlir
-    memref.global "private" @__bnn_buf0 : memref<1x8x8x16xf32> {alignment = 64 : i64}
-    ...
-    %0 = memref.get_global @__bnn_buf0 : memref<1x8x8x16xf32>
+    memref.global "private" @__bnn_arena_f : memref<256xi8> = uninitialized {alignment = 64 : i64}
+    func.func @f(%in: memref<64xf32>, %out: memref<64xf32>) {
+      %arena = memref.get_global @__bnn_arena_f : memref<256xi8>
+      call @f_with_scratch(%in, %out, %arena) : ...
+    }
+    func.func @f_with_scratch(%in: memref<64xf32>, %out: memref<64xf32>, %arena: memref<256xi8>) {
+      %c0 = arith.constant 0 : index
+      %0 = memref.view %arena[%c0][] : memref<256xi8> to memref<64xf32>
     ```
   }];
-  let dependentDialects = ["mlir::memref::MemRefDialect"];
+  let dependentDialects = ["mlir::memref::MemRefDialect", "mlir::arith::ArithDialect",
+                           "mlir::func::FuncDialect"];
 }
 
 def BNNCopyToLinalg : Pass<"bnn-copy-to-linalg", "mlir::func::FuncOp"> {

@@ -2,6 +2,7 @@
  *
  *   PROG IN0.npy [IN1.npy ...] [-o OUT0.npy ...]   run once, write or summarise the outputs
  *   PROG --bench N IN0.npy ...                     time N runs after a few warm-up runs
+ *   PROG --scratch ...                             the same, in a caller-owned scratch arena
  *   PROG --info                                    describe the model's inputs and outputs
  *
  * The model object defines `const bnnc_model_info bnnc_entry;` (compile this file with
@@ -65,6 +66,8 @@ static void usage(FILE *out, const bnnc_model_info *m) {
           "  --bench N          run %d warm-up runs, then time N runs and print\n"
           "                     'min X ms  median Y ms  max Z ms  (N runs)'\n"
           "  --warmup K         number of warm-up runs for --bench (default %d)\n"
+          "  --scratch          run NAME_with_scratch in an arena this program allocates\n"
+          "                     (filled with garbage first), instead of the static one\n"
           "  --info             print the model's inputs and outputs and exit\n"
           "  -h, --help         print this help and exit\n"
           "  --                 end of options\n"
@@ -85,7 +88,7 @@ typedef struct args {
   int num_outputs;
   long bench; /* 0: no benchmark */
   long warmup;
-  int info, help;
+  int info, help, scratch;
 } args;
 
 /* Parses a decimal integer in [min, INT_MAX]. */
@@ -134,6 +137,8 @@ static int parse_args(int argc, char **argv, args *a) {
       a->help = 1;
     } else if (strcmp(arg, "--info") == 0) {
       a->info = 1;
+    } else if (strcmp(arg, "--scratch") == 0) {
+      a->scratch = 1;
     } else if (strncmp(arg, "-o", 2) == 0) {
       v = option_value(argc, argv, &i, arg, 2);
       if (v == NULL || *v == '\0') {
@@ -203,7 +208,10 @@ static int check_model(const bnnc_model_info *m) {
     return 0;
   }
   if (m->num_inputs < 0 || m->num_outputs < 0 || (m->num_inputs > 0 && m->inputs == NULL) ||
-      (m->num_outputs > 0 && m->outputs == NULL) || m->run == NULL) {
+      (m->num_outputs > 0 && m->outputs == NULL) || m->run == NULL ||
+      m->run_with_scratch == NULL || m->scratch_alignment < BNNC_ALIGNMENT ||
+      (m->scratch_alignment & (m->scratch_alignment - 1)) != 0 ||
+      m->scratch_size > (uint64_t)SIZE_MAX - m->scratch_alignment) {
     harness_error("invalid model info for model '%s'", str_or(m->name, "?"));
     return 0;
   }
@@ -236,6 +244,16 @@ static void print_info(const bnnc_model_info *m) {
     printf("  %d: %s  %s\n", i, str_or(t->name, "?"),
            format_tensor(buf, sizeof buf, t->dtype, t->rank, t->shape));
   }
+  printf("scratch: %llu bytes, aligned to %llu\n", (unsigned long long)m->scratch_size,
+         (unsigned long long)m->scratch_alignment);
+}
+
+/* One inference: through the static arena, or through the caller's (`scratch` not NULL). */
+static void run_once(const bnnc_model_info *m, void *const *buffers, void *scratch) {
+  if (scratch != NULL)
+    m->run_with_scratch(buffers, scratch);
+  else
+    m->run(buffers);
 }
 
 /* ---- output summary ---- */
@@ -346,11 +364,23 @@ static int run_model(const bnnc_model_info *m, const args *a) {
   int ok = 0, i, nbuf = m->num_inputs + m->num_outputs;
   void **buffers = (void **)calloc((size_t)nbuf + 1, sizeof(void *));
   double *samples = NULL;
+  void *scratch = NULL;
   char err[512];
 
   if (buffers == NULL) {
     harness_error("out of memory");
     return 0;
+  }
+  if (a->scratch) {
+    /* Whole multiples of the alignment, at least one; garbage in it, as a caller may leave. */
+    size_t align = (size_t)m->scratch_alignment;
+    size_t n = ((size_t)m->scratch_size + align - 1) / align * align;
+    if (posix_memalign(&scratch, align, n ? n : align) != 0) {
+      harness_error("out of memory allocating the scratch arena (%lu bytes)", (unsigned long)n);
+      scratch = NULL;
+      goto done;
+    }
+    memset(scratch, 0xA5, n ? n : align);
   }
   for (i = 0; i < m->num_inputs; ++i)
     if (!load_input(m, i, a->inputs[i], &buffers[i]))
@@ -375,10 +405,10 @@ static int run_model(const bnnc_model_info *m, const args *a) {
       goto done;
     }
     for (r = 0; r < a->warmup; ++r)
-      m->run(buffers);
+      run_once(m, buffers, scratch);
     for (r = 0; r < a->bench; ++r) {
       uint64_t t0 = bnnc_now_ns();
-      m->run(buffers);
+      run_once(m, buffers, scratch);
       samples[r] = (double)(bnnc_now_ns() - t0) / 1e6;
     }
     if (bnnc_timing_stats_compute(samples, (size_t)a->bench, &st) != 0) {
@@ -388,7 +418,7 @@ static int run_model(const bnnc_model_info *m, const args *a) {
     printf("min %.4f ms  median %.4f ms  max %.4f ms  (%ld runs)\n", st.min, st.median, st.max,
            a->bench);
   } else {
-    m->run(buffers);
+    run_once(m, buffers, scratch);
   }
 
   for (i = 0; i < m->num_outputs; ++i) {
@@ -410,6 +440,7 @@ done:
     bnnc_free(buffers[i]);
   free(buffers);
   free(samples);
+  free(scratch);
   return ok;
 }
 

@@ -6,7 +6,9 @@
                            [--target T] [--runner CMD]
 
 Compiles MODEL with `BNNC MODEL --emit=exe -o DIR/prog`, runs `DIR/prog in0.npy ... -o out0.npy
-...`, runs `node RUN_ORT_JS MODEL in0.npy ... -o ref0.npy ...` and compares every output. An
+...`, runs it again with `--scratch` (the entry with a caller-owned scratch arena, filled with
+garbage; its outputs must be the same bits), runs `node RUN_ORT_JS MODEL in0.npy ... -o ref0.npy
+...` and compares every output. An
 output passes if max|out - ref| <= tol * max(1, max|ref|) (NaN must match NaN, infinities must
 match exactly). Without --inputs, fixed-seed random inputs are made from the model's input shapes.
 
@@ -263,6 +265,17 @@ def main(argv=None):
             for f in outs:
                 cmd += ["-o", f]
             run("compiled program", cmd, RUN_TIMEOUT)
+            # Again through NAME_with_scratch, in an arena the harness fills with garbage: the
+            # outputs must be the same bits.
+            scratch_outs = [os.path.join(workdir, f"scratch-out{k}.npy") for k in range(n_out)]
+            cmd = runner + [prog, "--scratch"] + inputs
+            for f in scratch_outs:
+                cmd += ["-o", f]
+            run("compiled program (--scratch)", cmd, RUN_TIMEOUT)
+            for k in range(n_out):
+                if open(outs[k], "rb").read() != open(scratch_outs[k], "rb").read():
+                    raise Failure(f"output {k} differs between the static arena and the "
+                                  f"caller's (--scratch)")
             cmd = [args.node, args.ort_runner, args.model] + inputs
             for f in refs:
                 cmd += ["-o", f]

@@ -248,7 +248,23 @@ TEST_F(HarnessTest, Info) {
                    "  1: y  float32 [2, 3]\n"
                    "outputs: 2\n"
                    "  0: z  float32 [2, 3]\n"
-                   "  1: total  float64 []\n");
+                   "  1: total  float64 []\n"
+                   "scratch: 24 bytes, aligned to 128\n");
+}
+
+TEST_F(HarnessTest, ScratchEntryGivesTheSameOutputs) {
+  std::string z1 = dir_.file("z1.npy"), t1 = dir_.file("t1.npy");
+  std::string z2 = dir_.file("z2.npy"), t2 = dir_.file("t2.npy");
+  RunResult r = Run(X() + " " + Y() + " -o " + Quote(z1) + " -o " + Quote(t1));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // The fake model aborts if the arena is not aligned to the 128 bytes it asks for.
+  r = Run("--scratch " + X() + " " + Y() + " -o " + Quote(z2) + " -o " + Quote(t2));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ReadFile(z1), ReadFile(z2));
+  EXPECT_EQ(ReadFile(t1), ReadFile(t2));
+  r = Run("--scratch --bench 2 " + X() + " " + Y());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("(2 runs)"), std::string::npos) << r.out;
 }
 
 TEST_F(HarnessTest, Help) {

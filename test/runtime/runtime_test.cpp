@@ -11,7 +11,7 @@
 static_assert(BNNC_FLOAT32 == 1 && BNNC_UINT8 == 2 && BNNC_INT8 == 3 && BNNC_INT32 == 6 &&
                   BNNC_INT64 == 7 && BNNC_BOOL == 9 && BNNC_FLOAT64 == 11,
               "bnnc_dtype must match ONNX TensorProto.DataType");
-static_assert(BNNC_ABI_VERSION == 1u, "update docs/runtime.md when the ABI changes");
+static_assert(BNNC_ABI_VERSION == 2u, "update docs/runtime.md when the ABI changes");
 
 TEST(Runtime, DtypeSize) {
   EXPECT_EQ(bnnc_dtype_size(BNNC_FLOAT32), 4u);

@@ -344,6 +344,9 @@ int main(int argc, char **argv) {
   }
   if (wantReport && pipelineOptions.stopAfter == bnnc::Phase::Binarize)
     takeReport(*module);
+  if (pipelineOptions.stopAfter == bnnc::Phase::Lower &&
+      !bnnc::readScratchArena(*module, signature))
+    return fail("the lowered module has no scratch arena for '" + signature.funcName + "'");
   // Every output goes to a temporary file first; all are renamed into place at the end.
   OutputFile reportOut;
   if (wantReport) {

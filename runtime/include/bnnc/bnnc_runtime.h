@@ -1,15 +1,20 @@
 /* bnnc runtime ABI.
  *
- * Every object file that bnnc emits for a model exports two symbols (NAME is the model name,
+ * Every object file that bnnc emits for a model exports three symbols (NAME is the model name,
  * `-name=` on the command line, by default the output file's stem):
  *
  *   void NAME(const T0 *in0, ..., T *out0, ...);   the entry point, declared in the model's header
- *   const bnnc_model_info NAME_info;               a description of the entry point, below
+ *   void NAME_with_scratch(const T0 *in0, ..., T *out0, ..., void *scratch);
+ *                                                  the same, in a caller-owned scratch arena
+ *   const bnnc_model_info NAME_info;               a description of the entry points, below
  *
  * Tensors are dense, row-major (C order) buffers in the ONNX model's own layout (NCHW for images):
  * the compiler converts layouts inside the model. The caller owns every buffer; the model writes
- * only its outputs and keeps no pointer after it returns. The model's own scratch memory is static
- * (see docs/runtime.md), so one model object must not run on two threads at once.
+ * only its outputs and keeps no pointer after it returns. NAME keeps its intermediate tensors in
+ * one static arena inside the object, so it must not run on two threads at once;
+ * NAME_with_scratch uses the caller's arena instead (scratch_size bytes, aligned to
+ * scratch_alignment; its contents need not be initialized and are garbage afterwards), so calls
+ * with distinct arenas may run at the same time (see docs/runtime.md).
  *
  * This header is plain C99 and is the whole contract between generated code and the runtime.
  */
@@ -23,7 +28,7 @@
 extern "C" {
 #endif
 
-#define BNNC_ABI_VERSION 1u
+#define BNNC_ABI_VERSION 2u
 
 /* Element types, numbered as ONNX's TensorProto.DataType. */
 typedef enum bnnc_dtype {
@@ -52,6 +57,12 @@ typedef struct bnnc_model_info {
   const bnnc_tensor_info *outputs;
   /* Runs the model: buffers[0 .. num_inputs-1] are the inputs, the next num_outputs the outputs. */
   void (*run)(void *const *buffers);
+  /* The scratch arena: its size in bytes (may be 0) and the alignment it needs (a power of two,
+   * at least 64). */
+  uint64_t scratch_size;
+  uint64_t scratch_alignment;
+  /* Runs the model in the caller's arena `scratch` (NAME_with_scratch); buffers as for run. */
+  void (*run_with_scratch)(void *const *buffers, void *scratch);
 } bnnc_model_info;
 
 /* Size in bytes of one element of a bnnc_dtype, 0 if unknown. */

@@ -1,0 +1,34 @@
+"""Checks the sizes of a model's scratch arena: MODEL.h's SCRATCH_SIZE against the cost report's
+peak activations (at most 1.1x), the object's .bss (holds the arena) and the .bss of a program
+that only calls NAME_with_scratch, linked with --gc-sections (smaller than the arena).
+
+    python3 check_arena.py MODEL.h REPORT.json MODEL.o PROGRAM
+"""
+import json
+import re
+import subprocess
+import sys
+
+
+def bss(path):
+    out = subprocess.run(["llvm-size", "-A", path], check=True, stdout=subprocess.PIPE,
+                         text=True).stdout
+    return sum(int(m.group(1)) for m in re.finditer(r"^\.bss\S*\s+(\d+)", out, re.M))
+
+
+def main(header, report, obj, prog):
+    arena = int(re.search(r"_SCRATCH_SIZE (\d+)u", open(header).read()).group(1))
+    peak = json.load(open(report))["totals"]["peak_activation_bytes"]
+    ok = True
+    def check(cond, line):
+        nonlocal ok
+        print(line if cond else "FAIL: " + line)
+        ok = ok and cond
+    check(arena <= 1.1 * peak, f"arena {arena} B <= 1.1 x peak {peak} B")
+    check(bss(obj) >= arena, f"object .bss {bss(obj)} B >= arena")
+    check(bss(prog) < arena, f"scratch-only program .bss {bss(prog)} B < arena")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:]))
