@@ -52,6 +52,7 @@ static const char *kLowerToLoops =
     "buffer-results-to-out-params{modify-public-functions hoist-static-allocs},"
     "bnn-scratch-arena,buffer-deallocation-pipeline,canonicalize,"
     "func.func(bnn-copy-to-linalg,convert-linalg-to-loops),convert-vector-to-scf{full-unroll=true},"
+    "bnn-outline-kernels,duplicate-function-elimination,"
     "expand-strided-metadata,lower-affine,convert-scf-to-cf";
 static const char *kToLLVM =
     "convert-vector-to-llvm,finalize-memref-to-llvm,convert-math-to-llvm,convert-math-to-libm,"

@@ -43,7 +43,7 @@ struct PipelineOptions {
 
 /// Adds the passes that take an imported module (TOSA/linalg/bnn on tensors) to
 /// `options.stopAfter`: Binarize (recognition and fusion of binary layers), then Lower (to the
-/// LLVM dialect, bufferized, with static scratch memory). Returns false, with a message on
+/// LLVM dialect, bufferized, scratch buffers in one arena planned by liveness). Returns false, with a message on
 /// `errors`, if an upstream pipeline fails to parse.
 bool buildPipeline(mlir::OpPassManager &pm, const PipelineOptions &options,
                    llvm::raw_ostream &errors);

@@ -161,6 +161,42 @@ def BNNScratchArena : Pass<"bnn-scratch-arena", "mlir::ModuleOp"> {
                            "mlir::func::FuncDialect"];
 }
 
+def BNNOutlineKernels : Pass<"bnn-outline-kernels", "mlir::ModuleOp"> {
+  let summary = "Outline each large top-level loop nest into a function of the buffers it uses";
+  let description = [{
+    Every top-level `scf.for` without results in a function body whose nest holds at least
+    `min-ops` operations (a layer's kernel) becomes a call of a new private function
+    `@<function>_kernel<N>`. The values the nest uses from above become the function's
+    arguments, except constants, which are cloned into it, so that loop bounds and offsets stay
+    constants. Run before `duplicate-function-elimination`, which then merges the kernels of
+    layers of the same shape: LLVM optimizes and emits each distinct kernel once.
+
+    Before:
+    ```mlir
+    func.func @f(%in: memref<8xf32>, %out: memref<8xf32>) {
+      %c0 = arith.constant 0 : index
+      ...
+      scf.for %i = %c0 to %c8 step %c1 { ... %in ... %out ... }
+    ```
+    After:
+    ```mlir
+    func.func private @f_kernel0(%in: memref<8xf32>, %out: memref<8xf32>) {
+      %c0 = arith.constant 0 : index
+      ...
+      scf.for %i = %c0 to %c8 step %c1 { ... }
+      return
+    }
+    func.func @f(%in: memref<8xf32>, %out: memref<8xf32>) {
+      call @f_kernel0(%in, %out) : (memref<8xf32>, memref<8xf32>) -> ()
+    ```
+  }];
+  let options = [
+    Option<"minOps", "min-ops", "int64_t", "8",
+           "Outline only loop nests of at least this many operations">
+  ];
+  let dependentDialects = ["mlir::func::FuncDialect"];
+}
+
 def BNNCopyToLinalg : Pass<"bnn-copy-to-linalg", "mlir::func::FuncOp"> {
   let summary = "Rewrite memref.copy as linalg.copy, and fills of contiguous buffers as flat fills";
   let description = [{
