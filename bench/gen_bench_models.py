@@ -13,6 +13,11 @@ Writes into OUTDIR (normally build/bench-models):
   fconv3x3_64_56.onnx   a float 3x3 conv, 64 -> 64 channels at 56x56, batch 1, pad 1, with bias.
   fconv7x7s2_3_64_224.onnx  the float stem of (Bi-Real-)ResNet-18: 7x7 stride-2 conv, 3 -> 64
                         channels, 224x224 input, pad 3, BatchNorm folded in at export.
+  fconv1x1_128_256_14.onnx  a downsampling shortcut of Bi-Real-Net-18: float 1x1 conv 128 -> 256
+                        channels at 14x14 (after its 2x2 average pool) + BatchNorm, folded.
+  fconv3x3s2_3_32_224.onnx  the float stem of ReActNet-A (MobileNetV1's): 3x3 stride-2 conv,
+                        3 -> 32 channels, 224x224 input, pad 1, BatchNorm folded.
+  fgemm_512_1000.onnx   the float head of ResNet-18: Gemm 512 -> 1000 with bias, batch 1.
   cnv_w1a1.onnx         FINN's CNV-w1a1 (the BNN-PYNQ / Brevitas CIFAR-10 topology) as plain ONNX
                         (no QONNX ops), 3x32x32 input, batch 1, random weights:
                           float Conv3x3 3->64 -> BN -> Sign                 (8-bit input: float)
@@ -40,7 +45,8 @@ Writes into OUTDIR (normally build/bench-models):
 Three of the layers do the same number of multiply-accumulates per image:
 Ho * Wo * Cout * Cin * k * k = 14*14*256*256*9 = 28*28*128*128*9 = 56*56*64*64*9 = 115,605,504;
 the stem does 112*112*64*3*49 = 118,013,952, the 1x1 layer 7*7*512*512 = 12,845,056, and
-cnv_w1a1 57,906,176 binary MACs and 1,555,200 float ones (its first conv).
+cnv_w1a1 57,906,176 binary MACs and 1,555,200 float ones (its first conv). The float shortcut does
+14*14*256*128 = 6,422,528, ReActNet's stem 112*112*32*3*9 = 10,838,016, the head 512,000.
 
 Deterministic: fixed seeds. Uses torch 1.13 and onnx 1.12 (Debian's python3).
 """
@@ -270,6 +276,41 @@ def main(argv=None):
                    "what": f"FINN CNV-w1a1 @ 3x32x32: float 3x3 conv 3->64, 5 binary 3x3 convs "
                            f"(64-256), 3 binary FCs (512, 512, 10); {bin_macs:,} binary + "
                            f"{float_macs:,} float MACs"})
+
+    # The other float layers of Bi-Real-Net-18 and ReActNet-A, each with its own seed.
+    def folded_conv_bn(cin, cout, k, stride, pad, seed):
+        gen = torch.Generator().manual_seed(seed)
+        torch.manual_seed(seed)
+        m = nn.Sequential(nn.Conv2d(cin, cout, k, stride=stride, padding=pad, bias=False),
+                          nn.BatchNorm2d(cout))
+        with torch.no_grad():
+            m[1].running_mean.copy_(torch.randn(cout, generator=gen) * 0.1)
+            m[1].running_var.copy_(0.5 + torch.rand(cout, generator=gen))
+        return m
+
+    for name, cin, cout, k, stride, pad, hw, seed, what in (
+            ("fconv1x1_128_256_14", 128, 256, 1, 1, 0, 14, 5,
+             "float 1x1 conv 128->256 @ 14x14 + BN: a Bi-Real-18 downsampling shortcut"),
+            ("fconv3x3s2_3_32_224", 3, 32, 3, 2, 1, 224, 6,
+             "float 3x3/2 conv 3->32 @ 224x224 (pad 1) + BN: the ReActNet-A stem")):
+        m = folded_conv_bn(cin, cout, k, stride, pad, seed)
+        x = np.random.default_rng(seed).standard_normal((1, cin, hw, hw)).astype(np.float32)
+        export(m, x, os.path.join(args.outdir, name + ".onnx"), fold=True)
+        np.save(os.path.join(args.outdir, name + ".in0.npy"), x)
+        ho = (hw + 2 * pad - k) // stride + 1
+        models.append({"name": name, "file": name + ".onnx", "inputs": [name + ".in0.npy"],
+                       "kind": "float-layer", "macs": ho * ho * cout * cin * k * k,
+                       "what": what})
+
+    torch.manual_seed(7)
+    m = nn.Linear(512, 1000)
+    x = np.random.default_rng(7).standard_normal((1, 512)).astype(np.float32)
+    name = "fgemm_512_1000"
+    export(m, x, os.path.join(args.outdir, name + ".onnx"), fold=True)
+    np.save(os.path.join(args.outdir, name + ".in0.npy"), x)
+    models.append({"name": name, "file": name + ".onnx", "inputs": [name + ".in0.npy"],
+                   "kind": "float-layer", "macs": 512 * 1000,
+                   "what": "float Gemm 512->1000 + bias: the ResNet-18 / Bi-Real-18 head"})
 
     with open(os.path.join(args.outdir, "manifest.json"), "w") as f:
         json.dump({"models": models}, f, indent=1)

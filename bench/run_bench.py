@@ -11,8 +11,11 @@ Models (names for --models; shell patterns such as 'bnn_*' work, and so do .onnx
   bconv3x3_256_14   one binary 3x3 conv 256->256 at 14x14 (group 'layers'),
   bconv3x3_128_28   one binary 3x3 conv 128->128 at 28x28 (same MACs),
   bconv1x1_512_7    one binary 1x1 conv 512->512 at 7x7,
-  fconv3x3_64_56    one float 3x3 conv 64->64 at 56x56, and
-  fconv7x7s2_3_64_224  the float 7x7/2 stem conv of Bi-Real-18;
+  fconv3x3_64_56    one float 3x3 conv 64->64 at 56x56,
+  fconv7x7s2_3_64_224  the float 7x7/2 stem conv of Bi-Real-18,
+  fconv1x1_128_256_14  a float 1x1 downsampling shortcut of Bi-Real-18 (128->256 at 14x14),
+  fconv3x3s2_3_32_224  the float 3x3/2 stem conv of ReActNet-A (3->32), and
+  fgemm_512_1000    the float FC head (Gemm 512->1000);
   cnv_w1a1          FINN's CNV-w1a1 (CIFAR-10, 32x32; group 'models'): all made by
                     bench/gen_bench_models.py in build/bench-models (made on first use)
   bireal18          Bi-Real-Net-18 at 224x224 (bench/gen_bireal18.py), and
@@ -106,7 +109,11 @@ def rel(path):
     return r if not r.startswith("..") else p
 
 
-def run(cmd, timeout, what):
+def run(cmd, timeout, what, usage=None):
+    """Runs cmd; raises BenchError on failure. With a dict `usage`, also puts the child's peak
+    resident memory in it ('max_rss_mb', from wait4, so this child's own)."""
+    if usage is not None:
+        return run_measured(cmd, timeout, what, usage)
     try:
         r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                            timeout=timeout)
@@ -117,6 +124,34 @@ def run(cmd, timeout, what):
     if r.returncode != 0:
         msg = (r.stderr + r.stdout).strip().splitlines()
         raise BenchError(f"{what} failed (exit {r.returncode}): " + " | ".join(msg[-6:]))
+    return r
+
+
+def run_measured(cmd, timeout, what, usage):
+    import tempfile
+    import threading
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        try:
+            p = subprocess.Popen(cmd, stdout=out, stderr=err, text=True)
+        except FileNotFoundError:
+            raise BenchError(f"{what}: cannot execute {cmd[0]}")
+        timer = threading.Timer(timeout, p.kill)
+        timer.start()
+        try:
+            _, status, ru = os.wait4(p.pid, 0)
+        finally:
+            timed_out = not timer.is_alive()
+            timer.cancel()
+        p.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        r = subprocess.CompletedProcess(cmd, p.returncode, out.read(), err.read())
+    if timed_out:
+        raise BenchError(f"{what}: timed out after {timeout} s")
+    if r.returncode != 0:
+        msg = (r.stderr + r.stdout).strip().splitlines()
+        raise BenchError(f"{what} failed (exit {r.returncode}): " + " | ".join(msg[-6:]))
+    usage["max_rss_mb"] = ru.ru_maxrss / 1024.0  # Linux: kilobytes
     return r
 
 
@@ -214,7 +249,8 @@ def random_inputs(model_path, workdir, name):
 
 # The models bench/gen_bench_models.py makes (all listed in its manifest.json).
 BENCH_MODELS = ("bconv3x3_256_14", "bconv3x3_128_28", "bconv1x1_512_7", "fconv3x3_64_56",
-                "fconv7x7s2_3_64_224", "cnv_w1a1")
+                "fconv7x7s2_3_64_224", "fconv1x1_128_256_14", "fconv3x3s2_3_32_224",
+                "fgemm_512_1000", "cnv_w1a1")
 # Whole networks made on demand in the bench directory: name -> its generator (which writes
 # NAME.onnx and NAME.in0.npy, the input its BatchNorms were calibrated on).
 ON_DEMAND = {"bireal18": "gen_bireal18.py", "reactnet_a": "gen_reactnet_a.py"}
@@ -302,12 +338,13 @@ REMARK_BIN = re.compile(r"(Conv|MatMul/Gemm) binarized")
 REMARK_FLOAT = re.compile(r"(Conv|MatMul/Gemm) stays float")
 
 
-def compile_model(args, model, cfg, out, emit):
+def compile_model(args, model, cfg, out, emit, usage=None):
+    """Compiles; returns (wall seconds, stderr). With a dict `usage`: the peak RSS in it."""
     cmd = [args.bnnc, model["path"], f"--emit={emit}", "-o", out] + CONFIGS[cfg]
     if emit == "exe":
         cmd.append("--remarks")
     t0 = time.monotonic()
-    r = run(cmd, COMPILE_TIMEOUT, f"bnnc {model['name']} [{cfg}] --emit={emit}")
+    r = run(cmd, COMPILE_TIMEOUT, f"bnnc {model['name']} [{cfg}] --emit={emit}", usage)
     return time.monotonic() - t0, r.stderr
 
 
@@ -448,7 +485,10 @@ def bench_model(args, model, configs, peaks):
         c["binarized_layers"] = sum(1 for l in remarks.splitlines() if REMARK_BIN.search(l))
         c["float_layers"] = sum(1 for l in remarks.splitlines() if REMARK_FLOAT.search(l))
         obj = os.path.join(wd, f"{name}.{cfg}.o")
-        compile_model(args, model, cfg, obj, "obj")
+        # The object alone (no link): its wall time and peak memory are the compiler's.
+        usage = {}
+        c["compile_obj_s"], _ = compile_model(args, model, cfg, obj, "obj", usage)
+        c["compile_max_rss_mb"] = usage["max_rss_mb"]
         c["object_bytes"] = os.path.getsize(obj)
         c["instructions"] = count_instructions(args.objdump, obj)
         want = EXPECTED_POPCOUNT[cfg]
@@ -553,7 +593,7 @@ def print_tables(results, configs):
     rows = []
     head = ["model", "kind", "bin/all", "config", "bnnc med", "ort med", "ratio",
             "bnnc min", "ort min", "ratio", "bnnc cpu", "ort cpu", "ratio", "check",
-            "compile s", "popcount instructions"]
+            "compile s", "RSS MB", "popcount instructions"]
     for r in results:
         for cfg in configs:
             c = r["configs"][cfg]
@@ -565,10 +605,14 @@ def print_tables(results, configs):
                          fmt_ms(c["cpu_ms"]), fmt_ms(r["ort"]["cpu_ms"]),
                          f"{c['ratio_cpu']:.2f}" if c["ratio_cpu"] else "-",
                          "ok" if c["check_ok"] else f"BAD {c['check_err']:.1e}",
-                         f"{c['compile_s']:.1f}" if c.get("compile_s") is not None else "-",
+                         f"{c['compile_obj_s']:.1f}" if c.get("compile_obj_s") is not None
+                         else "-",
+                         f"{c['compile_max_rss_mb']:.0f}" if c.get("compile_max_rss_mb")
+                         else "-",
                          instr_text(c)])
     print("\nTimes in ms per inference (whole batch): median and min of the wall-clock times, and "
-          "CPU time per run;\nratio = onnxruntime / bnnc (> 1: bnnc faster)")
+          "CPU time per run;\nratio = onnxruntime / bnnc (> 1: bnnc faster); compile s and RSS MB: "
+          "wall time and peak memory of bnnc --emit=obj")
     table(head, rows)
 
     layers = [r for r in results if "macs" in r]

@@ -50,12 +50,14 @@ static const char *kLowerToLoops =
     "function-boundary-type-conversion=identity-layout-map},"
     "canonicalize,cse,canonicalize,"
     "buffer-results-to-out-params{modify-public-functions hoist-static-allocs},"
-    "bnn-scratch-arena,buffer-deallocation-pipeline,canonicalize,"
+    "func.func(bnn-elide-output-copies),bnn-scratch-arena,buffer-deallocation-pipeline,canonicalize,"
     "func.func(bnn-copy-to-linalg,convert-linalg-to-loops),convert-vector-to-scf{full-unroll=true},"
     "bnn-outline-kernels,duplicate-function-elimination,"
     "expand-strided-metadata,lower-affine,convert-scf-to-cf";
+// Preceded by convert-vector-to-llvm, whose lowering of vector.transpose (the float layout
+// transposes' tiles) depends on the target: 16 x 16 shuffles on AVX-512, element-wise otherwise.
 static const char *kToLLVM =
-    "convert-vector-to-llvm,finalize-memref-to-llvm,convert-math-to-llvm,convert-math-to-libm,"
+    "finalize-memref-to-llvm,convert-math-to-llvm,convert-math-to-libm,"
     "convert-arith-to-llvm,convert-func-to-llvm{use-bare-ptr-memref-call-conv},"
     "convert-cf-to-llvm,convert-ub-to-llvm,reconcile-unrealized-casts,canonicalize";
 
@@ -82,7 +84,13 @@ bool buildPipeline(mlir::OpPassManager &pm, const PipelineOptions &options,
                         "bnn-lower-float-convs{lanes=" + std::to_string(options.kernelLanes) +
                         " vectors=2 pixels=" + std::to_string(options.kernelPixels) + "},";
   return mlir::succeeded(mlir::parsePassPipeline(kernels + kLowerToLoops, pm, errors)) &&
-         mlir::succeeded(mlir::parsePassPipeline(kToLLVM, pm, errors));
+         mlir::succeeded(mlir::parsePassPipeline(
+             std::string("convert-vector-to-llvm") +
+                 (bnn::floatLanes(bnn::KernelConfig{options.kernelLanes}) == 16
+                      ? "{vector-transpose-lowering=shuffle16x16},"
+                      : ",") +
+                 kToLLVM,
+             pm, errors));
 }
 
 namespace {

@@ -83,7 +83,7 @@ std::optional<FloatConv> matchFloatConv(tosa::Conv2DOp op) {
 /// conv's value `convResult` applied before the store; returns the [N, Ho, Wo, O] result.
 Value buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c, const bnn::KernelConfig &cfg,
                      Value input, ArrayRef<Operation *> chain, Value convResult) {
-  const int64_t F = std::max<int64_t>(4, 2 * cfg.lanes), V = cfg.vectors, FB = F * V;
+  const int64_t F = bnn::floatLanes(cfg), V = cfg.vectors, FB = F * V;
   int64_t blocks = (c.O + FB - 1) / FB, Opad = blocks * FB;
   int64_t P = bnn::choosePixelBlock(c.Wo, cfg.pixels, V, /*opsPerAccumulator=*/1); // one FMA
   Type f32 = b.getF32Type();
@@ -354,6 +354,76 @@ struct LowerMaxPool : OpConversionPattern<tosa::MaxPool2dOp> {
   }
 };
 
+/// A layout transpose between NCHW and NHWC of an f32 tensor whose two swapped extents (the
+/// channels and the pixels) are both at least one tile: a batched transpose of an R x S matrix,
+/// NHWC -> NCHW [N, HW, C] -> [N, C, HW] (perms 0, 3, 1, 2) and NCHW -> NHWC [N, C, HW] ->
+/// [N, HW, C] (perms 0, 2, 3, 1).
+std::optional<std::array<int64_t, 3>> matchLayoutTranspose(tosa::TransposeOp op, int64_t tile) {
+  auto in = dyn_cast<RankedTensorType>(op.getInput1().getType());
+  if (!in || in.getRank() != 4 || !in.hasStaticShape() || !in.getElementType().isF32())
+    return std::nullopt;
+  ArrayRef<int32_t> perms = op.getPerms();
+  std::array<int64_t, 3> nrs;
+  if (perms == ArrayRef<int32_t>{0, 3, 1, 2})
+    nrs = {in.getDimSize(0), in.getDimSize(1) * in.getDimSize(2), in.getDimSize(3)};
+  else if (perms == ArrayRef<int32_t>{0, 2, 3, 1})
+    nrs = {in.getDimSize(0), in.getDimSize(1), in.getDimSize(2) * in.getDimSize(3)};
+  else
+    return std::nullopt;
+  if (nrs[1] < tile || nrs[2] < tile)
+    return std::nullopt;
+  return nrs;
+}
+
+/// The layout transpose in T x T tiles (T: the f32 lanes of a vector register): each tile read
+/// as T rows of T contiguous floats, transposed in registers (vector.transpose, lowered to
+/// shuffles), written as T contiguous rows. Upstream's lowering, loops over the output,
+/// reads the input with a stride of C or HW floats, which LLVM vectorized with gathers: the
+/// output transpose of a stem conv (32 x 112 x 112) took twice as long as the conv. Tiles at
+/// the edges (an extent not a multiple of T) are masked.
+struct LowerLayoutTranspose : OpConversionPattern<tosa::TransposeOp> {
+  LowerLayoutTranspose(MLIRContext *ctx, int64_t tile) : OpConversionPattern(ctx), tile(tile) {}
+  int64_t tile;
+
+  LogicalResult matchAndRewrite(tosa::TransposeOp op, OpAdaptor, ConversionPatternRewriter &rewriter) const override {
+    std::optional<std::array<int64_t, 3>> nrs = matchLayoutTranspose(op, tile);
+    if (!nrs)
+      return rewriter.notifyMatchFailure(op, "not an f32 NCHW <-> NHWC transpose of tiles");
+    const int64_t N = (*nrs)[0], R = (*nrs)[1], S = (*nrs)[2], T = tile;
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    Type f32 = b.getF32Type();
+    auto idx = [&](int64_t v) -> Value { return arith::ConstantIndexOp::create(b, loc, v); };
+    auto outType = cast<RankedTensorType>(op.getType());
+    // Both views group the pixels' two axes; the first permutation's are the input's 1 and 2.
+    bool toNCHW = op.getPerms()[1] == 3;
+    SmallVector<ReassociationIndices> pixelsFirst = {{0}, {1, 2}, {3}}, pixelsLast = {{0}, {1}, {2, 3}};
+    auto inGroups = toNCHW ? pixelsFirst : pixelsLast, outGroups = toNCHW ? pixelsLast : pixelsFirst;
+    Value x = tensor::CollapseShapeOp::create(b, loc, op.getInput1(), inGroups);
+    Value init = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{N, S, R}, f32);
+    auto tileType = VectorType::get({T, T}, f32);
+    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+    SmallVector<bool> readBounds = {R % T == 0, S % T == 0}, writeBounds = {S % T == 0, R % T == 0};
+    auto images = scf::ForOp::create(b, loc, idx(0), idx(N), idx(1), ValueRange{init},
+        [&](OpBuilder &, Location, Value n, ValueRange o1) {
+          auto rows = scf::ForOp::create(b, loc, idx(0), idx(R), idx(T), o1, [&](OpBuilder &, Location, Value r0, ValueRange o2) {
+            auto cols = scf::ForOp::create(b, loc, idx(0), idx(S), idx(T), o2, [&](OpBuilder &, Location, Value s0, ValueRange o3) {
+              Value t = vector::TransferReadOp::create(b, loc, tileType, x, ValueRange{n, r0, s0}, zero,
+                                                       ArrayRef<bool>(readBounds));
+              Value tt = vector::TransposeOp::create(b, loc, t, ArrayRef<int64_t>{1, 0});
+              Value w = vector::TransferWriteOp::create(b, loc, tt, o3[0], ValueRange{n, s0, r0},
+                                                        ArrayRef<bool>(writeBounds)).getResult();
+              scf::YieldOp::create(b, loc, w);
+            });
+            scf::YieldOp::create(b, loc, cols.getResults());
+          });
+          scf::YieldOp::create(b, loc, rows.getResults());
+        });
+    rewriter.replaceOp(op, tensor::ExpandShapeOp::create(b, loc, outType, images.getResult(0), outGroups).getResult());
+    return success();
+  }
+};
+
 /// Upstream's empty-tensor elimination and one-shot bufferization analyse a concatenation's
 /// chain of insert_slices into one tensor in time that grows steeply with the number of inputs
 /// (a 100-input concat: 8 s; 200: 2 minutes). A concatenation of more than kMaxConcatInputs
@@ -403,6 +473,9 @@ struct BNNLowerFloatConvsPass : bnn::impl::BNNLowerFloatConvsBase<BNNLowerFloatC
         [](tosa::MaxPool2dOp op) { return !isStaticF32Pool(op.getInput(), op.getType()); });
     target.addDynamicallyLegalOp<tosa::ConcatOp>(
         [](tosa::ConcatOp op) { return op.getInput1().size() <= kMaxConcatInputs; });
+    int64_t tile = bnn::floatLanes(bnn::KernelConfig{lanes, vectors, pixels});
+    target.addDynamicallyLegalOp<tosa::TransposeOp>(
+        [tile](tosa::TransposeOp op) { return !matchLayoutTranspose(op, tile); });
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
       signalPassFailure();
   }
@@ -413,4 +486,5 @@ struct BNNLowerFloatConvsPass : bnn::impl::BNNLowerFloatConvsBase<BNNLowerFloatC
 void bnn::populateFloatConvKernelPatterns(RewritePatternSet &patterns, const KernelConfig &config) {
   patterns.add<LowerFloatConv, LowerFloatMatMul>(patterns.getContext(), config);
   patterns.add<LowerTilingAvgPool, LowerMaxPool, SplitWideConcat>(patterns.getContext());
+  patterns.add<LowerLayoutTranspose>(patterns.getContext(), bnn::floatLanes(config));
 }

@@ -36,6 +36,11 @@ struct KernelConfig {
   KernelAccumulate accumulate = KernelAccumulate::Words;
 };
 
+/// Floats per vector register of the float kernels: twice the i64 words, at least 4.
+inline int64_t floatLanes(const KernelConfig &config) {
+  return config.lanes * 2 > 4 ? config.lanes * 2 : 4;
+}
+
 #define GEN_PASS_DECL
 #include "passes/Passes.h.inc"
 
@@ -49,6 +54,10 @@ void populateBinaryKernelPatterns(mlir::RewritePatternSet &patterns, const Kerne
 /// tosa.conv2d in f32 with constant weights, and the element-wise ops after it, -> a
 /// register-blocked direct-convolution kernel in the vector dialect (FloatKernels.cpp).
 void populateFloatConvKernelPatterns(mlir::RewritePatternSet &patterns, const KernelConfig &config);
+
+/// A copy of a reshaped allocation into an output argument -> the allocation as a view of the
+/// argument (ElideOutputCopies.cpp).
+void populateElideOutputCopiesPatterns(mlir::RewritePatternSet &patterns);
 
 /// memref.copy -> linalg.copy (CopyToLinalg.cpp).
 void populateCopyToLinalgPatterns(mlir::RewritePatternSet &patterns);

@@ -117,6 +117,30 @@ def BNNLowerFloatConvs : Pass<"bnn-lower-float-convs", "mlir::func::FuncOp"> {
                            "mlir::vector::VectorDialect", "mlir::bufferization::BufferizationDialect"];
 }
 
+def BNNElideOutputCopies : Pass<"bnn-elide-output-copies", "mlir::func::FuncOp"> {
+  let summary = "Compute a reshaped result in the caller's buffer instead of copying it there";
+  let description = [{
+    After `buffer-results-to-out-params`, a result that is a reshape of an allocation is
+    copied into its output argument at the end. When the output argument has no other use and
+    the copy is the allocation's last use, the allocation becomes the inverse reshape of the
+    output argument and the copy goes.
+
+    Before:
+    ```mlir
+    %a = memref.alloc() : memref<1x32x12544xf32>
+    ... writes %a ...
+    %e = memref.expand_shape %a [[0], [1], [2, 3]] output_shape [1, 32, 112, 112] : ...
+    memref.copy %e, %out : memref<1x32x112x112xf32> to memref<1x32x112x112xf32>
+    ```
+    After:
+    ```mlir
+    %a = memref.collapse_shape %out [[0], [1], [2, 3]] : memref<1x32x112x112xf32> into memref<1x32x12544xf32>
+    ... writes %a ...
+    ```
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect"];
+}
+
 def BNNScratchArena : Pass<"bnn-scratch-arena", "mlir::ModuleOp"> {
   let summary = "Place every function's scratch buffers in one arena, planned by liveness";
   let description = [{

@@ -158,3 +158,52 @@ func.func @narrow_concat(%a: tensor<1x2xf32>, %b: tensor<1x2xf32>) -> tensor<1x4
   %r = tosa.concat %a, %b {axis = 1 : i32} : (tensor<1x2xf32>, tensor<1x2xf32>) -> tensor<1x4xf32>
   return %r : tensor<1x4xf32>
 }
+
+// -----
+
+// A layout transpose NHWC -> NCHW of f32 is a batched transpose of [N, H * W, C] into
+// [N, C, H * W] in tiles of F x F floats (F = 4 here): read, vector.transpose, write. 6 pixels
+// are not a multiple of 4: the tiles along them are masked (in_bounds false).
+// CHECK-LABEL: func.func @layout_to_nchw
+// CHECK: %[[X:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0], [1, 2], [3]] : tensor<1x2x3x8xf32> into tensor<1x6x8xf32>
+// CHECK: scf.for
+// CHECK: %[[C4:.*]] = arith.constant 4 : index
+// CHECK: scf.for %[[R:.*]] = %{{.*}} to %{{.*}} step %[[C4]] iter_args
+// CHECK: %[[C4B:.*]] = arith.constant 4 : index
+// CHECK: scf.for %[[S:.*]] = %{{.*}} to %{{.*}} step %[[C4B]] iter_args
+// CHECK: %[[T:.*]] = vector.transfer_read %[[X]][%{{.*}}, %[[R]], %[[S]]], %{{.*}} {in_bounds = [false, true]} : tensor<1x6x8xf32>, vector<4x4xf32>
+// CHECK: %[[TT:.*]] = vector.transpose %[[T]], [1, 0] : vector<4x4xf32> to vector<4x4xf32>
+// CHECK: vector.transfer_write %[[TT]], %{{.*}}[%{{.*}}, %[[S]], %[[R]]] {in_bounds = [true, false]} : vector<4x4xf32>, tensor<1x8x6xf32>
+// CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0], [1], [2, 3]] output_shape [1, 8, 2, 3] : tensor<1x8x6xf32> into tensor<1x8x2x3xf32>
+func.func @layout_to_nchw(%x: tensor<1x2x3x8xf32>) -> tensor<1x8x2x3xf32> {
+  %0 = tosa.transpose %x {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x2x3x8xf32>) -> tensor<1x8x2x3xf32>
+  return %0 : tensor<1x8x2x3xf32>
+}
+
+// -----
+
+// NCHW -> NHWC, the other way round: [N, C, H * W] into [N, H * W, C].
+// CHECK-LABEL: func.func @layout_to_nhwc
+// CHECK: tensor.collapse_shape %{{.*}} {{\[\[}}0], [1], [2, 3]] : tensor<2x4x2x2xf32> into tensor<2x4x4xf32>
+// CHECK: vector.transfer_read {{.*}} {in_bounds = [true, true]} : tensor<2x4x4xf32>, vector<4x4xf32>
+// CHECK: vector.transpose
+// CHECK: vector.transfer_write {{.*}} {in_bounds = [true, true]} : vector<4x4xf32>, tensor<2x4x4xf32>
+// CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0], [1, 2], [3]] output_shape [2, 2, 2, 4] : tensor<2x4x4xf32> into tensor<2x2x2x4xf32>
+func.func @layout_to_nhwc(%x: tensor<2x4x2x2xf32>) -> tensor<2x2x2x4xf32> {
+  %0 = tosa.transpose %x {perms = array<i32: 0, 2, 3, 1>} : (tensor<2x4x2x2xf32>) -> tensor<2x2x2x4xf32>
+  return %0 : tensor<2x2x2x4xf32>
+}
+
+// -----
+
+// Fewer channels than one tile (an RGB image), another permutation, or integers: upstream's
+// lowering.
+// CHECK-LABEL: func.func @negative_transposes
+// CHECK-COUNT-3: tosa.transpose
+// CHECK-NOT: vector.transpose
+func.func @negative_transposes(%x: tensor<1x3x8x8xf32>, %y: tensor<1x4x4x4xf32>, %z: tensor<1x4x4x4xi32>) -> (tensor<1x8x8x3xf32>, tensor<1x4x4x4xf32>, tensor<1x4x4x4xi32>) {
+  %0 = tosa.transpose %x {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x3x8x8xf32>) -> tensor<1x8x8x3xf32>
+  %1 = tosa.transpose %y {perms = array<i32: 0, 1, 3, 2>} : (tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+  %2 = tosa.transpose %z {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x4x4x4xi32>) -> tensor<1x4x4x4xi32>
+  return %0, %1, %2 : tensor<1x8x8x3xf32>, tensor<1x4x4x4xf32>, tensor<1x4x4x4xi32>
+}
