@@ -13,6 +13,7 @@
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/IRMapping.h"
@@ -50,6 +51,10 @@ void outline(scf::ForOp loop, func::FuncOp parent, SymbolTable &symbols, unsigne
   auto func = func::FuncOp::create(b, loop.getLoc(),
                                    (parent.getSymName() + "_kernel" + Twine(index)).str(), type);
   func.setPrivate();
+  // Internal linkage in LLVM (a private func.func otherwise becomes an external llvm.func):
+  // LLVM's inliner then puts back every kernel called once, with its constant addresses, and
+  // keeps one copy of each kernel shared by several layers.
+  func->setAttr("llvm.linkage", LLVM::LinkageAttr::get(func.getContext(), LLVM::Linkage::Internal));
   symbols.insert(func);
   Block *body = func.addEntryBlock();
   IRMapping map;

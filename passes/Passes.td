@@ -192,8 +192,9 @@ def BNNOutlineKernels : Pass<"bnn-outline-kernels", "mlir::ModuleOp"> {
     `min-ops` operations (a layer's kernel) becomes a call of a new private function
     `@<function>_kernel<N>`. The values the nest uses from above become the function's
     arguments, except constants, which are cloned into it, so that loop bounds and offsets stay
-    constants. Run before `duplicate-function-elimination`, which then merges the kernels of
-    layers of the same shape: LLVM optimizes and emits each distinct kernel once.
+    constants. The functions get internal linkage (`llvm.linkage`), so that LLVM's inliner puts
+    back the kernels called once. Run before `duplicate-function-elimination`, which then merges
+    the kernels of layers of the same shape: LLVM optimizes and emits each distinct kernel once.
 
     Before:
     ```mlir
@@ -218,7 +219,7 @@ def BNNOutlineKernels : Pass<"bnn-outline-kernels", "mlir::ModuleOp"> {
     Option<"minOps", "min-ops", "int64_t", "8",
            "Outline only loop nests of at least this many operations">
   ];
-  let dependentDialects = ["mlir::func::FuncDialect"];
+  let dependentDialects = ["mlir::func::FuncDialect", "mlir::LLVM::LLVMDialect"];
 }
 
 def BNNCopyToLinalg : Pass<"bnn-copy-to-linalg", "mlir::func::FuncOp"> {
