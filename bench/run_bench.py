@@ -338,14 +338,54 @@ REMARK_BIN = re.compile(r"(Conv|MatMul/Gemm) binarized")
 REMARK_FLOAT = re.compile(r"(Conv|MatMul/Gemm) stays float")
 
 
-def compile_model(args, model, cfg, out, emit, usage=None):
+def compile_model(args, model, cfg, out, emit, usage=None, extra=()):
     """Compiles; returns (wall seconds, stderr). With a dict `usage`: the peak RSS in it."""
-    cmd = [args.bnnc, model["path"], f"--emit={emit}", "-o", out] + CONFIGS[cfg]
+    cmd = [args.bnnc, model["path"], f"--emit={emit}", "-o", out] + CONFIGS[cfg] + list(extra)
     if emit == "exe":
         cmd.append("--remarks")
     t0 = time.monotonic()
     r = run(cmd, COMPILE_TIMEOUT, f"bnnc {model['name']} [{cfg}] --emit={emit}", usage)
     return time.monotonic() - t0, r.stderr
+
+
+def memory_figures(obj, report):
+    """The scratch arena (the header's NAME_SCRATCH_SIZE), the object's .bss and the cost
+    report's peak of live activations, in bytes."""
+    fig = {}
+    header = os.path.splitext(obj)[0] + ".h"
+    try:
+        with open(header) as f:
+            m = re.search(r"_SCRATCH_SIZE (\d+)u", f.read())
+        fig["scratch_bytes"] = int(m.group(1)) if m else None
+        with open(report) as f:
+            fig["peak_activation_bytes"] = json.load(f)["totals"]["peak_activation_bytes"]
+    except (OSError, ValueError, KeyError):
+        pass
+    with open(obj, "rb") as f:
+        data = f.read()
+    fig["bss_bytes"] = elf_section_sizes(data).get(".bss", 0)
+    return fig
+
+
+def elf_section_sizes(data):
+    """Sizes of an ELF64 little-endian object's sections by name prefix ('.bss' sums .bss.*)."""
+    import struct
+    if data[:4] != b"\x7fELF" or data[4] != 2:
+        return {}
+    shoff, = struct.unpack_from("<Q", data, 0x28)
+    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", data, 0x3A)
+    def section(i):
+        return struct.unpack_from("<IIQQQQ", data, shoff + i * shentsize)
+    _, _, _, _, stroff, _ = section(shstrndx)
+    sizes = {}
+    for i in range(shnum):
+        name_off, _, _, _, _, size = section(i)
+        end = data.index(b"\0", stroff + name_off)
+        name = data[stroff + name_off:end].decode()
+        for prefix in (".bss", ".text", ".rodata"):
+            if name == prefix or name.startswith(prefix + "."):
+                sizes[prefix] = sizes.get(prefix, 0) + size
+    return sizes
 
 
 INSN = re.compile(r"^\s*[0-9a-f]+:\s+(\S+)\s*(.*)$")
@@ -487,8 +527,11 @@ def bench_model(args, model, configs, peaks):
         obj = os.path.join(wd, f"{name}.{cfg}.o")
         # The object alone (no link): its wall time and peak memory are the compiler's.
         usage = {}
-        c["compile_obj_s"], _ = compile_model(args, model, cfg, obj, "obj", usage)
+        report = os.path.join(wd, f"{name}.{cfg}.report.json")
+        c["compile_obj_s"], _ = compile_model(args, model, cfg, obj, "obj", usage,
+                                              [f"--report-file={report}"])
         c["compile_max_rss_mb"] = usage["max_rss_mb"]
+        c.update(memory_figures(obj, report))
         c["object_bytes"] = os.path.getsize(obj)
         c["instructions"] = count_instructions(args.objdump, obj)
         want = EXPECTED_POPCOUNT[cfg]
@@ -614,6 +657,21 @@ def print_tables(results, configs):
           "CPU time per run;\nratio = onnxruntime / bnnc (> 1: bnnc faster); compile s and RSS MB: "
           "wall time and peak memory of bnnc --emit=obj")
     table(head, rows)
+
+    print("\nMemory (bnnc --emit=obj): the scratch arena (NAME_SCRATCH_SIZE, planned by liveness), "
+          "the object's .bss (the static arena),\nthe cost report's peak of live activations "
+          "(inputs and outputs included), and the object file")
+    rows = []
+    for r in results:
+        for cfg in configs:
+            c = r["configs"][cfg]
+            peak = c.get("peak_activation_bytes")
+            arena = c.get("scratch_bytes")
+            rows.append([r["name"], cfg, f"{arena:,}" if arena is not None else "-",
+                         f"{c.get('bss_bytes', 0):,}", f"{peak:,}" if peak else "-",
+                         f"{arena / peak:.2f}" if arena is not None and peak else "-",
+                         f"{c['object_bytes']:,}"])
+    table(["model", "config", "arena B", ".bss B", "peak act. B", "arena/peak", "object B"], rows)
 
     layers = [r for r in results if "macs" in r]
     if layers:
