@@ -535,7 +535,11 @@ private:
   LogicalResult onQuant(const onnx::NodeProto &n);
   LogicalResult onMultiThreshold(const onnx::NodeProto &n);
 
-  Value reduceAxes(Value v, ArrayRef<int64_t> axes, bool isMax);
+  enum class Reduction { Sum, Max, Min };
+  Value reduceAxes(Value v, ArrayRef<int64_t> axes, bool isMax) {
+    return reduceAxes(v, axes, isMax ? Reduction::Max : Reduction::Sum);
+  }
+  Value reduceAxes(Value v, ArrayRef<int64_t> axes, Reduction kind);
   /// A per-axis parameter (scale, zero point) reshaped to broadcast along `axis` of `shape`.
   Tensor axisParam(const Tensor &p, int64_t axis, ArrayRef<int64_t> shape);
 };
@@ -940,6 +944,8 @@ const std::map<std::string, Importer::Handler> &Importer::handlers() {
       {"Softmax", &Importer::onSoftmax},
       {"ReduceMean", &Importer::onReduce},
       {"ReduceSum", &Importer::onReduce},
+      {"ReduceMax", &Importer::onReduce},
+      {"ReduceMin", &Importer::onReduce},
       {"QuantizeLinear", &Importer::onQuantizeLinear},
       {"DequantizeLinear", &Importer::onDequantizeLinear},
   };
@@ -1168,17 +1174,18 @@ LogicalResult Importer::pool(const onnx::NodeProto &n, bool isMax) {
   return success();
 }
 
-Value Importer::reduceAxes(Value v, ArrayRef<int64_t> axes, bool isMax) {
+Value Importer::reduceAxes(Value v, ArrayRef<int64_t> axes, Reduction kind) {
   for (int64_t a : axes) {
     auto t = cast<RankedTensorType>(v.getType());
     SmallVector<int64_t> shape(t.getShape());
     shape[a] = 1;
     auto rt = RankedTensorType::get(shape, t.getElementType());
     auto axis = builder.getI32IntegerAttr(static_cast<int32_t>(a));
-    if (isMax)
-      v = tosa::ReduceMaxOp::create(builder, loc, rt, v, axis);
-    else
-      v = tosa::ReduceSumOp::create(builder, loc, rt, v, axis);
+    switch (kind) {
+    case Reduction::Max: v = tosa::ReduceMaxOp::create(builder, loc, rt, v, axis); break;
+    case Reduction::Min: v = tosa::ReduceMinOp::create(builder, loc, rt, v, axis); break;
+    case Reduction::Sum: v = tosa::ReduceSumOp::create(builder, loc, rt, v, axis); break;
+    }
   }
   return v;
 }
@@ -1840,7 +1847,10 @@ LogicalResult Importer::onReduce(const onnx::NodeProto &n) {
     count *= xs[a];
   }
   Value v = onnxOrder(*x);
-  v = reduceAxes(v, axes, false);
+  // ReduceMax/ReduceMin propagate NaN, as ONNX's reference does (tosa's default nan_mode).
+  v = reduceAxes(v, axes, n.op_type() == "ReduceMax"   ? Reduction::Max
+                          : n.op_type() == "ReduceMin" ? Reduction::Min
+                                                       : Reduction::Sum);
   if (n.op_type() == "ReduceMean") {
     float inv = 1.0f / static_cast<float>(count);
     auto shape = cast<RankedTensorType>(v.getType()).getShape();

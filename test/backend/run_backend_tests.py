@@ -45,6 +45,7 @@ SUPPORTED_OPS = [
     "Exp", "Log", "Round", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool",
     "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Transpose", "Concat", "Split", "Slice", "Pad",
     "Identity", "Dropout", "Constant", "ConstantOfShape", "Softmax", "ReduceMean", "ReduceSum",
+    "ReduceMax", "ReduceMin",
     "Sign", "Where", "Greater", "GreaterOrEqual", "Less", "LessOrEqual", "Equal", "Cast",
     "QuantizeLinear", "DequantizeLinear",
 ]
@@ -59,6 +60,8 @@ SHAPE_OPERANDS = {
     "Split": (1,),
     "ReduceSum": (1,),
     "ReduceMean": (1,),
+    "ReduceMax": (1,),
+    "ReduceMin": (1,),
     "ConstantOfShape": (0,),
     "Clip": (1, 2),
     "Dropout": (1, 2),
