@@ -516,6 +516,7 @@ private:
   LogicalResult onMatMul(const onnx::NodeProto &n);
   LogicalResult onUnary(const onnx::NodeProto &n);
   LogicalResult onBinary(const onnx::NodeProto &n);
+  LogicalResult onVariadic(const onnx::NodeProto &n);
   LogicalResult onCompare(const onnx::NodeProto &n);
   LogicalResult onWhere(const onnx::NodeProto &n);
   LogicalResult onPRelu(const onnx::NodeProto &n);
@@ -925,6 +926,10 @@ const std::map<std::string, Importer::Handler> &Importer::handlers() {
       {"Mul", &Importer::onBinary},
       {"Div", &Importer::onBinary},
       {"Pow", &Importer::onBinary},
+      {"Max", &Importer::onVariadic},
+      {"Min", &Importer::onVariadic},
+      {"Sum", &Importer::onVariadic},
+      {"Mean", &Importer::onVariadic},
       {"Greater", &Importer::onCompare},
       {"GreaterOrEqual", &Importer::onCompare},
       {"Less", &Importer::onCompare},
@@ -1440,6 +1445,55 @@ LogicalResult Importer::onUnary(const onnx::NodeProto &n) {
     // Round: half to even, as ONNX specifies.
     return math::RoundEvenOp::create(b, l, x);
   });
+}
+
+/// Max, Min, Sum and Mean of one or more broadcast operands, combined left to right in one
+/// element-wise op: Max/Min by arith.maximumf/minimumf (a NaN operand gives NaN, as numpy's
+/// maximum in ONNX's reference) or the signed/unsigned integer forms; Mean is the float sum
+/// divided by the operand count.
+LogicalResult Importer::onVariadic(const onnx::NodeProto &n) {
+  const std::string &op = n.op_type();
+  if (n.input_size() < 1)
+    return fail("needs at least one operand");
+  std::vector<int> positions;
+  for (int i = 0; i < n.input_size(); ++i)
+    positions.push_back(i);
+  SmallVector<Value> ops;
+  std::vector<int64_t> shape;
+  bool nhwc;
+  if (failed(alignOperands(n, positions, ops, shape, nhwc)))
+    return failure();
+  Type et = cast<RankedTensorType>(ops[0].getType()).getElementType();
+  for (Value v : ops)
+    if (cast<RankedTensorType>(v.getType()).getElementType() != et)
+      return fail("operands have different element types");
+  bool isFloat = isa<FloatType>(et);
+  if (!isFloat && op == "Mean")
+    return fail("integer Mean is not supported");
+  int32_t dtype = dtypeOf(n.input(0));
+  bool isUnsigned = dtype == kUInt8 || dtype == kBool;
+  Value r = elementwise(ops, shape, et, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+    Value acc = a[0];
+    for (Value v : a.drop_front()) {
+      if (op == "Max")
+        acc = isFloat ? (Value)arith::MaximumFOp::create(b, l, acc, v)
+                      : isUnsigned ? (Value)arith::MaxUIOp::create(b, l, acc, v)
+                                   : (Value)arith::MaxSIOp::create(b, l, acc, v);
+      else if (op == "Min")
+        acc = isFloat ? (Value)arith::MinimumFOp::create(b, l, acc, v)
+                      : isUnsigned ? (Value)arith::MinUIOp::create(b, l, acc, v)
+                                   : (Value)arith::MinSIOp::create(b, l, acc, v);
+      else
+        acc = isFloat ? (Value)arith::AddFOp::create(b, l, acc, v)
+                      : (Value)arith::AddIOp::create(b, l, acc, v);
+    }
+    if (op == "Mean")
+      acc = arith::DivFOp::create(
+          b, l, acc, arith::ConstantOp::create(b, l, b.getFloatAttr(et, static_cast<double>(a.size()))));
+    return acc;
+  });
+  setOutput(n, 0, r, nhwc, dtype, flatOut);
+  return success();
 }
 
 LogicalResult Importer::onBinary(const onnx::NodeProto &n) {

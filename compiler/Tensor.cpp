@@ -23,6 +23,10 @@ const char *dtypeName(int32_t dtype) {
   case 4: return "uint16";
   case 5: return "int16";
   case 8: return "string";
+  case 12: return "uint32";
+  case 13: return "uint64";
+  case 14: return "complex64";
+  case 15: return "complex128";
   default: return "unknown";
   }
 }

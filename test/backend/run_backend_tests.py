@@ -45,7 +45,7 @@ SUPPORTED_OPS = [
     "Exp", "Log", "Round", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool",
     "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Transpose", "Concat", "Split", "Slice", "Pad",
     "Identity", "Dropout", "Constant", "ConstantOfShape", "Softmax", "ReduceMean", "ReduceSum",
-    "ReduceMax", "ReduceMin",
+    "ReduceMax", "ReduceMin", "Max", "Min", "Sum", "Mean",
     "Sign", "Where", "Greater", "GreaterOrEqual", "Less", "LessOrEqual", "Equal", "Cast",
     "QuantizeLinear", "DequantizeLinear",
 ]
