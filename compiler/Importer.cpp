@@ -517,6 +517,7 @@ private:
   LogicalResult onUnary(const onnx::NodeProto &n);
   LogicalResult onBinary(const onnx::NodeProto &n);
   LogicalResult onVariadic(const onnx::NodeProto &n);
+  LogicalResult onExpand(const onnx::NodeProto &n);
   LogicalResult onCompare(const onnx::NodeProto &n);
   LogicalResult onWhere(const onnx::NodeProto &n);
   LogicalResult onPRelu(const onnx::NodeProto &n);
@@ -926,6 +927,7 @@ const std::map<std::string, Importer::Handler> &Importer::handlers() {
       {"Mul", &Importer::onBinary},
       {"Div", &Importer::onBinary},
       {"Pow", &Importer::onBinary},
+      {"Expand", &Importer::onExpand},
       {"Max", &Importer::onVariadic},
       {"Min", &Importer::onVariadic},
       {"Sum", &Importer::onVariadic},
@@ -1445,6 +1447,23 @@ LogicalResult Importer::onUnary(const onnx::NodeProto &n) {
     // Round: half to even, as ONNX specifies.
     return math::RoundEvenOp::create(b, l, x);
   });
+}
+
+/// Expand: the input broadcast (numpy rules) to the shape ONNX's inference gives the result,
+/// broadcast(input shape, the `shape` operand), which must be constant: a copy in one
+/// element-wise op whose indexing map repeats the broadcast axes.
+LogicalResult Importer::onExpand(const onnx::NodeProto &n) {
+  if (!has(n, 1) || !constant(n.input(1)))
+    return fail("the target shape must be constant");
+  SmallVector<Value> ops;
+  std::vector<int64_t> shape;
+  bool nhwc;
+  if (failed(alignOperands(n, {0}, ops, shape, nhwc)))
+    return failure();
+  Type et = cast<RankedTensorType>(ops[0].getType()).getElementType();
+  Value r = elementwise(ops, shape, et, [](OpBuilder &, Location, ValueRange a) { return a[0]; });
+  setOutput(n, 0, r, nhwc, dtypeOf(n.input(0)), flatOut);
+  return success();
 }
 
 /// Max, Min, Sum and Mean of one or more broadcast operands, combined left to right in one

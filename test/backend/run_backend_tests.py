@@ -46,6 +46,7 @@ SUPPORTED_OPS = [
     "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Transpose", "Concat", "Split", "Slice", "Pad",
     "Identity", "Dropout", "Constant", "ConstantOfShape", "Softmax", "ReduceMean", "ReduceSum",
     "ReduceMax", "ReduceMin", "Max", "Min", "Sum", "Mean",
+    "Expand",
     "Sign", "Where", "Greater", "GreaterOrEqual", "Less", "LessOrEqual", "Equal", "Cast",
     "QuantizeLinear", "DequantizeLinear",
 ]
@@ -61,6 +62,7 @@ SHAPE_OPERANDS = {
     "ReduceSum": (1,),
     "ReduceMean": (1,),
     "ReduceMax": (1,),
+    "Expand": (1,),
     "ReduceMin": (1,),
     "ConstantOfShape": (0,),
     "Clip": (1, 2),
