@@ -76,6 +76,8 @@ import time
 
 import numpy as np
 
+from storage_report import sections
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -361,31 +363,9 @@ def memory_figures(obj, report):
             fig["peak_activation_bytes"] = json.load(f)["totals"]["peak_activation_bytes"]
     except (OSError, ValueError, KeyError):
         pass
-    with open(obj, "rb") as f:
-        data = f.read()
-    fig["bss_bytes"] = elf_section_sizes(data).get(".bss", 0)
+    fig["bss_bytes"] = sum(size for name, size in sections(obj).items()
+                           if name == ".bss" or name.startswith(".bss."))
     return fig
-
-
-def elf_section_sizes(data):
-    """Sizes of an ELF64 little-endian object's sections by name prefix ('.bss' sums .bss.*)."""
-    import struct
-    if data[:4] != b"\x7fELF" or data[4] != 2:
-        return {}
-    shoff, = struct.unpack_from("<Q", data, 0x28)
-    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", data, 0x3A)
-    def section(i):
-        return struct.unpack_from("<IIQQQQ", data, shoff + i * shentsize)
-    _, _, _, _, stroff, _ = section(shstrndx)
-    sizes = {}
-    for i in range(shnum):
-        name_off, _, _, _, _, size = section(i)
-        end = data.index(b"\0", stroff + name_off)
-        name = data[stroff + name_off:end].decode()
-        for prefix in (".bss", ".text", ".rodata"):
-            if name == prefix or name.startswith(prefix + "."):
-                sizes[prefix] = sizes.get(prefix, 0) + size
-    return sizes
 
 
 INSN = re.compile(r"^\s*[0-9a-f]+:\s+(\S+)\s*(.*)$")

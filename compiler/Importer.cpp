@@ -538,9 +538,6 @@ private:
   LogicalResult onMultiThreshold(const onnx::NodeProto &n);
 
   enum class Reduction { Sum, Max, Min };
-  Value reduceAxes(Value v, ArrayRef<int64_t> axes, bool isMax) {
-    return reduceAxes(v, axes, isMax ? Reduction::Max : Reduction::Sum);
-  }
   Value reduceAxes(Value v, ArrayRef<int64_t> axes, Reduction kind);
   /// A per-axis parameter (scale, zero point) reshaped to broadcast along `axis` of `shape`.
   Tensor axisParam(const Tensor &p, int64_t axis, ArrayRef<int64_t> shape);
@@ -1205,7 +1202,7 @@ LogicalResult Importer::onGlobalPool(const onnx::NodeProto &n) {
   if (xs.size() != 4)
     return fail("only 4-D inputs are supported");
   bool isMax = n.op_type() == "GlobalMaxPool";
-  Value v = reduceAxes(nhwcOrder(*x), {1, 2}, isMax);
+  Value v = reduceAxes(nhwcOrder(*x), {1, 2}, isMax ? Reduction::Max : Reduction::Sum);
   if (!isMax) {
     float inv = 1.0f / static_cast<float>(xs[2] * xs[3]);
     auto shape = cast<RankedTensorType>(v.getType()).getShape();
@@ -1873,11 +1870,11 @@ LogicalResult Importer::onSoftmax(const onnx::NodeProto &n) {
     return fail("axis is outside the input's rank " + std::to_string(rank));
   Value v = onnxOrder(*x);
   // softmax(x) = exp(x - max) / sum(exp(x - max)) along the axis.
-  Value mx = reduceAxes(v, {axis}, true);
+  Value mx = reduceAxes(v, {axis}, Reduction::Max);
   Value e = elementwise({v, mx}, xs, builder.getF32Type(), [](OpBuilder &b, Location l, ValueRange a) -> Value {
     return math::ExpOp::create(b, l, arith::SubFOp::create(b, l, a[0], a[1]));
   });
-  Value s = reduceAxes(e, {axis}, false);
+  Value s = reduceAxes(e, {axis}, Reduction::Sum);
   Value r = elementwise({e, s}, xs, builder.getF32Type(), [](OpBuilder &b, Location l, ValueRange a) -> Value {
     return arith::DivFOp::create(b, l, a[0], a[1]);
   });
@@ -1925,12 +1922,10 @@ LogicalResult Importer::onReduce(const onnx::NodeProto &n) {
                           : n.op_type() == "ReduceMin" ? Reduction::Min
                                                        : Reduction::Sum);
   if (n.op_type() == "ReduceMean") {
-    float inv = 1.0f / static_cast<float>(count);
     auto shape = cast<RankedTensorType>(v.getType()).getShape();
     v = elementwise({v}, shape, builder.getF32Type(), [&](OpBuilder &b, Location l, ValueRange a) -> Value {
       return arith::DivFOp::create(b, l, a[0], arith::ConstantOp::create(b, l, b.getF32FloatAttr(static_cast<float>(count))));
     });
-    (void)inv;
   }
   setOutput(n, 0, reshapeValue(v, *oshape), false, kFloat);
   return success();

@@ -3,6 +3,7 @@
 
 #include "compiler/Pipeline.h"
 #include "dialects/BNN/BNNCostInterface.h"
+#include "passes/ArenaPlan.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -70,16 +71,17 @@ int64_t peakActivations(func::FuncOp func) {
   for (Operation &op : body)
     position[&op] = n++;
   llvm::DenseMap<Value, Value> root;
-  struct Buffer {
-    int64_t bytes, first, last;
-  };
-  llvm::DenseMap<Value, Buffer> buffers;
+  // Live ranges in body positions; the arguments are live from before the first op (-1).
+  llvm::DenseMap<Value, bnn::ArenaBuffer> buffers;
   auto rootOf = [&](Value v) {
     auto it = root.find(v);
     return it == root.end() ? v : it->second;
   };
+  auto live = [](int64_t bytes, int64_t at) {
+    return bnn::ArenaBuffer{static_cast<uint64_t>(bytes), at, at, 1};
+  };
   for (BlockArgument arg : body.getArguments())
-    buffers[arg] = {tensorBytes(arg), -1, -1};
+    buffers[arg] = live(tensorBytes(arg), -1);
   for (Operation &op : body) {
     if (matchPattern(&op, m_Constant()) || isa<tensor::EmptyOp>(op))
       continue;
@@ -90,7 +92,7 @@ int64_t peakActivations(func::FuncOp func) {
     }
     for (Value r : op.getResults())
       if (isa<RankedTensorType>(r.getType()))
-        buffers[r] = {tensorBytes(r), position[&op], position[&op]};
+        buffers[r] = live(tensorBytes(r), position[&op]);
   }
   // Last uses (anything used by the terminator lives to the end).
   for (Operation &op : body)
@@ -99,18 +101,10 @@ int64_t peakActivations(func::FuncOp func) {
       if (it != buffers.end())
         it->second.last = std::max(it->second.last, position[&op]);
     }
-  std::vector<int64_t> delta(n + 2, 0);
-  for (auto &[v, b] : buffers) {
-    if (b.bytes == 0)
-      continue;
-    int64_t first = b.first + 1, last = std::max(b.last, b.first) + 1; // shift: args at 0
-    delta[first] += b.bytes;
-    delta[last + 1] -= b.bytes;
-  }
-  int64_t live = 0, peak = 0;
-  for (int64_t d : delta)
-    peak = std::max(peak, live += d);
-  return peak;
+  std::vector<bnn::ArenaBuffer> ranges;
+  for (auto &entry : buffers)
+    ranges.push_back(entry.second);
+  return static_cast<int64_t>(bnn::peakLiveBytes(ranges));
 }
 
 void addToTotals(ReportTotals &t, const ReportLayer &l) {

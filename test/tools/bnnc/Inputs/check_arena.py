@@ -24,9 +24,10 @@ def main(header, report, obj, prog):
         nonlocal ok
         print(line if cond else "FAIL: " + line)
         ok = ok and cond
+    obj_bss, prog_bss = bss(obj), bss(prog)
     check(arena <= 1.1 * peak, f"arena {arena} B <= 1.1 x peak {peak} B")
-    check(bss(obj) >= arena, f"object .bss {bss(obj)} B >= arena")
-    check(bss(prog) < arena, f"scratch-only program .bss {bss(prog)} B < arena")
+    check(obj_bss >= arena, f"object .bss {obj_bss} B >= arena")
+    check(prog_bss < arena, f"scratch-only program .bss {prog_bss} B < arena")
     return 0 if ok else 1
 
 
