@@ -18,6 +18,11 @@ Writes into OUTDIR (normally build/bench-models):
   fconv3x3s2_3_32_224.onnx  the float stem of ReActNet-A (MobileNetV1's): 3x3 stride-2 conv,
                         3 -> 32 channels, 224x224 input, pad 1, BatchNorm folded.
   fgemm_512_1000.onnx   the float head of ResNet-18: Gemm 512 -> 1000 with bias, batch 1.
+  bdw3x3_256_28.onnx    a binary depthwise 3x3 conv of MobileNet under DIR-Net/ReActNet: Sign ->
+                        depthwise conv 256 channels @ 28x28 (pad 1) with weights Sign(W) *
+                        mean|W_c| -> BN, constant folding off.
+  fdw3x3_256_28.onnx    the same depthwise conv in float (BN folded): the float form the binary
+                        one must not be slower than.
   cnv_w1a1.onnx         FINN's CNV-w1a1 (the BNN-PYNQ / Brevitas CIFAR-10 topology) as plain ONNX
                         (no QONNX ops), 3x32x32 input, batch 1, random weights:
                           float Conv3x3 3->64 -> BN -> Sign                 (8-bit input: float)
@@ -311,6 +316,36 @@ def main(argv=None):
     models.append({"name": name, "file": name + ".onnx", "inputs": [name + ".in0.npy"],
                    "kind": "float-layer", "macs": 512 * 1000,
                    "what": "float Gemm 512->1000 + bias: the ResNet-18 / Bi-Real-18 head"})
+
+    # MobileNet's depthwise 3x3, 256 channels at 28x28: binary (Sign, Sign(W) * alpha_c, BN) and
+    # float (BN folded), with one seed.
+    c, hw = 256, 28
+    torch.manual_seed(8)
+    gen = torch.Generator().manual_seed(8)
+    conv = BinConv2d(c, c, 3, padding=1, groups=c, bias=False)
+    bn = nn.BatchNorm2d(c)
+    with torch.no_grad():
+        bn.running_mean.copy_(torch.randn(c, generator=gen) * 0.2)
+        bn.running_var.copy_(0.5 + torch.rand(c, generator=gen))
+
+    class SignThen(nn.Module):
+        def __init__(self, body):
+            super().__init__()
+            self.body = body
+
+        def forward(self, x):
+            return self.body(torch.sign(x))
+
+    x = half_offset_input(np.random.default_rng(8), (1, c, hw, hw))
+    for name, m, fold, kind, what in (
+            ("bdw3x3_256_28", SignThen(nn.Sequential(conv, bn)), False, "binary-dw-layer",
+             f"Sign -> binary depthwise 3x3 conv {c} @ {hw}x{hw} (pad 1) -> BN"),
+            ("fdw3x3_256_28", nn.Sequential(nn.Conv2d(c, c, 3, padding=1, groups=c, bias=False), bn),
+             True, "float-layer", f"float depthwise 3x3 conv {c} @ {hw}x{hw} (pad 1) + BN")):
+        export(m, x, os.path.join(args.outdir, name + ".onnx"), fold=fold)
+        np.save(os.path.join(args.outdir, name + ".in0.npy"), x)
+        models.append({"name": name, "file": name + ".onnx", "inputs": [name + ".in0.npy"],
+                       "kind": kind, "macs": hw * hw * c * 9, "what": what})
 
     with open(os.path.join(args.outdir, "manifest.json"), "w") as f:
         json.dump({"models": models}, f, indent=1)

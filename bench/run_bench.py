@@ -252,7 +252,7 @@ def random_inputs(model_path, workdir, name):
 # The models bench/gen_bench_models.py makes (all listed in its manifest.json).
 BENCH_MODELS = ("bconv3x3_256_14", "bconv3x3_128_28", "bconv1x1_512_7", "fconv3x3_64_56",
                 "fconv7x7s2_3_64_224", "fconv1x1_128_256_14", "fconv3x3s2_3_32_224",
-                "fgemm_512_1000", "cnv_w1a1")
+                "fgemm_512_1000", "cnv_w1a1", "bdw3x3_256_28", "fdw3x3_256_28")
 # Whole networks made on demand in the bench directory: name -> its generator (which writes
 # NAME.onnx and NAME.in0.npy, the input its BatchNorms were calibrated on).
 ON_DEMAND = {"bireal18": "gen_bireal18.py", "reactnet_a": "gen_reactnet_a.py"}
@@ -664,8 +664,9 @@ def print_tables(results, configs):
         for r in layers:
             for cfg in configs:
                 c = r["configs"][cfg]
-                f = 2 if r["kind"] == "float-layer" else 1
-                unit = "GFLOP/s" if f == 2 else "G bMAC/s"
+                f = 2 if r["kind"] in ("float-layer", "binary-dw-layer") else 1
+                unit = ("GFLOP/s" if r["kind"] == "float-layer"
+                        else "GOP/s" if f == 2 else "G bMAC/s")
                 mp = c.get("machine_peak")
                 rows.append([r["name"], cfg, fmt_ms(c["min_ms"]), fmt_ms(c["cpu_ms"]),
                              f"{f * c['gmacs_min']:.1f} {unit}",

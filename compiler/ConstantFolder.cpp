@@ -660,6 +660,12 @@ struct Folder {
 
 } // namespace
 
+const std::vector<std::string> &compileTimeOnlyOps() {
+  static const std::vector<std::string> ops = {"And",   "Constant", "ConstantOfShape", "Not",
+                                               "Or",    "Range",    "ReduceProd",      "Shape"};
+  return ops;
+}
+
 FoldStatus evaluateNode(const onnx::NodeProto &node, int opset,
                         const std::vector<const Tensor *> &inputs, std::vector<Tensor> &outputs,
                         std::string &error) {

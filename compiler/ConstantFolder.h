@@ -31,6 +31,10 @@ FoldStatus evaluateNode(const onnx::NodeProto &node, int opset,
                         const std::vector<const Tensor *> &inputs, std::vector<Tensor> &outputs,
                         std::string &error);
 
+/// The ops that only exist at compile time in bnnc: the folder evaluates them when their inputs
+/// are constant (shape computations, constant generators); the importer has no runtime form.
+const std::vector<std::string> &compileTimeOnlyOps();
+
 /// The constant values of a graph, by name.
 using ConstantMap = std::map<std::string, Tensor>;
 

@@ -223,6 +223,27 @@ LayerCost CostModel<bnn::BConv2DOp>::getLayerCost(Operation *op) const {
   return c;
 }
 
+/// A binary depthwise conv: ACE counts its MACs as 1 x 1 bit (the math is binary); it executes
+/// on int8 lanes, which the executed widths say.
+template <>
+LayerCost CostModel<bnn::BDepthwiseConv2DOp>::getLayerCost(Operation *op) const {
+  auto conv = cast<bnn::BDepthwiseConv2DOp>(op);
+  LayerCost c;
+  c.kind = "conv";
+  auto w = shapeOf(conv.getWeights()); // KH, KW, C
+  c.macs = numElements(conv.getOutput()) * w[0] * w[1];
+  c.actBits = c.weightBits = 1;
+  c.execActBits = c.execWeightBits = 8;
+  addOperandBytes(c, ValueRange{conv.getInput()});
+  c.weightBytes += tensorBytes(conv.getWeights());
+  addResultBytes(c, op);
+  c.inputShape = shapeOf(conv.getInput());
+  c.weightShape = w;
+  c.outputShape = shapeOf(op->getResult(0));
+  c.floatWeightBytes = w[0] * w[1] * w[2] * 4;
+  return c;
+}
+
 template <>
 LayerCost CostModel<bnn::BMatMulOp>::getLayerCost(Operation *op) const {
   auto mm = cast<bnn::BMatMulOp>(op);
@@ -489,6 +510,7 @@ void bnnc::registerCostModels(DialectRegistry &registry) {
   registry.addExtension(+[](MLIRContext *ctx, bnn::BNNDialect *) {
     bnn::BConv2DOp::attachInterface<CostModel<bnn::BConv2DOp>>(*ctx);
     bnn::BMatMulOp::attachInterface<CostModel<bnn::BMatMulOp>>(*ctx);
+    bnn::BDepthwiseConv2DOp::attachInterface<CostModel<bnn::BDepthwiseConv2DOp>>(*ctx);
     bnn::OutputTransformOp::attachInterface<CostModel<bnn::OutputTransformOp>>(*ctx);
     bnn::ThresholdOp::attachInterface<CostModel<bnn::ThresholdOp>>(*ctx);
     bnn::BinarizeOp::attachInterface<CostModel<bnn::BinarizeOp>>(*ctx);

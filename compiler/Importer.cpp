@@ -80,7 +80,16 @@ std::vector<int64_t> permute(const std::vector<int64_t> &v, const std::vector<in
   return r;
 }
 
-/// A runtime value of the graph. `nhwc` marks a 4-D ONNX tensor held in NHWC order; a non-empty
+/// A 1-D image, ONNX [N, C, L], is handled as the 2-D image [N, C, 1, L]: one convolution,
+/// pooling and binary kernel serve both.
+std::vector<int64_t> asImage(std::vector<int64_t> s) {
+  if (s.size() == 3)
+    s.insert(s.begin() + 2, 1);
+  return s;
+}
+
+/// A runtime value of the graph. `nhwc` marks a 4-D ONNX tensor held in NHWC order, or a 3-D one
+/// [N, C, L] held as the 4-D NHWC [N, 1, L, C] (then `line` is set); a non-empty
 /// `flat` = {H, W, C} marks an ONNX [N, C*H*W] tensor (a Flatten of an NHWC image) held as
 /// [N, H*W*C] in NHWC element order: a Gemm or MatMul reading it permutes its constant weight
 /// rows instead, so no transpose runs (BINARY_SEMANTICS §8).
@@ -89,6 +98,7 @@ struct TV {
   bool nhwc = false;
   int32_t dtype = kFloat;
   std::vector<int64_t> flat;
+  bool line = false;
 };
 
 /// Position in ONNX's flattened [C, H, W] order of element k of the NHWC-flattened [H, W, C].
@@ -270,9 +280,11 @@ private:
     return it == valueInfo.end() ? 0 : it->second.first;
   }
 
+  /// An NHWC result whose ONNX shape has rank 3 is a 1-D image held as [N, 1, L, C].
   void setOutput(const onnx::NodeProto &n, int i, Value v, bool nhwc, int32_t dtype,
                  std::vector<int64_t> flat = {}) {
-    values[n.output(i)] = TV{v, nhwc, dtype, std::move(flat)};
+    bool line = nhwc && shapeOf(n.output(i)).size() == 3;
+    values[n.output(i)] = TV{v, nhwc, dtype, std::move(flat), line};
   }
 
   //===--------------------------------------------------------------------===//
@@ -313,7 +325,14 @@ private:
       Value v = transposeValue(reshapeValue(tv.value, {N, H, W, C}), kToNCHW);
       return reshapeValue(v, {N, C * H * W});
     }
-    return tv.nhwc ? transposeValue(tv.value, kToNCHW) : tv.value;
+    if (!tv.nhwc)
+      return tv.value;
+    Value v = transposeValue(tv.value, kToNCHW);
+    if (tv.line) {
+      auto t = cast<RankedTensorType>(v.getType());
+      v = reshapeValue(v, {t.getDimSize(0), t.getDimSize(1), t.getDimSize(3)});
+    }
+    return v;
   }
   /// A value in the same layout as `like`.
   TV sameLayout(const TV &like, Value v, int32_t dtype) {
@@ -341,8 +360,21 @@ private:
         r.data[row * K + k] = t.data[row * K + flatToOnnx(k, hwc)];
     return r;
   }
-  /// A 4-D value in NHWC order.
-  Value nhwcOrder(const TV &tv) { return tv.nhwc ? tv.value : transposeValue(tv.value, kToNHWC); }
+  /// A 4-D value (or a 3-D one as a 1-D image) in NHWC order.
+  Value nhwcOrder(const TV &tv) {
+    if (tv.nhwc)
+      return tv.value;
+    Value v = onnxOrder(tv);
+    auto t = cast<RankedTensorType>(v.getType());
+    if (t.getRank() == 3)
+      v = reshapeValue(v, asImage(std::vector<int64_t>(t.getShape().begin(), t.getShape().end())));
+    return transposeValue(v, kToNHWC);
+  }
+  /// A constant of ONNX rank 3 or 4 in the NHWC order of an image value.
+  static Tensor channelsLast(Tensor t) {
+    t.shape = asImage(t.shape);
+    return transpose(t, kToNHWC);
+  }
 
   /// linalg.generic over operands broadcast to `outShape` (numpy rules: ranks right-aligned,
   /// size-1 axes broadcast).
@@ -412,14 +444,17 @@ private:
     shape = *s;
     SmallVector<TV> tvs;
     nhwc = false;
+    bool line = false;
     for (int i : inputs) {
       auto tv = get(n.input(i));
       if (failed(tv))
         return failure();
       tvs.push_back(*tv);
       nhwc |= tv->nhwc;
+      line |= tv->line;
     }
-    nhwc &= shape.size() == 4;
+    // A 3-D result stays a 1-D image only if an operand is one.
+    nhwc &= shape.size() == 4 || (shape.size() == 3 && line);
     // A flattened NHWC operand keeps its order if every other operand is a constant (permuted
     // here) or the same flattened layout; a runtime operand in ONNX order forces it back.
     std::vector<int64_t> flat;
@@ -451,23 +486,24 @@ private:
         out.push_back(tv.value);
         continue;
       }
-      // An ONNX-order operand of rank <= 4 meets an NHWC one: extend it to rank 4 (numpy
-      // right-alignment) and permute; constants are permuted at compile time.
+      // An ONNX-order operand of rank <= the result's meets an NHWC one: extend it to the
+      // result's rank (numpy right-alignment), then to the 4-D image, and permute; constants
+      // are permuted at compile time.
       std::vector<int64_t> s4 = shapeOf(n.input(inputs[k]));
-      if (s4.size() > 4)
-        return fail("an operand of shape " + shapeText(s4) +
-                    " does not broadcast to the 4-D result");
-      s4.insert(s4.begin(), 4 - s4.size(), 1);
+      if (s4.size() > shape.size())
+        return fail("an operand of shape " + shapeText(s4) + " does not broadcast to the " +
+                    std::to_string(shape.size()) + "-D result");
+      s4.insert(s4.begin(), shape.size() - s4.size(), 1);
       if (const Tensor *c = constant(n.input(inputs[k]))) {
         Tensor t = *c;
         t.shape = s4;
-        out.push_back(constantValue(transpose(t, kToNHWC)));
+        out.push_back(constantValue(channelsLast(t)));
       } else {
-        out.push_back(transposeValue(reshapeValue(tv.value, s4), kToNHWC));
+        out.push_back(transposeValue(reshapeValue(onnxOrder(tv), asImage(s4)), kToNHWC));
       }
     }
     if (nhwc)
-      shape = permute(shape, kToNHWC);
+      shape = permute(asImage(shape), kToNHWC);
     return success();
   }
 
@@ -491,9 +527,22 @@ private:
   LogicalResult convolution(const onnx::NodeProto &n);
   LogicalResult pool(const onnx::NodeProto &n, bool isMax);
   /// ONNX explicit pads for spatial ops: [top, left, bottom, right], from pads or auto_pad.
-  LogicalResult spatialPads(const onnx::NodeProto &n, ArrayRef<int64_t> in, ArrayRef<int64_t> k,
-                            ArrayRef<int64_t> stride, ArrayRef<int64_t> dil, ArrayRef<int64_t> out,
-                            std::vector<int64_t> &pads);
+  /// `spatialRank` is 1 for a 1-D window (height 1, pads on W only) or 2; the other arrays are
+  /// the 2-D (H, W) forms.
+  LogicalResult spatialPads(const onnx::NodeProto &n, int spatialRank, ArrayRef<int64_t> in,
+                            ArrayRef<int64_t> k, ArrayRef<int64_t> stride, ArrayRef<int64_t> dil,
+                            ArrayRef<int64_t> out, std::vector<int64_t> &pads);
+  /// A window attribute (strides, dilations, kernel_shape) in its 2-D (H, W) form: a 1-D
+  /// window's single value is W's, H's is 1. Empty if the count does not fit.
+  std::vector<int64_t> windowAttr(const onnx::NodeProto &n, const char *name, int spatialRank,
+                                  int64_t dflt) {
+    std::vector<int64_t> v = attrInts(n, name, std::vector<int64_t>(spatialRank, dflt));
+    if (v.size() != static_cast<size_t>(spatialRank))
+      return {};
+    if (spatialRank == 1)
+      v.insert(v.begin(), 1);
+    return v;
+  }
   /// Adjusts end pads (and crops the input) so that TOSA's exact output-size rule holds:
   /// (in - 1 + pb + pe - (k - 1) * d) must be a multiple of the stride.
   Value fitSpatial(Value nhwcInput, std::vector<int64_t> &pads, ArrayRef<int64_t> k,
@@ -503,7 +552,16 @@ private:
   // Op handlers
   //===--------------------------------------------------------------------===//
 
-  static const std::map<std::string, Handler> &handlers();
+public:
+  /// The ONNX ops the importer translates, with what of each it supports (bnnc --list-ops and
+  /// docs/ops.md print this table).
+  struct OpEntry {
+    Handler handler;
+    const char *note;
+  };
+  static const std::map<std::string, OpEntry> &handlers();
+
+private:
   LogicalResult importNode(const onnx::NodeProto &n);
 
   LogicalResult onIdentity(const onnx::NodeProto &n);
@@ -531,6 +589,9 @@ private:
   LogicalResult onPad(const onnx::NodeProto &n);
   LogicalResult onSoftmax(const onnx::NodeProto &n);
   LogicalResult onReduce(const onnx::NodeProto &n);
+  LogicalResult onLayerNorm(const onnx::NodeProto &n);
+  LogicalResult onGather(const onnx::NodeProto &n);
+  LogicalResult onTile(const onnx::NodeProto &n);
   LogicalResult onQuantizeLinear(const onnx::NodeProto &n);
   LogicalResult onDequantizeLinear(const onnx::NodeProto &n);
   LogicalResult onBipolarQuant(const onnx::NodeProto &n);
@@ -890,68 +951,84 @@ LogicalResult Importer::importNode(const onnx::NodeProto &n) {
     if (!n.output(i).empty() && dt && !elementType(dt))
       return fail(Twine("produces unsupported type ") + dtypeName(dt));
   }
-  return (this->*(it->second))(n);
+  return (this->*(it->second.handler))(n);
 }
 
-const std::map<std::string, Importer::Handler> &Importer::handlers() {
-  static const std::map<std::string, Handler> table = {
-      {"Identity", &Importer::onIdentity},
-      {"Dropout", &Importer::onIdentity},
-      {"Conv", &Importer::onConv},
-      {"MaxPool", &Importer::onMaxPool},
-      {"AveragePool", &Importer::onAveragePool},
-      {"GlobalAveragePool", &Importer::onGlobalPool},
-      {"GlobalMaxPool", &Importer::onGlobalPool},
-      {"BatchNormalization", &Importer::onBatchNorm},
-      {"Gemm", &Importer::onGemm},
-      {"MatMul", &Importer::onMatMul},
-      {"Relu", &Importer::onUnary},
-      {"LeakyRelu", &Importer::onUnary},
-      {"Sigmoid", &Importer::onUnary},
-      {"Tanh", &Importer::onUnary},
-      {"HardSigmoid", &Importer::onUnary},
-      {"Abs", &Importer::onUnary},
-      {"Neg", &Importer::onUnary},
-      {"Sqrt", &Importer::onUnary},
-      {"Exp", &Importer::onUnary},
-      {"Log", &Importer::onUnary},
-      {"Round", &Importer::onUnary},
-      {"Sign", &Importer::onUnary},
-      {"PRelu", &Importer::onPRelu},
-      {"Clip", &Importer::onClip},
-      {"Add", &Importer::onBinary},
-      {"Sub", &Importer::onBinary},
-      {"Mul", &Importer::onBinary},
-      {"Div", &Importer::onBinary},
-      {"Pow", &Importer::onBinary},
-      {"Expand", &Importer::onExpand},
-      {"Max", &Importer::onVariadic},
-      {"Min", &Importer::onVariadic},
-      {"Sum", &Importer::onVariadic},
-      {"Mean", &Importer::onVariadic},
-      {"Greater", &Importer::onCompare},
-      {"GreaterOrEqual", &Importer::onCompare},
-      {"Less", &Importer::onCompare},
-      {"LessOrEqual", &Importer::onCompare},
-      {"Equal", &Importer::onCompare},
-      {"Where", &Importer::onWhere},
-      {"Cast", &Importer::onCast},
-      {"Flatten", &Importer::onReshapeLike},
-      {"Reshape", &Importer::onReshapeLike},
-      {"Squeeze", &Importer::onReshapeLike},
-      {"Unsqueeze", &Importer::onReshapeLike},
-      {"Transpose", &Importer::onTranspose},
-      {"Concat", &Importer::onConcat},
-      {"Split", &Importer::onSplit},
-      {"Slice", &Importer::onSlice},
-      {"Pad", &Importer::onPad},
-      {"Softmax", &Importer::onSoftmax},
-      {"ReduceMean", &Importer::onReduce},
-      {"ReduceSum", &Importer::onReduce},
-      {"ReduceMax", &Importer::onReduce},
-      {"ReduceMin", &Importer::onReduce},
-      {"QuantizeLinear", &Importer::onQuantizeLinear},
-      {"DequantizeLinear", &Importer::onDequantizeLinear},
+const std::map<std::string, Importer::OpEntry> &Importer::handlers() {
+  static const std::map<std::string, OpEntry> table = {
+      {"Identity", {&Importer::onIdentity, "any type"}},
+      {"Dropout", {&Importer::onIdentity, "inference: the identity; the mask output is all true"}},
+      {"Conv", {&Importer::onConv, "1-D and 2-D, float32, constant weights, groups, depthwise, strides, dilations, pads and auto_pad; binary (XNOR-popcount) when input and weights are binarized"}},
+      {"MaxPool", {&Importer::onMaxPool, "1-D and 2-D, float32, ceil_mode, pads; no dilations, no Indices output; binary on packed bits after a binarizer"}},
+      {"AveragePool", {&Importer::onAveragePool, "1-D and 2-D, float32, ceil_mode, pads, count_include_pad; no dilations"}},
+      {"GlobalAveragePool", {&Importer::onGlobalPool, "3-D and 4-D inputs"}},
+      {"GlobalMaxPool", {&Importer::onGlobalPool, "3-D and 4-D inputs"}},
+      {"BatchNormalization", {&Importer::onBatchNorm, "inference mode; constant parameters; fused into a binary layer's output transform or threshold"}},
+      {"Gemm", {&Importer::onGemm, "float32; binary when A is binarized and B is a constant +-alpha matrix"}},
+      {"MatMul", {&Importer::onMatMul, "float32; batched with equal batch dimensions or a 2-D B (runtime or constant); binary when A is binarized and B is a constant +-alpha matrix"}},
+      {"Relu", {&Importer::onUnary, "float32"}},
+      {"LeakyRelu", {&Importer::onUnary, "float32"}},
+      {"Sigmoid", {&Importer::onUnary, "float32"}},
+      {"Tanh", {&Importer::onUnary, "float32"}},
+      {"HardSigmoid", {&Importer::onUnary, "float32"}},
+      {"Abs", {&Importer::onUnary, "float32"}},
+      {"Neg", {&Importer::onUnary, "float32"}},
+      {"Sqrt", {&Importer::onUnary, "float32"}},
+      {"Exp", {&Importer::onUnary, "float32"}},
+      {"Log", {&Importer::onUnary, "float32"}},
+      {"Round", {&Importer::onUnary, "float32"}},
+      {"Erf", {&Importer::onUnary, "float32"}},
+      {"Reciprocal", {&Importer::onUnary, "float32"}},
+      {"Floor", {&Importer::onUnary, "float32"}},
+      {"Ceil", {&Importer::onUnary, "float32"}},
+      {"Sin", {&Importer::onUnary, "float32"}},
+      {"Cos", {&Importer::onUnary, "float32"}},
+      {"Softplus", {&Importer::onUnary, "float32"}},
+      {"Softsign", {&Importer::onUnary, "float32"}},
+      {"Elu", {&Importer::onUnary, "float32"}},
+      {"Selu", {&Importer::onUnary, "float32"}},
+      {"Celu", {&Importer::onUnary, "float32"}},
+      {"ThresholdedRelu", {&Importer::onUnary, "float32"}},
+      {"HardSwish", {&Importer::onUnary, "float32"}},
+      {"Sign", {&Importer::onUnary, "ONNX Sign (0 -> 0, or +1 with --sign-zero=positive); a binarizer"}},
+      {"PRelu", {&Importer::onPRelu, "float32, broadcast slopes"}},
+      {"Clip", {&Importer::onClip, "float32, constant min and max"}},
+      {"Add", {&Importer::onBinary, "numpy broadcasting; float and integer"}},
+      {"Sub", {&Importer::onBinary, "numpy broadcasting; float and integer"}},
+      {"Mul", {&Importer::onBinary, "numpy broadcasting; float and integer"}},
+      {"Div", {&Importer::onBinary, "numpy broadcasting; float and integer"}},
+      {"Pow", {&Importer::onBinary, "float base, float or integer exponent"}},
+      {"Expand", {&Importer::onExpand, "constant target shape"}},
+      {"Max", {&Importer::onVariadic, "any number of operands; float and integer"}},
+      {"Min", {&Importer::onVariadic, "any number of operands; float and integer"}},
+      {"Sum", {&Importer::onVariadic, "any number of operands; float and integer"}},
+      {"Mean", {&Importer::onVariadic, "any number of operands; float"}},
+      {"Greater", {&Importer::onCompare, "numpy broadcasting; float and integer; bool result"}},
+      {"GreaterOrEqual", {&Importer::onCompare, "numpy broadcasting; float and integer; bool result"}},
+      {"Less", {&Importer::onCompare, "numpy broadcasting; float and integer; bool result"}},
+      {"LessOrEqual", {&Importer::onCompare, "numpy broadcasting; float and integer; bool result"}},
+      {"Equal", {&Importer::onCompare, "numpy broadcasting; float and integer; bool result"}},
+      {"Where", {&Importer::onWhere, "numpy broadcasting, any element type; a binarizer when it selects +-1 (or 0) by a comparison with 0"}},
+      {"Cast", {&Importer::onCast, "between float32, float64, int8, uint8, int32, int64 and bool"}},
+      {"Flatten", {&Importer::onReshapeLike, "any axis"}},
+      {"Reshape", {&Importer::onReshapeLike, "constant shape"}},
+      {"Squeeze", {&Importer::onReshapeLike, "constant axes"}},
+      {"Unsqueeze", {&Importer::onReshapeLike, "constant axes"}},
+      {"Transpose", {&Importer::onTranspose, "any permutation"}},
+      {"Concat", {&Importer::onConcat, "any axis"}},
+      {"Split", {&Importer::onSplit, "constant split sizes"}},
+      {"Slice", {&Importer::onSlice, "constant starts, ends, axes and steps"}},
+      {"Pad", {&Importer::onPad, "mode constant, constant pads; float32"}},
+      {"Softmax", {&Importer::onSoftmax, "any axis"}},
+      {"ReduceMean", {&Importer::onReduce, "float32; constant axes"}},
+      {"ReduceSum", {&Importer::onReduce, "float32; constant axes"}},
+      {"ReduceMax", {&Importer::onReduce, "float32; constant axes"}},
+      {"ReduceMin", {&Importer::onReduce, "float32; constant axes"}},
+      {"LayerNormalization", {&Importer::onLayerNorm, "float32, any axis, with the optional Mean and InvStdDev outputs"}},
+      {"Gather", {&Importer::onGather, "any axis; int64 or int32 indices (a graph input or constant); out-of-range indices are clamped"}},
+      {"Tile", {&Importer::onTile, "constant repeats"}},
+      {"QuantizeLinear", {&Importer::onQuantizeLinear, "int8 and uint8, per tensor or per axis"}},
+      {"DequantizeLinear", {&Importer::onDequantizeLinear, "int8, uint8 and int32, per tensor or per axis"}},
   };
   return table;
 }
@@ -977,18 +1054,19 @@ LogicalResult Importer::onIdentity(const onnx::NodeProto &n) {
   return success();
 }
 
-LogicalResult Importer::spatialPads(const onnx::NodeProto &n, ArrayRef<int64_t> in,
-                                    ArrayRef<int64_t> k, ArrayRef<int64_t> stride,
-                                    ArrayRef<int64_t> dil, ArrayRef<int64_t> out,
-                                    std::vector<int64_t> &pads) {
+LogicalResult Importer::spatialPads(const onnx::NodeProto &n, int spatialRank,
+                                    ArrayRef<int64_t> in, ArrayRef<int64_t> k,
+                                    ArrayRef<int64_t> stride, ArrayRef<int64_t> dil,
+                                    ArrayRef<int64_t> out, std::vector<int64_t> &pads) {
   std::string autoPad = attrString(n, "auto_pad", "NOTSET");
   pads.assign(4, 0);
   if (autoPad == "NOTSET") {
-    std::vector<int64_t> p = attrInts(n, "pads", {0, 0, 0, 0});
-    if (p.size() != 4)
-      return fail("expects 4 pads for a 2-D window");
-    // ONNX order: [h_begin, w_begin, h_end, w_end].
-    pads = p;
+    std::vector<int64_t> p = attrInts(n, "pads", std::vector<int64_t>(2 * spatialRank, 0));
+    if (p.size() != static_cast<size_t>(2 * spatialRank))
+      return fail("expects " + std::to_string(2 * spatialRank) + " pads for a " +
+                  std::to_string(spatialRank) + "-D window");
+    // ONNX order: [h_begin, w_begin, h_end, w_end]; a 1-D window [begin, end] pads W only.
+    pads = spatialRank == 1 ? std::vector<int64_t>{0, p[0], 0, p[1]} : p;
     for (int64_t v : pads)
       if (v < 0)
         return fail("negative pads are not supported");
@@ -1035,27 +1113,41 @@ LogicalResult Importer::convolution(const onnx::NodeProto &n) {
   auto x = get(n.input(0));
   if (failed(x))
     return failure();
-  const Tensor *w = constant(n.input(1));
-  if (!w)
+  const Tensor *w4 = constant(n.input(1));
+  if (!w4)
     return fail("weights must be constant (an initializer or a foldable subgraph)");
-  if (w->rank() != 4)
-    return fail("only 2-D convolutions are supported");
-  if (x->dtype != kFloat || w->dtype != kFloat)
+  if (w4->rank() != 3 && w4->rank() != 4)
+    return fail("only 1-D and 2-D convolutions are supported");
+  if (x->dtype != kFloat || w4->dtype != kFloat)
     return fail("supports float32 only");
   auto oshape = outShape(n);
   if (failed(oshape))
     return failure();
-  std::vector<int64_t> xs = shapeOf(n.input(0));
+  // A 1-D convolution is the 2-D one of height 1: weights [O, I, K] -> [O, I, 1, K].
+  int spatialRank = w4->rank() == 3 ? 1 : 2;
+  Tensor w1d;
+  if (spatialRank == 1) {
+    w1d = *w4;
+    w1d.shape = asImage(w1d.shape);
+    w4 = &w1d;
+  }
+  const Tensor *w = w4;
+  std::vector<int64_t> xs = asImage(shapeOf(n.input(0)));
+  std::vector<int64_t> os = asImage(*oshape);
+  if (xs.size() != 4 || os.size() != 4)
+    return fail("the input's rank does not fit the weights'");
   int64_t group = attrInt(n, "group", 1);
   int64_t O = w->shape[0], Ig = w->shape[1], KH = w->shape[2], KW = w->shape[3];
   int64_t C = xs[1];
-  if (Ig * group != C || O % group != 0)
+  if (group < 1 || Ig * group != C || O % group != 0)
     return fail("weight shape does not fit the input channels and group count");
-  std::vector<int64_t> stride = attrInts(n, "strides", {1, 1});
-  std::vector<int64_t> dil = attrInts(n, "dilations", {1, 1});
-  std::vector<int64_t> out = {(*oshape)[2], (*oshape)[3]};
+  std::vector<int64_t> stride = windowAttr(n, "strides", spatialRank, 1);
+  std::vector<int64_t> dil = windowAttr(n, "dilations", spatialRank, 1);
+  if (stride.empty() || dil.empty())
+    return fail("strides and dilations need one value per spatial axis");
+  std::vector<int64_t> out = {os[2], os[3]};
   std::vector<int64_t> pads;
-  if (failed(spatialPads(n, {xs[2], xs[3]}, {KH, KW}, stride, dil, out, pads)))
+  if (failed(spatialPads(n, spatialRank, {xs[2], xs[3]}, {KH, KW}, stride, dil, out, pads)))
     return failure();
   Tensor bias(kFloat, {O});
   if (has(n, 2)) {
@@ -1067,7 +1159,7 @@ LogicalResult Importer::convolution(const onnx::NodeProto &n) {
   Value input = fitSpatial(nhwcOrder(*x), pads, {KH, KW}, stride, dil, out);
   // TOSA pad order is [top, bottom, left, right]; ONNX's is [top, left, bottom, right].
   SmallVector<int64_t> tpad = {pads[0], pads[2], pads[1], pads[3]};
-  std::vector<int64_t> nhwcOut = permute(*oshape, kToNHWC);
+  std::vector<int64_t> nhwcOut = permute(os, kToNHWC);
   auto accType = TypeAttr::get(builder.getF32Type());
   auto slice4 = [&](Value v, int64_t c0, int64_t cn) -> Value {
     auto t = cast<RankedTensorType>(v.getType());
@@ -1077,9 +1169,9 @@ LogicalResult Importer::convolution(const onnx::NodeProto &n) {
   auto conv = [&](Value in, const Tensor &weights, const Tensor &b, int64_t outC) -> Value {
     // OIHW -> OHWI, at compile time.
     Value wv = constantValue(transpose(weights, {0, 2, 3, 1}));
-    std::vector<int64_t> os = nhwcOut;
-    os[3] = outC;
-    return tosa::Conv2DOp::create(builder, loc, tensorType(os, kFloat), in, wv, constantValue(b),
+    std::vector<int64_t> shape = nhwcOut;
+    shape[3] = outC;
+    return tosa::Conv2DOp::create(builder, loc, tensorType(shape, kFloat), in, wv, constantValue(b),
                                   builder.getDenseI64ArrayAttr(tpad),
                                   builder.getDenseI64ArrayAttr(stride),
                                   builder.getDenseI64ArrayAttr(dil), accType);
@@ -1123,8 +1215,8 @@ LogicalResult Importer::pool(const onnx::NodeProto &n, bool isMax) {
   if (failed(x))
     return failure();
   std::vector<int64_t> xs = shapeOf(n.input(0));
-  if (xs.size() != 4)
-    return fail("only 2-D pooling is supported");
+  if (xs.size() != 3 && xs.size() != 4)
+    return fail("only 1-D and 2-D pooling is supported");
   if (x->dtype != kFloat)
     return fail("supports float32 only");
   if (n.output_size() > 1 && !n.output(1).empty())
@@ -1132,16 +1224,22 @@ LogicalResult Importer::pool(const onnx::NodeProto &n, bool isMax) {
   auto oshape = outShape(n);
   if (failed(oshape))
     return failure();
-  std::vector<int64_t> k = attrInts(n, "kernel_shape");
-  std::vector<int64_t> stride = attrInts(n, "strides", {1, 1});
-  std::vector<int64_t> dil = attrInts(n, "dilations", {1, 1});
-  if (k.size() != 2)
-    return fail("expects a 2-D kernel_shape");
+  // 1-D pooling is the 2-D one of height 1.
+  int spatialRank = static_cast<int>(xs.size()) - 2;
+  xs = asImage(xs);
+  std::vector<int64_t> os = asImage(*oshape);
+  std::vector<int64_t> k = windowAttr(n, "kernel_shape", spatialRank, 0);
+  std::vector<int64_t> stride = windowAttr(n, "strides", spatialRank, 1);
+  std::vector<int64_t> dil = windowAttr(n, "dilations", spatialRank, 1);
+  if (k.empty() || attrInts(n, "kernel_shape").empty())
+    return fail("expects a " + std::to_string(spatialRank) + "-D kernel_shape");
+  if (stride.empty() || dil.empty())
+    return fail("strides and dilations need one value per spatial axis");
   if (dil[0] != 1 || dil[1] != 1)
     return fail("pooling with dilations is not supported");
-  std::vector<int64_t> out = {(*oshape)[2], (*oshape)[3]};
+  std::vector<int64_t> out = {os[2], os[3]};
   std::vector<int64_t> pads;
-  if (failed(spatialPads(n, {xs[2], xs[3]}, k, stride, dil, out, pads)))
+  if (failed(spatialPads(n, spatialRank, {xs[2], xs[3]}, k, stride, dil, out, pads)))
     return failure();
   std::vector<int64_t> origPads = pads;
   Value input = nhwcOrder(*x);
@@ -1161,7 +1259,7 @@ LogicalResult Importer::pool(const onnx::NodeProto &n, bool isMax) {
   for (int i = 0; i < 4; ++i)
     if (tpad[i] >= k[i / 2])
       return fail("a pad as large as the kernel is not supported");
-  std::vector<int64_t> nhwcOut = permute(*oshape, kToNHWC);
+  std::vector<int64_t> nhwcOut = permute(os, kToNHWC);
   Value result;
   if (isMax)
     result = tosa::MaxPool2dOp::create(builder, loc, tensorType(nhwcOut, kFloat), input,
@@ -1199,8 +1297,9 @@ LogicalResult Importer::onGlobalPool(const onnx::NodeProto &n) {
   if (failed(x))
     return failure();
   std::vector<int64_t> xs = shapeOf(n.input(0));
-  if (xs.size() != 4)
-    return fail("only 4-D inputs are supported");
+  if (xs.size() != 3 && xs.size() != 4)
+    return fail("only 3-D and 4-D inputs are supported");
+  xs = asImage(xs);
   bool isMax = n.op_type() == "GlobalMaxPool";
   Value v = reduceAxes(nhwcOrder(*x), {1, 2}, isMax ? Reduction::Max : Reduction::Sum);
   if (!isMax) {
@@ -1242,17 +1341,19 @@ LogicalResult Importer::onBatchNorm(const onnx::NodeProto &n) {
   auto x = get(n.input(0));
   if (failed(x))
     return failure();
-  Value in = xs.size() == 4 ? nhwcOrder(*x) : onnxOrder(*x);
-  std::vector<int64_t> shape = xs.size() == 4 ? permute(xs, kToNHWC) : xs;
-  if (xs.size() == 4) {
-    s = transpose(s, kToNHWC);
-    t = transpose(t, kToNHWC);
+  // Images (and 1-D images already held as such) are normalized in NHWC, channels innermost.
+  bool image = xs.size() == 4 || (xs.size() == 3 && x->line);
+  Value in = image ? nhwcOrder(*x) : onnxOrder(*x);
+  std::vector<int64_t> shape = image ? permute(asImage(xs), kToNHWC) : xs;
+  if (image) {
+    s = channelsLast(s);
+    t = channelsLast(t);
   }
   Value r = elementwise({in, constantValue(s), constantValue(t)}, shape, builder.getF32Type(),
                         [](OpBuilder &b, Location l, ValueRange a) -> Value {
                           return arith::AddFOp::create(b, l, arith::MulFOp::create(b, l, a[0], a[1]), a[2]);
                         });
-  setOutput(n, 0, r, xs.size() == 4, kFloat);
+  setOutput(n, 0, r, image, kFloat);
   return success();
 }
 
@@ -1410,11 +1511,28 @@ LogicalResult Importer::onUnary(const onnx::NodeProto &n) {
     values[n.output(0)] = sameLayout(*x, v, kFloat);
     return success();
   }
-  float alpha = attrFloat(n, "alpha", op == "LeakyRelu" ? 0.01f : 0.2f);
+  // The attribute defaults of ONNX's operator schemas.
+  float alphaDefault = op == "LeakyRelu"     ? 0.01f
+                       : op == "HardSigmoid" ? 0.2f
+                       : op == "Selu"        ? 1.67326319217681884765625f
+                       : op == "HardSwish"   ? 1.0f / 6.0f
+                                             : 1.0f; // Elu, Celu, ThresholdedRelu
+  float alpha = attrFloat(n, "alpha", alphaDefault);
   float beta = attrFloat(n, "beta", 0.5f);
+  float gamma = attrFloat(n, "gamma", 1.05070102214813232421875f);
   return floatElementwise(n, {0}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
     Value x = a[0];
     auto c = [&](float v) -> Value { return arith::ConstantOp::create(b, l, b.getF32FloatAttr(v)); };
+    auto mul = [&](Value u, Value v) -> Value { return arith::MulFOp::create(b, l, u, v); };
+    auto add = [&](Value u, Value v) -> Value { return arith::AddFOp::create(b, l, u, v); };
+    auto lt0 = [&](Value v) -> Value {
+      return arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, v, c(0.0f));
+    };
+    // softplus(v) = log(1 + e^v) = max(v, 0) + log1p(e^-|v|): no overflow for large v.
+    auto softplus = [&](Value v) -> Value {
+      Value e = math::ExpOp::create(b, l, arith::NegFOp::create(b, l, math::AbsFOp::create(b, l, v)));
+      return add(arith::MaximumFOp::create(b, l, v, c(0.0f)), math::Log1pOp::create(b, l, e));
+    };
     if (op == "Relu")
       return arith::MaximumFOp::create(b, l, x, c(0.0f));
     if (op == "LeakyRelu") {
@@ -1441,6 +1559,41 @@ LogicalResult Importer::onUnary(const onnx::NodeProto &n) {
       return math::ExpOp::create(b, l, x);
     if (op == "Log")
       return math::LogOp::create(b, l, x);
+    if (op == "Erf")
+      return math::ErfOp::create(b, l, x);
+    if (op == "Reciprocal")
+      return arith::DivFOp::create(b, l, c(1.0f), x);
+    if (op == "Floor")
+      return math::FloorOp::create(b, l, x);
+    if (op == "Ceil")
+      return math::CeilOp::create(b, l, x);
+    if (op == "Sin")
+      return math::SinOp::create(b, l, x);
+    if (op == "Cos")
+      return math::CosOp::create(b, l, x);
+    if (op == "Softplus")
+      return softplus(x);
+    if (op == "Softsign")
+      return arith::DivFOp::create(b, l, x, add(c(1.0f), math::AbsFOp::create(b, l, x)));
+    if (op == "Elu" || op == "Selu") {
+      // Elu: x < 0 ? alpha * (e^x - 1) : x. Selu: gamma * (x <= 0 ? alpha * (e^x - 1) : x);
+      // at x = 0 both branches give 0, so one comparison serves both.
+      Value neg = mul(c(alpha), math::ExpM1Op::create(b, l, x));
+      Value v = arith::SelectOp::create(b, l, lt0(x), neg, x);
+      return op == "Selu" ? mul(c(gamma), v) : v;
+    }
+    if (op == "Celu") { // max(0, x) + min(0, alpha * (e^(x / alpha) - 1))
+      Value e = mul(c(alpha), math::ExpM1Op::create(b, l, arith::DivFOp::create(b, l, x, c(alpha))));
+      return add(arith::MaximumFOp::create(b, l, x, c(0.0f)), arith::MinimumFOp::create(b, l, e, c(0.0f)));
+    }
+    if (op == "ThresholdedRelu") {
+      Value above = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, x, c(alpha));
+      return arith::SelectOp::create(b, l, above, x, c(0.0f));
+    }
+    if (op == "HardSwish") { // x * max(0, min(1, alpha * x + beta)), alpha = 1/6, beta = 1/2
+      Value v = add(mul(x, c(alpha)), c(0.5f));
+      return mul(x, arith::MinimumFOp::create(b, l, arith::MaximumFOp::create(b, l, v, c(0.0f)), c(1.0f)));
+    }
     // Round: half to even, as ONNX specifies.
     return math::RoundEvenOp::create(b, l, x);
   });
@@ -1691,13 +1844,14 @@ LogicalResult Importer::onReshapeLike(const onnx::NodeProto &n) {
     return failure();
   Value v;
   std::vector<int64_t> xs = shapeOf(n.input(0));
-  if (x->nhwc && xs.size() == 4 && xs[2] == 1 && xs[3] == 1) {
-    // [N, C, 1, 1] has the same element order in NHWC: no transpose needed.
+  auto image = x->nhwc ? cast<RankedTensorType>(x->value.getType()).getShape() : ArrayRef<int64_t>();
+  if (x->nhwc && image[1] == 1 && image[2] == 1) {
+    // [N, C, 1, 1] (or [N, C, 1]) has the same element order in NHWC: no transpose needed.
     v = x->value;
-  } else if (x->nhwc && xs.size() == 4 && oshape->size() == 2 && (*oshape)[0] == xs[0]) {
+  } else if (x->nhwc && oshape->size() == 2 && (*oshape)[0] == xs[0]) {
     // Flatten of an image: keep NHWC element order; consumers permute their constants.
-    setOutput(n, 0, reshapeValue(x->value, {xs[0], xs[1] * xs[2] * xs[3]}), false, x->dtype,
-              {xs[2], xs[3], xs[1]});
+    setOutput(n, 0, reshapeValue(x->value, {image[0], image[1] * image[2] * image[3]}), false,
+              x->dtype, {image[1], image[2], image[3]});
     return success();
   } else {
     v = onnxOrder(*x);
@@ -1739,9 +1893,11 @@ LogicalResult Importer::onConcat(const onnx::NodeProto &n) {
     vs.push_back(allNhwc ? tv.value : onnxOrder(tv));
   std::vector<int64_t> shape = *oshape;
   if (allNhwc) {
-    // NCHW axis a is NHWC axis position of a in kToNHWC.
+    // NCHW axis a is NHWC axis position of a in kToNHWC; a 1-D image's axis 2 (L) is W.
+    if (rank == 3 && axis == 2)
+      axis = 3;
     axis = std::find(kToNHWC.begin(), kToNHWC.end(), axis) - kToNHWC.begin();
-    shape = permute(shape, kToNHWC);
+    shape = permute(asImage(shape), kToNHWC);
   }
   Value r = tosa::ConcatOp::create(builder, loc, tensorType(shape, tvs[0].dtype), vs,
                                    builder.getI32IntegerAttr(static_cast<int32_t>(axis)));
@@ -1844,10 +2000,16 @@ LogicalResult Importer::onPad(const onnx::NodeProto &n) {
   if (x->nhwc) {
     // Pad in NHWC: permute the pad amounts instead of the tensor.
     in = x->value;
-    std::vector<int64_t> l = permute(std::vector<int64_t>(low.begin(), low.end()), kToNHWC);
-    std::vector<int64_t> h = permute(std::vector<int64_t>(high.begin(), high.end()), kToNHWC);
+    std::vector<int64_t> l(low.begin(), low.end()), h(high.begin(), high.end());
+    if (rank == 3) { // a 1-D image: no padding on its height axis
+      l.insert(l.begin() + 2, 0);
+      h.insert(h.begin() + 2, 0);
+    }
+    l = permute(l, kToNHWC);
+    h = permute(h, kToNHWC);
     low.assign(l.begin(), l.end());
     high.assign(h.begin(), h.end());
+    rank = 4;
     nhwc = true;
   }
   auto t = cast<RankedTensorType>(in.getType());
@@ -1916,18 +2078,192 @@ LogicalResult Importer::onReduce(const onnx::NodeProto &n) {
       return fail("axes must be distinct and within the input's rank " + std::to_string(rank));
     count *= xs[a];
   }
-  Value v = onnxOrder(*x);
+  // An image reduced over spatial axes only stays in NHWC (PointNet's global max over points):
+  // ONNX axis a of the image [N, C, H, W] (or [N, C, L] = [N, C, 1, L]) is NHWC axis
+  // (1, 2 for H, W); the result, with the reduced axes dropped or kept, is again an image,
+  // a 1-D image or [N, C], all in the element order of the reduced NHWC value.
+  bool spatialOnly = x->nhwc;
+  SmallVector<int64_t> reduceOn;
+  for (int64_t a : axes) {
+    spatialOnly &= a >= 2;
+    reduceOn.push_back(x->line ? 2 : a - 1);
+  }
+  Value v = spatialOnly ? x->value : onnxOrder(*x);
   // ReduceMax/ReduceMin propagate NaN, as ONNX's reference does (tosa's default nan_mode).
-  v = reduceAxes(v, axes, n.op_type() == "ReduceMax"   ? Reduction::Max
-                          : n.op_type() == "ReduceMin" ? Reduction::Min
-                                                       : Reduction::Sum);
+  v = reduceAxes(v, spatialOnly ? ArrayRef<int64_t>(reduceOn) : ArrayRef<int64_t>(axes),
+                 n.op_type() == "ReduceMax"   ? Reduction::Max
+                 : n.op_type() == "ReduceMin" ? Reduction::Min
+                                              : Reduction::Sum);
   if (n.op_type() == "ReduceMean") {
     auto shape = cast<RankedTensorType>(v.getType()).getShape();
     v = elementwise({v}, shape, builder.getF32Type(), [&](OpBuilder &b, Location l, ValueRange a) -> Value {
       return arith::DivFOp::create(b, l, a[0], arith::ConstantOp::create(b, l, b.getF32FloatAttr(static_cast<float>(count))));
     });
   }
+  if (spatialOnly && (oshape->size() == 4 || oshape->size() == 3)) {
+    // [N, C, H', W'] or [N, C, L']: the NHWC value [N, H', W', C] reshaped to [N, 1, L', C].
+    std::vector<int64_t> image = asImage(*oshape);
+    setOutput(n, 0, reshapeValue(v, permute(image, kToNHWC)), true, kFloat);
+    return success();
+  }
   setOutput(n, 0, reshapeValue(v, *oshape), false, kFloat);
+  return success();
+}
+
+/// LayerNormalization over the axes [axis, rank): with mean and variance over those axes,
+/// y = (x - mean) / sqrt(var + epsilon) * scale + bias, in float32 (stash_type float32), the
+/// variance as the mean of the squared differences (two passes: no cancellation). The optional
+/// outputs Mean and InvStdDev = 1 / sqrt(var + epsilon) keep the reduced axes as 1.
+LogicalResult Importer::onLayerNorm(const onnx::NodeProto &n) {
+  auto x = get(n.input(0));
+  if (failed(x))
+    return failure();
+  if (x->dtype != kFloat)
+    return fail("supports float32 only");
+  std::vector<int64_t> xs = shapeOf(n.input(0));
+  int64_t rank = static_cast<int64_t>(xs.size());
+  int64_t axis = normAxis(attrInt(n, "axis", -1), rank);
+  if (axis < 0 || axis >= rank)
+    return fail("axis is outside the input's rank " + std::to_string(rank));
+  float eps = attrFloat(n, "epsilon", 1e-5f);
+  std::vector<int64_t> axes;
+  int64_t count = 1;
+  for (int64_t a = axis; a < rank; ++a) {
+    axes.push_back(a);
+    count *= xs[a];
+  }
+  SmallVector<Value> params;
+  for (int i = 1; i <= 2; ++i) {
+    if (!has(n, i))
+      continue;
+    auto p = get(n.input(i));
+    if (failed(p))
+      return failure();
+    if (p->dtype != kFloat)
+      return fail("scale and bias must be float32");
+    params.push_back(onnxOrder(*p));
+  }
+  if (failed(checkBroadcast(params, xs)))
+    return failure();
+  Type f32t = builder.getF32Type();
+  auto scaled = [&](float k) {
+    return [&, k](OpBuilder &b, Location l, ValueRange a) -> Value {
+      return arith::MulFOp::create(b, l, a[0], arith::ConstantOp::create(b, l, b.getF32FloatAttr(k)));
+    };
+  };
+  Value v = onnxOrder(*x);
+  Value sum = reduceAxes(v, axes, Reduction::Sum);
+  auto rshape = cast<RankedTensorType>(sum.getType()).getShape();
+  float inv = 1.0f / static_cast<float>(count);
+  Value mean = elementwise({sum}, rshape, f32t, scaled(inv));
+  Value diff = elementwise({v, mean}, xs, f32t, [](OpBuilder &b, Location l, ValueRange a) -> Value {
+    return arith::SubFOp::create(b, l, a[0], a[1]);
+  });
+  Value sq = elementwise({diff}, xs, f32t, [](OpBuilder &b, Location l, ValueRange a) -> Value {
+    return arith::MulFOp::create(b, l, a[0], a[0]);
+  });
+  Value rstd = elementwise({reduceAxes(sq, axes, Reduction::Sum)}, rshape, f32t,
+                           [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                             Value var = arith::MulFOp::create(b, l, a[0], arith::ConstantOp::create(b, l, b.getF32FloatAttr(inv)));
+                             Value e = arith::ConstantOp::create(b, l, b.getF32FloatAttr(eps));
+                             return math::RsqrtOp::create(b, l, arith::AddFOp::create(b, l, var, e));
+                           });
+  SmallVector<Value> operands = {diff, rstd};
+  operands.append(params.begin(), params.end());
+  Value r = elementwise(operands, xs, f32t, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+    Value y = arith::MulFOp::create(b, l, a[0], a[1]);
+    if (a.size() > 2)
+      y = arith::MulFOp::create(b, l, y, a[2]);
+    if (a.size() > 3)
+      y = arith::AddFOp::create(b, l, y, a[3]);
+    return y;
+  });
+  setOutput(n, 0, r, false, kFloat);
+  if (n.output_size() > 1 && !n.output(1).empty())
+    setOutput(n, 1, mean, false, kFloat);
+  if (n.output_size() > 2 && !n.output(2).empty())
+    setOutput(n, 2, rstd, false, kFloat);
+  return success();
+}
+
+/// Gather along `axis`: out[pre, j, post] = data[pre, indices[j], post]. An index below zero
+/// counts from the end, as ONNX says; one outside [-dim, dim) is an error in ONNX that a
+/// compiled program cannot report, so it is clamped into range and never reads out of bounds.
+/// One element-wise op over the output, reading the indices by its indexing map and the data by
+/// tensor.extract (an embedding lookup: data is usually a constant table, indices a graph input).
+LogicalResult Importer::onGather(const onnx::NodeProto &n) {
+  auto data = get(n.input(0));
+  auto indices = get(n.input(1));
+  if (failed(data) || failed(indices))
+    return failure();
+  if (indices->dtype != kInt64 && indices->dtype != kInt32)
+    return fail("indices must be int64 or int32");
+  auto oshape = outShape(n);
+  if (failed(oshape))
+    return failure();
+  std::vector<int64_t> ds = shapeOf(n.input(0)), is = shapeOf(n.input(1));
+  int64_t drank = static_cast<int64_t>(ds.size()), irank = static_cast<int64_t>(is.size());
+  int64_t axis = normAxis(attrInt(n, "axis", 0), drank);
+  if (axis < 0 || axis >= drank)
+    return fail("axis is outside the data's rank " + std::to_string(drank));
+  int64_t orank = static_cast<int64_t>(oshape->size());
+  if (orank != drank - 1 + irank)
+    return fail("the output's rank does not fit the data and indices");
+  Value table = onnxOrder(*data);
+  Type et = cast<RankedTensorType>(table.getType()).getElementType();
+  SmallVector<AffineExpr> idxExprs;
+  for (int64_t i = 0; i < irank; ++i)
+    idxExprs.push_back(getAffineDimExpr(axis + i, &ctx));
+  SmallVector<AffineMap> maps = {AffineMap::get(orank, 0, idxExprs, &ctx),
+                                 builder.getMultiDimIdentityMap(orank)};
+  Value init = tensor::EmptyOp::create(builder, loc, *oshape, et);
+  SmallVector<utils::IteratorType> iters(orank, utils::IteratorType::parallel);
+  int64_t dim = ds[axis];
+  auto op = linalg::GenericOp::create(
+      builder, loc, TypeRange{init.getType()}, ValueRange{onnxOrder(*indices)}, ValueRange{init},
+      maps, iters, [&](OpBuilder &b, Location l, ValueRange args) {
+        Value i = arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
+        Value zero = arith::ConstantIndexOp::create(b, l, 0);
+        Value size = arith::ConstantIndexOp::create(b, l, dim);
+        Value last = arith::ConstantIndexOp::create(b, l, dim - 1);
+        Value neg = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, i, zero);
+        i = arith::SelectOp::create(b, l, neg, arith::AddIOp::create(b, l, i, size), i);
+        i = arith::MaxSIOp::create(b, l, arith::MinSIOp::create(b, l, i, last), zero);
+        SmallVector<Value> at;
+        for (int64_t d = 0; d < axis; ++d)
+          at.push_back(linalg::IndexOp::create(b, l, d));
+        at.push_back(i);
+        for (int64_t d = axis + irank; d < orank; ++d)
+          at.push_back(linalg::IndexOp::create(b, l, d));
+        linalg::YieldOp::create(b, l, ValueRange{tensor::ExtractOp::create(b, l, table, at)});
+      });
+  setOutput(n, 0, op.getResult(0), false, data->dtype);
+  return success();
+}
+
+/// Tile by constant repeats: tosa.tile.
+LogicalResult Importer::onTile(const onnx::NodeProto &n) {
+  auto x = get(n.input(0));
+  if (failed(x))
+    return failure();
+  const Tensor *r = constant(n.input(1));
+  if (!r)
+    return fail("repeats must be constant");
+  auto oshape = outShape(n);
+  if (failed(oshape))
+    return failure();
+  std::vector<int64_t> repeats = r->toInts();
+  if (repeats.size() != shapeOf(n.input(0)).size())
+    return fail("repeats needs one value per input axis");
+  for (int64_t v : repeats)
+    if (v < 0)
+      return fail("repeats must not be negative");
+  ImplicitLocOpBuilder ib(loc, builder);
+  Value v = onnxOrder(*x);
+  Type et = cast<RankedTensorType>(v.getType()).getElementType();
+  Value t = tosa::TileOp::create(builder, loc, RankedTensorType::get(*oshape, et), v,
+                                 tosa::getTosaConstShape(ib, repeats));
+  setOutput(n, 0, t, false, x->dtype);
   return success();
 }
 
@@ -2068,7 +2404,7 @@ LogicalResult Importer::onQuant(const onnx::NodeProto &n) {
     s.insert(s.begin(), xs.size() - s.size(), 1);
     t.shape = s;
     if (x->nhwc)
-      t = transpose(t, kToNHWC);
+      t = channelsLast(t);
     return constantValue(t);
   };
   auto s = param(*scale), z = param(*zp);
@@ -2103,7 +2439,7 @@ LogicalResult Importer::onMultiThreshold(const onnx::NodeProto &n) {
   // every binarizer; other layouts keep the ONNX order.
   Value in = x->value;
   bool nhwc = false;
-  if (xs.size() == 4 && axis == 1) {
+  if ((xs.size() == 4 || xs.size() == 3) && axis == 1) {
     in = nhwcOrder(*x);
     axis = 3;
     nhwc = true;
@@ -2120,6 +2456,22 @@ LogicalResult Importer::onMultiThreshold(const onnx::NodeProto &n) {
 }
 
 } // namespace
+
+std::vector<SupportedOp> supportedOps() {
+  std::vector<SupportedOp> ops;
+  for (const auto &[name, entry] : Importer::handlers())
+    ops.push_back({"ai.onnx", name, entry.note});
+  // QONNX's ops (importNode), under any of the domains isQonnxDomain accepts.
+  ops.push_back({"qonnx", "BipolarQuant", "a binarizer (0 -> +1), optional scale"});
+  ops.push_back({"qonnx", "Quant", "uniform fake quantization; a binarizer at bit width 1 or a "
+                                   "{-1, +1} / {-1, 0, +1} quantizer"});
+  ops.push_back({"qonnx", "MultiThreshold", "FINN thresholds; a binarizer with one threshold"});
+  for (const std::string &op : compileTimeOnlyOps())
+    ops.push_back({"ai.onnx", op,
+                   op == "Shape" ? "statically shaped inputs: evaluated at compile time"
+                                 : "constant inputs only: evaluated at compile time"});
+  return ops;
+}
 
 OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &context, const std::string &path,
                                      const ImportOptions &options, ModelSignature &signature) {

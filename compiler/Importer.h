@@ -43,6 +43,16 @@ mlir::OwningOpRef<mlir::ModuleOp> importOnnxFile(mlir::MLIRContext &context,
                                                  const ImportOptions &options,
                                                  ModelSignature &signature);
 
+/// An op the importer accepts: its domain ("ai.onnx" or "qonnx"), type and what of it is
+/// supported.
+struct SupportedOp {
+  std::string domain, opType, note;
+};
+
+/// Every op the importer translates, from its own dispatch table, then the ops only evaluated
+/// at compile time (constant inputs).
+std::vector<SupportedOp> supportedOps();
+
 /// Registers the dialects the importer produces.
 /// The same for a model already in memory (binary protobuf, or ONNX text when `name` ends in
 /// .onnxtxt); `name` stands for the file in diagnostics and locations.

@@ -566,6 +566,23 @@ struct LowerBConv2D : OpRewritePattern<bnn::BConv2DOp> {
   }
 };
 
+/// The reference form of a binary depthwise conv: the int8 input zero-padded (a padded tap
+/// contributes 0, as ONNX's zero padding after Sign), then linalg's depthwise conv with i32
+/// accumulation (products of {-1, 0, +1} are exact in any integer type).
+struct LowerBDepthwiseConv2D : OpRewritePattern<bnn::BDepthwiseConv2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(bnn::BDepthwiseConv2DOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = bnn::padSpatial(rewriter, loc, op.getInput(), op.getPad(), rewriter.getI8IntegerAttr(0));
+    Value init = zeroFilled(rewriter, loc, op.getType().getShape(), rewriter.getI32Type());
+    auto conv = linalg::DepthwiseConv2DNhwcHwcOp::create(
+        rewriter, loc, TypeRange{op.getType()}, ValueRange{x, op.getWeights()}, ValueRange{init},
+        rewriter.getI64TensorAttr(op.getStride()), rewriter.getI64TensorAttr(op.getDilation()));
+    rewriter.replaceOp(op, conv.getResult(0));
+    return success();
+  }
+};
+
 struct LowerBMatMul : OpRewritePattern<bnn::BMatMulOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(bnn::BMatMulOp op, PatternRewriter &rewriter) const override {
@@ -630,7 +647,8 @@ struct BNNLowerToLinalgPass : bnn::impl::BNNLowerToLinalgBase<BNNLowerToLinalgPa
 
 void bnn::populateBNNToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<LowerSign, LowerBipolarSign, LowerQuant, LowerMultiThreshold, LowerBinarize,
-               LowerPack, LowerBConv2D, LowerBMatMul, LowerOutputTransform, LowerThreshold,
+               LowerPack, LowerBConv2D, LowerBDepthwiseConv2D, LowerBMatMul, LowerOutputTransform,
+               LowerThreshold,
                LowerBMaxPool2D>(
       patterns.getContext());
 }

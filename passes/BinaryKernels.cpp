@@ -913,6 +913,166 @@ struct LowerBMatMulKernel : OpConversionPattern<bnn::BMatMulOp> {
   }
 };
 
+/// bnn.bdepthwise_conv2d as a vector kernel on int8 lanes (the op's description says why not
+/// packed bits). L = 4 x the f32 lanes of a vector register (64 on AVX-512) channels per vector:
+///  * the input zero-padded in H and W (a padded tap contributes 0: ONNX's zero padding) and in
+///    C up to a multiple of L, so every load is a full vector;
+///  * a block is P output positions along W x L channels; per tap (kh, kw) the weight's sign
+///    mask s (-1 where w < 0, else 0) and, if any weight is 0, its non-zero mask z are loaded,
+///    and each position adds x * w = ((x ^ s) - s) & z, exact for x, w in {-1, 0, +1};
+///  * accumulators are i8 while the tap count is at most 127 (|d| <= KH * KW), else i32;
+///  * the output transform (alpha_c * d + bias_c, BatchNorm folded in) and the element-wise ops
+///    after it run on the accumulators before the single store (bnn::applyEpilogueChain);
+///    another consumer (a threshold) reads the i32 result.
+struct LowerBDepthwiseKernel : OpConversionPattern<bnn::BDepthwiseConv2DOp> {
+  LowerBDepthwiseKernel(MLIRContext *ctx, bnn::KernelConfig cfg)
+      : OpConversionPattern(ctx, /*benefit=*/2), cfg(cfg) {}
+  bnn::KernelConfig cfg;
+
+  LogicalResult matchAndRewrite(bnn::BDepthwiseConv2DOp op, OpAdaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    DenseIntElementsAttr wAttr;
+    if (!matchPattern(op.getWeights(), m_Constant(&wAttr)))
+      return rewriter.notifyMatchFailure(op, "weights are not a constant");
+    auto in = op.getInput().getType();
+    auto out = op.getType();
+    if (!in.hasStaticShape() || !out.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "dynamic shape");
+    const int64_t N = in.getDimSize(0), C = in.getDimSize(3);
+    const int64_t KH = op.getWeights().getType().getDimSize(0), KW = op.getWeights().getType().getDimSize(1);
+    const int64_t Ho = out.getDimSize(1), Wo = out.getDimSize(2);
+    const int64_t sh = op.getStride()[0], sw = op.getStride()[1], dh = op.getDilation()[0],
+                  dw = op.getDilation()[1];
+    const int64_t L = 4 * bnn::floatLanes(cfg), blocks = (C + L - 1) / L, Cp = blocks * L;
+    const bool wide = KH * KW > 127;
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    Type i8 = b.getI8Type(), i32 = b.getI32Type(), f32 = b.getF32Type();
+    Type accElem = wide ? i32 : i8;
+    auto accType = VectorType::get({L}, accElem);
+
+    // Weight masks [blocks][KH][KW][L]; padded channels have weight 0 (their results are cut).
+    SmallVector<int8_t> neg(blocks * KH * KW * L, 0), nonzero(blocks * KH * KW * L, 0);
+    bool anyZero = false;
+    SmallVector<int8_t> w;
+    for (const APInt &v : wAttr.getValues<APInt>())
+      w.push_back(static_cast<int8_t>(v.getSExtValue()));
+    for (int64_t kh = 0; kh < KH; ++kh)
+      for (int64_t kw = 0; kw < KW; ++kw)
+        for (int64_t c = 0; c < C; ++c) {
+          int8_t v = w[(kh * KW + kw) * C + c];
+          int64_t at = (((c / L) * KH + kh) * KW + kw) * L + c % L;
+          neg[at] = v < 0 ? -1 : 0;
+          nonzero[at] = v != 0 ? -1 : 0;
+          anyZero |= v == 0;
+        }
+    auto maskType = RankedTensorType::get({blocks, KH, KW, L}, i8);
+
+    Epilogue epi = findEpilogue(op.getResult(), /*fusePack=*/false);
+    if (epi.kind != EpilogueKind::Affine)
+      epi = Epilogue(); // a threshold reads the integer result
+    epi.toNCHW = nullptr;
+    rewriter.setInsertionPoint(lastReplaced(op, epi));
+    bool affine = epi.kind == EpilogueKind::Affine;
+    auto idx = [&](int64_t v) -> Value { return arith::ConstantIndexOp::create(b, loc, v); };
+    auto add = [&](Value x, Value y) -> Value { return arith::AddIOp::create(b, loc, x, y); };
+    auto mul = [&](Value x, int64_t k) -> Value { return k == 1 ? x : arith::MulIOp::create(b, loc, x, idx(k)); };
+    Value negT = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(maskType, ArrayRef<int8_t>(neg)));
+    Value nonzeroT = anyZero ? arith::ConstantOp::create(b, loc, DenseElementsAttr::get(maskType, ArrayRef<int8_t>(nonzero))).getResult()
+                             : Value();
+    Value mulT, biasT;
+    if (affine) {
+      auto pad = [&](ArrayRef<float> v) {
+        SmallVector<float> p = bnn::channelVector<float>(v, C, Cp, 0.0f);
+        return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(RankedTensorType::get({Cp}, f32), ArrayRef<float>(p))).getResult();
+      };
+      mulT = pad(epi.mul);
+      biasT = pad(epi.bias);
+    }
+
+    // Zero-padded input [N, Hp, Wp, Cp].
+    ArrayRef<int64_t> pad = op.getPad(); // top, bottom, left, right
+    SmallVector<int64_t> low = {0, pad[0], pad[2], 0}, high = {0, pad[1], pad[3], Cp - C};
+    Value x = op.getInput();
+    if (llvm::any_of(low, [](int64_t v) { return v != 0; }) || llvm::any_of(high, [](int64_t v) { return v != 0; })) {
+      auto pt = RankedTensorType::get({N, in.getDimSize(1) + pad[0] + pad[1], in.getDimSize(2) + pad[2] + pad[3], Cp}, i8);
+      Value zero8 = arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
+      x = tensor::PadOp::create(b, loc, pt, x, getAsIndexOpFoldResult(b.getContext(), low),
+                                getAsIndexOpFoldResult(b.getContext(), high), zero8);
+    }
+    Value result = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{N, Ho, Wo, Cp}, affine ? f32 : i32);
+    int64_t P = bnn::choosePixelBlock(Wo, cfg.pixels, 1, /*opsPerAccumulator=*/3);
+
+    auto block = [&](Value n, Value oh, Value cb, Value ow0, int64_t pixels, Value o) -> Value {
+      Value zero = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(accType, b.getZeroAttr(accElem)));
+      SmallVector<Value> init(pixels, zero);
+      Value c0 = mul(cb, L);
+      auto red = scf::ForOp::create(b, loc, idx(0), idx(KH), idx(1), init, [&](OpBuilder &, Location, Value kh, ValueRange a0) {
+        Value ih = add(mul(oh, sh), mul(kh, dh));
+        SmallVector<Value> acc(a0.begin(), a0.end());
+        for (int64_t kw = 0; kw < KW; ++kw) {
+          Value s = bnn::loadLanes(b, loc, negT, ValueRange{cb, kh, idx(kw), idx(0)}, L);
+          Value z = anyZero ? bnn::loadLanes(b, loc, nonzeroT, ValueRange{cb, kh, idx(kw), idx(0)}, L) : Value();
+          for (int64_t p = 0; p < pixels; ++p) {
+            Value iw = mul(add(ow0, idx(p)), sw);
+            if (kw * dw)
+              iw = add(iw, idx(kw * dw));
+            Value xv = bnn::loadLanes(b, loc, x, ValueRange{n, ih, iw, c0}, L);
+            Value prod = arith::SubIOp::create(b, loc, arith::XOrIOp::create(b, loc, xv, s), s);
+            if (z)
+              prod = arith::AndIOp::create(b, loc, prod, z);
+            if (wide)
+              prod = arith::ExtSIOp::create(b, loc, accType, prod);
+            acc[p] = arith::AddIOp::create(b, loc, acc[p], prod);
+          }
+        }
+        scf::YieldOp::create(b, loc, acc);
+      });
+      auto i32Type = VectorType::get({L}, i32);
+      for (int64_t p = 0; p < pixels; ++p) {
+        SmallVector<Value> at = {n, oh, add(ow0, idx(p)), c0};
+        Value d = red.getResult(p);
+        if (!wide)
+          d = arith::ExtSIOp::create(b, loc, i32Type, d);
+        Value y = d;
+        if (affine) {
+          // y = multiplier[c] * float(d) + bias[c], as bnn.output_transform computes it.
+          y = arith::SIToFPOp::create(b, loc, VectorType::get({L}, f32), d);
+          y = arith::MulFOp::create(b, loc, bnn::loadLanes(b, loc, mulT, ValueRange{c0}, L), y);
+          y = arith::AddFOp::create(b, loc, y, bnn::loadLanes(b, loc, biasT, ValueRange{c0}, L));
+          y = bnn::applyEpilogueChain(b, loc, epi.chain, epi.op->getResult(0), y, at, L);
+        }
+        o = vector::TransferWriteOp::create(b, loc, y, o, at, ArrayRef<bool>{true}).getResult();
+      }
+      return o;
+    };
+    int64_t mainEnd = Wo / P * P;
+    auto images = scf::ForOp::create(b, loc, idx(0), idx(N * Ho), idx(1), ValueRange{result},
+        [&](OpBuilder &, Location, Value q, ValueRange o1) {
+          Value n = arith::DivUIOp::create(b, loc, q, idx(Ho));
+          Value oh = arith::RemUIOp::create(b, loc, q, idx(Ho));
+          auto chans = scf::ForOp::create(b, loc, idx(0), idx(blocks), idx(1), o1, [&](OpBuilder &, Location, Value cb, ValueRange o2) {
+            Value cur = o2[0];
+            if (mainEnd > 0)
+              cur = scf::ForOp::create(b, loc, idx(0), idx(mainEnd), idx(P), ValueRange{cur},
+                                       [&](OpBuilder &, Location, Value ow, ValueRange o3) {
+                                         scf::YieldOp::create(b, loc, block(n, oh, cb, ow, P, o3[0]));
+                                       }).getResult(0);
+            if (mainEnd < Wo)
+              cur = scf::ForOp::create(b, loc, idx(mainEnd), idx(Wo), idx(1), ValueRange{cur},
+                                       [&](OpBuilder &, Location, Value ow, ValueRange o3) {
+                                         scf::YieldOp::create(b, loc, block(n, oh, cb, ow, 1, o3[0]));
+                                       }).getResult(0);
+            scf::YieldOp::create(b, loc, cur);
+          });
+          scf::YieldOp::create(b, loc, chans.getResults());
+        });
+    Value r = bnn::sliceAxis(b, loc, images.getResult(0), 3, C);
+    replaceLayer(rewriter, op, epi, {r}, [](Value v) { return v; });
+    return success();
+  }
+};
+
 /// bnn.pack as a vector kernel (the reference lowering in BNNToLinalg.cpp is a bit loop).
 ///
 /// What is packed: the pack's input v, or, looking through a bnn.binarize with threshold t (one,
@@ -1160,6 +1320,8 @@ struct BNNLowerBinaryKernelsPass
     target.addDynamicallyLegalOp<bnn::BConv2DOp, bnn::BMatMulOp>(
         [](Operation *op) { return !hasConstantWeights(op); });
     target.addDynamicallyLegalOp<bnn::PackOp>([](bnn::PackOp op) { return !packKernelApplies(op); });
+    target.addDynamicallyLegalOp<bnn::BDepthwiseConv2DOp>(
+        [](bnn::BDepthwiseConv2DOp op) { return !matchPattern(op.getWeights(), m_Constant()); });
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
       signalPassFailure();
   }
@@ -1168,7 +1330,8 @@ struct BNNLowerBinaryKernelsPass
 } // namespace
 
 void bnn::populateBinaryKernelPatterns(RewritePatternSet &patterns, const KernelConfig &config) {
-  patterns.add<LowerBConv2DKernel, LowerBMatMulKernel, LowerPackKernel>(patterns.getContext(), config);
+  patterns.add<LowerBConv2DKernel, LowerBMatMulKernel, LowerBDepthwiseKernel, LowerPackKernel>(
+      patterns.getContext(), config);
 }
 
 //===----------------------------------------------------------------------===//

@@ -30,6 +30,30 @@ int64_t packedDot(const uint64_t *sign, const uint64_t *mask, const uint64_t *w,
   return valid - 2 * differ;
 }
 
+std::optional<std::string> classifyTernaryWeights(int64_t channels, int64_t taps,
+                                                  const std::function<float(int64_t, int64_t)> &at,
+                                                  std::vector<float> &alpha,
+                                                  std::vector<int8_t> &signs) {
+  alpha.assign(channels, 0.0f);
+  signs.assign(channels * taps, 0);
+  for (int64_t c = 0; c < channels; ++c) {
+    float a = 0.0f; // the first non-zero magnitude; 0 for a channel of zeros
+    for (int64_t t = 0; t < taps && a == 0.0f; ++t)
+      a = std::fabs(at(c, t));
+    for (int64_t t = 0; t < taps; ++t) {
+      float w = at(c, t);
+      if (w == 0.0f)
+        continue;
+      if (std::fabs(std::fabs(w) - a) > kWeightTolerance * a)
+        return "weights are not +-alpha per output channel (channel " + std::to_string(c) +
+               " has " + std::to_string(a) + " and " + std::to_string(w) + ")";
+      signs[t * channels + c] = std::signbit(w) ? -1 : 1;
+    }
+    alpha[c] = a;
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> classifyBinaryWeights(int64_t outChannels, int64_t rows, int64_t inner,
                                                  const std::function<float(int64_t, int64_t, int64_t)> &at,
                                                  BinaryWeights &out) {

@@ -38,6 +38,15 @@ struct BinaryWeights {
   std::vector<int64_t> zeros;
 };
 
+/// Weights of a depthwise layer as sign(w) in {-1, 0, +1} and one scale per channel: w = alpha_c *
+/// sign(w), with any number of exact zeros (a depthwise kernel multiplies in int8 lanes, where a
+/// zero weight costs nothing). `at(c, t)` reads tap t of channel c; `signs` is [taps][channels].
+/// Returns the reason when a channel's non-zero weights differ in magnitude.
+std::optional<std::string> classifyTernaryWeights(int64_t channels, int64_t taps,
+                                                  const std::function<float(int64_t, int64_t)> &at,
+                                                  std::vector<float> &alpha,
+                                                  std::vector<int8_t> &signs);
+
 /// At most this fraction of a layer's weights may be exact zeros for it to be binarized with a
 /// sparse correction (each zero costs a few scalar operations per output position).
 constexpr double kMaxZeroWeightFraction = 0.01;

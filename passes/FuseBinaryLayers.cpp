@@ -133,6 +133,31 @@ std::string whyNotBinaryConv(tosa::Conv2DOp conv, bnn::BinaryWeights *weights) {
       .value_or("");
 }
 
+/// A depthwise conv (TOSA weights [KH, KW, C, M]) is binary when its activations are and each
+/// channel's weights are +-alpha_c or 0; fills alpha (per channel) and signs ([KH][KW][C]).
+std::string whyNotBinaryDepthwise(tosa::DepthwiseConv2DOp conv, std::vector<float> *alpha,
+                                  std::vector<int8_t> *signs) {
+  std::string why;
+  if (!binaryActivations(conv.getInput(), why))
+    return why;
+  auto w = floatConstant(conv.getWeight());
+  if (!w)
+    return "weights are not a float32 constant";
+  if (!floatConstant(conv.getBias()))
+    return "bias is not a float32 constant";
+  auto shape = w.getType().getShape(); // KH, KW, C, M
+  if (shape[3] != 1)
+    return "a depthwise channel multiplier above 1 is not supported";
+  int64_t C = shape[2];
+  auto values = w.getValues<float>();
+  std::vector<float> a;
+  std::vector<int8_t> sg;
+  return bnn::classifyTernaryWeights(
+             C, shape[0] * shape[1], [&](int64_t c, int64_t t) { return values[t * C + c]; },
+             alpha ? *alpha : a, signs ? *signs : sg)
+      .value_or("");
+}
+
 std::string whyNotBinaryMatMul(tosa::MatMulOp mm, bnn::BinaryWeights *weights) {
   std::string why;
   if (!binaryActivations(mm.getA(), why))
@@ -189,6 +214,60 @@ struct FuseConv : OpRewritePattern<tosa::Conv2DOp> {
     // conv(x, +-alpha) + bias = alpha * d + bias.
     Value result = bnn::OutputTransformOp::create(rewriter, loc, conv.getType(), d,
                                                   f32Vector(rewriter, loc, weights.alpha),
+                                                  f32Vector(rewriter, loc, biasValues));
+    rewriter.replaceOp(conv, result);
+    return success();
+  }
+};
+
+/// A binary depthwise conv: the {-1, 0, +1} activations as int8 (exact), the weights' signs as
+/// an int8 constant, d = bnn.bdepthwise_conv2d; conv(x, alpha_c * sign) + bias = alpha_c * d +
+/// bias. A scalar scale s on the activations moves into alpha.
+struct FuseDepthwiseConv : OpRewritePattern<tosa::DepthwiseConv2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::DepthwiseConv2DOp conv, PatternRewriter &rewriter) const override {
+    std::vector<float> alpha;
+    std::vector<int8_t> signs;
+    if (auto why = whyNotBinaryDepthwise(conv, &alpha, &signs); !why.empty())
+      return rewriter.notifyMatchFailure(conv, why);
+    std::string why;
+    auto [activations, scale] = *binaryActivations(conv.getInput(), why);
+    for (float &a : alpha)
+      a *= scale;
+    Location loc = conv.getLoc();
+    Type i8 = rewriter.getI8Type();
+    auto inType = cast<RankedTensorType>(activations.getType());
+    // {-1, 0, +1} to int8 by two comparisons (exact; a float-to-int conversion would clamp and
+    // round for nothing, and qemu 7.2 mistranslates RVV's narrowing vfncvt.rtz).
+    int64_t rank = inType.getRank();
+    auto i8Type = RankedTensorType::get(inType.getShape(), i8);
+    AffineMap id = rewriter.getMultiDimIdentityMap(rank);
+    Value x = linalg::GenericOp::create(
+                  rewriter, loc, TypeRange{i8Type}, ValueRange{activations},
+                  ValueRange{tensor::EmptyOp::create(rewriter, loc, inType.getShape(), i8)},
+                  ArrayRef<AffineMap>{id, id},
+                  SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+                  [&](OpBuilder &b, Location l, ValueRange a) {
+                    Value zero = arith::ConstantOp::create(b, l, b.getF32FloatAttr(0.0f));
+                    auto c8 = [&](int v) { return arith::ConstantOp::create(b, l, b.getI8IntegerAttr(v)); };
+                    Value pos = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, a[0], zero);
+                    Value neg = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, a[0], zero);
+                    Value v = arith::SelectOp::create(b, l, neg, c8(-1), c8(0));
+                    linalg::YieldOp::create(b, l, ValueRange{arith::SelectOp::create(b, l, pos, c8(1), v)});
+                  })
+                  .getResult(0);
+    auto wShape = conv.getWeight().getType().getShape(); // KH, KW, C, 1
+    auto wType = RankedTensorType::get({wShape[0], wShape[1], wShape[2]}, i8);
+    Value w = arith::ConstantOp::create(rewriter, loc, DenseElementsAttr::get(wType, ArrayRef<int8_t>(signs)));
+    auto bias = floatConstant(conv.getBias());
+    SmallVector<float> biasValues(bias.getValues<float>());
+    if (biasValues.size() == 1)
+      biasValues.assign(wShape[2], biasValues[0]);
+    auto dType = RankedTensorType::get(conv.getType().getShape(), rewriter.getI32Type());
+    Value d = bnn::BDepthwiseConv2DOp::create(rewriter, loc, dType, x, w, conv.getPadAttr(),
+                                              conv.getStrideAttr(), conv.getDilationAttr());
+    Value result = bnn::OutputTransformOp::create(rewriter, loc, conv.getType(), d,
+                                                  f32Vector(rewriter, loc, alpha),
                                                   f32Vector(rewriter, loc, biasValues));
     rewriter.replaceOp(conv, result);
     return success();
@@ -271,9 +350,13 @@ struct BNNFuseBinaryLayersPass : bnn::impl::BNNFuseBinaryLayersBase<BNNFuseBinar
     getOperation().walk([&](Operation *op) {
       if (auto conv = dyn_cast<tosa::Conv2DOp>(op))
         emitRemark(op->getLoc()) << "Conv stays float: " << whyNotBinaryConv(conv, nullptr);
-      else if (isa<tosa::DepthwiseConv2DOp>(op))
-        emitRemark(op->getLoc()) << "Conv stays float: depthwise binary convolutions are not "
-                                    "supported yet";
+      else if (auto dw = dyn_cast<tosa::DepthwiseConv2DOp>(op))
+        emitRemark(op->getLoc()) << "Conv stays float: " << whyNotBinaryDepthwise(dw, nullptr, nullptr);
+      else if (auto b = dyn_cast<bnn::BDepthwiseConv2DOp>(op))
+        emitRemark(op->getLoc()) << "Conv binarized: depthwise, "
+                                 << b.getWeights().getType().getDimSize(0) << "x"
+                                 << b.getWeights().getType().getDimSize(1)
+                                 << " taps per channel, ternary products in int8 lanes";
       else if (auto mm = dyn_cast<tosa::MatMulOp>(op))
         emitRemark(op->getLoc()) << "MatMul/Gemm stays float: " << whyNotBinaryMatMul(mm, nullptr);
       else if (auto b = dyn_cast<bnn::BConv2DOp>(op))
@@ -291,7 +374,7 @@ struct BNNFuseBinaryLayersPass : bnn::impl::BNNFuseBinaryLayersBase<BNNFuseBinar
 } // namespace
 
 void bnn::populateFuseBinaryLayersPatterns(RewritePatternSet &patterns) {
-  patterns.add<FuseConv, FuseMatMul, SinkScaleBelowReshape>(patterns.getContext());
+  patterns.add<FuseConv, FuseDepthwiseConv, FuseMatMul, SinkScaleBelowReshape>(patterns.getContext());
 }
 
 std::string bnn::whyNotBinaryConv(tosa::Conv2DOp conv) { return ::whyNotBinaryConv(conv, nullptr); }
@@ -301,8 +384,8 @@ std::string bnn::whyNotBinaryMatMul(tosa::MatMulOp mm) { return ::whyNotBinaryMa
 std::string bnn::whyLayerStaysFloat(Operation *op) {
   if (auto conv = dyn_cast<tosa::Conv2DOp>(op))
     return whyNotBinaryConv(conv);
-  if (isa<tosa::DepthwiseConv2DOp>(op))
-    return "depthwise binary convolutions are not supported yet";
+  if (auto dw = dyn_cast<tosa::DepthwiseConv2DOp>(op))
+    return ::whyNotBinaryDepthwise(dw, nullptr, nullptr);
   if (auto mm = dyn_cast<tosa::MatMulOp>(op))
     return whyNotBinaryMatMul(mm);
   return {};

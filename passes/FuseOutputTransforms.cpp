@@ -47,6 +47,10 @@ std::optional<int64_t> reductionLength(Value d) {
   }
   if (auto mm = d.getDefiningOp<bnn::BMatMulOp>())
     return mm.getK();
+  if (auto dw = d.getDefiningOp<bnn::BDepthwiseConv2DOp>()) {
+    auto w = dw.getWeights().getType();
+    return w.getDimSize(0) * w.getDimSize(1);
+  }
   return std::nullopt;
 }
 

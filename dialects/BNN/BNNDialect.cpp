@@ -247,6 +247,34 @@ LogicalResult BConv2DOp::verify() {
                         w.getDimSize(0) * w.getDimSize(1) * w.getDimSize(2) * getInChannels());
 }
 
+LogicalResult BDepthwiseConv2DOp::verify() {
+  auto x = getInput().getType();
+  auto w = getWeights().getType();
+  auto out = getOutput().getType();
+  if (x.getRank() != 4 || w.getRank() != 3 || out.getRank() != 4)
+    return emitOpError("expects a 4-D NHWC input, [KH, KW, C] weights and a 4-D result");
+  if (getPad().size() != 4 || getStride().size() != 2 || getDilation().size() != 2)
+    return emitOpError("expects 4 pads, 2 strides and 2 dilations");
+  for (int64_t v : getPad())
+    if (v < 0)
+      return emitOpError("pads must be non-negative");
+  for (int i = 0; i < 2; ++i)
+    if (getStride()[i] < 1 || getDilation()[i] < 1)
+      return emitOpError("strides and dilations must be positive");
+  if (w.getDimSize(2) != x.getDimSize(3))
+    return emitOpError("weights have ") << w.getDimSize(2) << " channels, the input "
+                                        << x.getDimSize(3);
+  int64_t h = windowOutput(x.getDimSize(1), getPad()[0], getPad()[1], w.getDimSize(0),
+                           getStride()[0], getDilation()[0]);
+  int64_t wd = windowOutput(x.getDimSize(2), getPad()[2], getPad()[3], w.getDimSize(1),
+                            getStride()[1], getDilation()[1]);
+  if (out.getDimSize(0) != x.getDimSize(0) || out.getDimSize(1) != h || out.getDimSize(2) != wd ||
+      out.getDimSize(3) != x.getDimSize(3))
+    return emitOpError("result shape must be [") << x.getDimSize(0) << ", " << h << ", " << wd
+                                                << ", " << x.getDimSize(3) << "]";
+  return success();
+}
+
 LogicalResult BMatMulOp::verify() {
   auto s = getInputSign().getType();
   auto w = getWeights().getType();

@@ -192,6 +192,41 @@ def BNN_BConv2DOp : BNN_Op<"bconv2d", [Pure]> {
   let hasVerifier = 1;
 }
 
+def BNN_I8Tensor : RankedTensorOf<[I8]>;
+
+def BNN_BDepthwiseConv2DOp : BNN_Op<"bdepthwise_conv2d", [Pure]> {
+  let summary = "Depthwise 2-D convolution of ternary values in int8 lanes";
+  let description = [{
+    NHWC input of values in {-1, 0, +1} as i8, weights `[KH, KW, C]` in {-1, 0, +1} as i8 (the
+    sign of a binary weight; 0 for an exact zero weight), zero padding
+    `pad = [top, bottom, left, right]`. The result is the integer
+    `d[n, oh, ow, c] = sum over in-bounds taps (kh, kw) of x[n, ih, iw, c] * w[kh, kw, c]`,
+    `ih = oh * stride[0] + kh * dilation[0] - pad[0]`, `iw = ow * stride[1] + kw * dilation[1] -
+    pad[2]`: exact for sign(0) = 0 inputs, ternary weights and zero padding alike.
+    `bnn.output_transform` turns it into floats.
+
+    Why int8 lanes and not packed bits: a depthwise tap multiplies channel c by weight c only,
+    with no sum over channels, so the strength of XNOR-popcount (64 products summed by one
+    popcount) does not apply. Packing along channels leaves per-channel sums of bits to count
+    across taps (bit-sliced counters, then unpacking every channel); packing along the
+    KH * KW taps (9 for 3x3) uses 9 bits of a word and needs each position's taps gathered
+    first. One byte per value, a vector register holds 4x the channels of float32 (64 on
+    AVX-512), and a product is two integer ops on the sign mask of the weight.
+
+    Example:
+    ```mlir
+    %d = bnn.bdepthwise_conv2d %x, %w {pad = array<i64: 1, 1, 1, 1>,
+           stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>}
+       : (tensor<1x8x8x32xi8>, tensor<3x3x32xi8>) -> tensor<1x8x8x32xi32>
+    ```
+  }];
+  let arguments = (ins BNN_I8Tensor:$input, BNN_I8Tensor:$weights, DenseI64ArrayAttr:$pad,
+                       DenseI64ArrayAttr:$stride, DenseI64ArrayAttr:$dilation);
+  let results = (outs BNN_IntTensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 def BNN_BMatMulOp : BNN_Op<"bmatmul", [Pure]> {
   let summary = "Binary matrix product by XNOR-popcount";
   let description = [{

@@ -39,15 +39,20 @@ struct LayerCost {
   std::string floatReason;
 
   bool isMacLayer() const { return macs > 0 || kind == "conv" || kind == "matmul"; }
-  /// Executed as XNOR-popcount (both operands packed bits).
-  bool isBinary() const { return isMacLayer() && execActBits == 1 && execWeightBits == 1; }
+
   /// ACE (PokeBNN): MACs x activation bits x weight bits.
   int64_t ace() const { return macs * int64_t(actBits) * int64_t(weightBits); }
   /// ACE with the operand widths bnnc executes (f32 = 32 bits).
   int64_t aceExecuted() const { return macs * int64_t(execActBits) * int64_t(execWeightBits); }
+  /// A binary layer: both operands binary (ACE's 1 x 1 bit) and executed as such, by
+  /// XNOR-popcount on packed bits or, for a depthwise conv, on int8 lanes (a float layer whose
+  /// operands happen to be binary is not one).
+  bool isBinary() const {
+    return isMacLayer() && actBits == 1 && weightBits == 1 && execActBits <= 8 && execWeightBits <= 8;
+  }
   /// Binary operations: the MACs of binary layers.
   int64_t bops() const { return isBinary() ? macs : 0; }
-  /// Floating-point MACs (of layers that execute in float, int8 ones included).
+  /// Floating-point MACs (of layers that are not binary, int8 ones included).
   int64_t flops() const { return isBinary() ? 0 : macs; }
   /// OPs as in Bi-Real/ReActNet/BiBench: BOPs / 64 + FLOPs.
   double ops() const { return static_cast<double>(bops()) / 64.0 + static_cast<double>(flops()); }

@@ -218,3 +218,41 @@ TEST(ConstantFolder, GraphFoldingRemovesWeightSubgraph) {
   EXPECT_FLOAT_EQ(static_cast<float>(constants["wb"].data[0]), 5.0f);  // mean|w_0| = 5
   EXPECT_FLOAT_EQ(static_cast<float>(constants["wb"].data[1]), -5.0f);
 }
+
+TEST(ConstantFolder, CompileTimeOnlyOpsAreFolded) {
+  // Each op that bnnc lists as compile-time only (docs/ops.md) folds on constant inputs.
+  Tensor b1(kBool, {2}, {1, 0}), b2(kBool, {2}, {1, 1});
+  Tensor shape(kInt64, {2}, {2, 3}), x(kFloat, {2, 3}, {1, 2, 3, 4, 5, 6});
+  Tensor start(kInt64, {}, {1}), limit(kInt64, {}, {7}), delta(kInt64, {}, {2});
+  for (const std::string &op : compileTimeOnlyOps()) {
+    SCOPED_TRACE(op);
+    if (op == "And" || op == "Or") {
+      Tensor r = eval(node(op, 2), {&b1, &b2});
+      EXPECT_EQ(r.data, (std::vector<double>{1, op == "Or" ? 1.0 : 0.0}));
+    } else if (op == "Not") {
+      EXPECT_EQ(eval(node(op, 1), {&b1}).data, (std::vector<double>{0, 1}));
+    } else if (op == "Constant") {
+      auto n = node(op, 0);
+      auto *a = n.add_attribute();
+      a->set_name("value_float");
+      a->set_type(onnx::AttributeProto::FLOAT);
+      a->set_f(2.5f);
+      EXPECT_EQ(eval(n, {}).data, (std::vector<double>{2.5}));
+    } else if (op == "ConstantOfShape") {
+      Tensor r = eval(node(op, 1), {&shape});
+      EXPECT_EQ(r.shape, (std::vector<int64_t>{2, 3}));
+      EXPECT_EQ(r.data, std::vector<double>(6, 0.0));
+    } else if (op == "Range") {
+      EXPECT_EQ(eval(node(op, 3), {&start, &limit, &delta}).data, (std::vector<double>{1, 3, 5}));
+    } else if (op == "ReduceProd") {
+      auto n = node(op, 1);
+      setInts(n, "axes", {1});
+      setInt(n, "keepdims", 0);
+      EXPECT_EQ(eval(n, {&x}).data, (std::vector<double>{6, 120}));
+    } else if (op == "Shape") {
+      EXPECT_EQ(eval(node(op, 1), {&x}).data, (std::vector<double>{2, 3}));
+    } else {
+      ADD_FAILURE() << "no test input for " << op;
+    }
+  }
+}

@@ -220,13 +220,37 @@ TEST_F(CostTest, DepthwiseAndMatMul) {
   LayerCost dw = costOf(*m, "tosa.depthwise_conv2d");
   EXPECT_EQ(dw.macs, 4 * 4 * 8 * 3 * 3); // each output reads its one input channel
   EXPECT_EQ(dw.ace(), 1152 * 256);
-  EXPECT_EQ(dw.floatReason, "depthwise binary convolutions are not supported yet");
+  EXPECT_EQ(dw.floatReason, "activations are a graph input, not binarized");
   LayerCost mm = costOf(*m, "tosa.matmul");
   EXPECT_EQ(mm.kind, "matmul");
   EXPECT_EQ(mm.macs, 5 * 3 * 7);
   EXPECT_EQ(mm.weightBytes, 21 * 4);
   EXPECT_EQ(mm.actInBytes, 35 * 4);
   EXPECT_EQ(mm.scalarOps, 0);
+}
+
+TEST_F(CostTest, BinaryDepthwiseIsBinaryMathOnInt8Lanes) {
+  // ACE counts a binary depthwise conv as 1 x 1 bit; it executes on int8 lanes (8 x 8), and
+  // it is a binary layer (BOPs, not FLOPs).
+  auto m = parse("func.func @f(%x: tensor<1x8x8x4xi8>) -> tensor<1x4x4x4xi32> {\n"
+                 "%w = arith.constant dense<1> : tensor<3x3x4xi8>\n"
+                 "%d = bnn.bdepthwise_conv2d %x, %w {pad = array<i64: 1, 0, 1, 0>, stride ="
+                 " array<i64: 2, 2>, dilation = array<i64: 1, 1>} : (tensor<1x8x8x4xi8>,"
+                 " tensor<3x3x4xi8>) -> tensor<1x4x4x4xi32>\n"
+                 "return %d : tensor<1x4x4x4xi32>\n}\n");
+  ASSERT_TRUE(m);
+  LayerCost dw = costOf(*m, "bnn.bdepthwise_conv2d");
+  EXPECT_EQ(dw.kind, "conv");
+  EXPECT_EQ(dw.macs, 4 * 4 * 4 * 9);
+  EXPECT_EQ(dw.ace(), dw.macs);
+  EXPECT_EQ(dw.aceExecuted(), dw.macs * 64);
+  EXPECT_TRUE(dw.isBinary());
+  EXPECT_EQ(dw.bops(), dw.macs);
+  EXPECT_EQ(dw.flops(), 0);
+  EXPECT_EQ(dw.weightBytes, 36);
+  EXPECT_EQ(dw.floatWeightBytes, 36 * 4);
+  EXPECT_EQ(dw.actInBytes, 256);
+  EXPECT_EQ(dw.actOutBytes, 64 * 4);
 }
 
 TEST_F(CostTest, RuntimeRightOperandIsAnActivation) {

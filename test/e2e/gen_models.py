@@ -83,7 +83,7 @@ class BinConv2d(nn.Conv2d):
         self.ste = ste
 
     def alpha(self):
-        return self.weight.detach().abs().mean(dim=(1, 2, 3))
+        return self.weight.detach().abs().mean(dim=tuple(range(1, self.weight.dim())))
 
     def forward(self, x):
         if self.ste:
@@ -91,7 +91,20 @@ class BinConv2d(nn.Conv2d):
             wb = w + (xnor_weight(w) - w).detach()
         else:
             wb = xnor_weight(self.weight)
-        return F.conv2d(x, wb, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        return self._conv_forward(x, wb, self.bias)
+
+
+class BinConv1d(nn.Conv1d):
+    """Conv1d whose weight is Sign(W) * alpha_c (alpha_c = mean |W_c|); zero padding as ONNX."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("bias", False)
+        super().__init__(*args, **kwargs)
+
+    alpha = BinConv2d.alpha
+
+    def forward(self, x):
+        return self._conv_forward(x, xnor_weight(self.weight), self.bias)
 
 
 class BinLinear(nn.Linear):
@@ -117,7 +130,7 @@ class LatticeBN(nn.Module):
     def __init__(self, channels, unit, t, seed, dims=4, quantile=0.5):
         super().__init__()
         self.quantile = quantile  # of the input that lands on 0 (0.5: balanced signs)
-        self.bn = nn.BatchNorm2d(channels) if dims == 4 else nn.BatchNorm1d(channels)
+        self.bn = nn.BatchNorm2d(channels) if dims == 4 else nn.BatchNorm1d(channels)  # 1d: 2-D or 3-D
         self.channels = channels
         self.unit = unit  # a float, or a callable returning the per-channel unit
         self.t = torch.as_tensor(t, dtype=torch.float32).expand(channels).clone()
@@ -469,6 +482,142 @@ def build_bnn_ste():
     m = BnnSte()
     rng = np.random.default_rng(107)
     return m, [dyadic_input(rng, 1, 1, 10, 10)], "bnn"
+
+
+@builder("kws_1d")
+def build_kws_1d():
+    """A keyword-spotting 1-D CNN over MFCC frames [N, 40, T]: a float Conv1d stem, binary
+    Conv1d layers (dilated k=3, strided k=5), an FSMN-like memory block (h + a binary depthwise
+    k=5 Conv1d over the binarized h), a binary pointwise k=1 conv, MaxPool1d, AvgPool1d, a
+    global average pool and a float Linear over 12 keywords."""
+
+    class Kws(nn.Module):
+        def __init__(self):
+            super().__init__()
+            g = torch.Generator().manual_seed(25)
+            self.stem = nn.Conv1d(40, 32, 3, padding=1, bias=False)
+            dyadic_(self.stem.weight, g)
+            self.bn0 = LatticeBN(32, 1.0 / 256, steps(32, g), seed=14, dims=2)
+            self.sign1 = Binarize()
+            self.conv1 = BinConv1d(32, 32, 3, padding=2, dilation=2)
+            self.bn1 = LatticeBN(32, self.conv1.alpha, steps(32, g), seed=15, dims=2)
+            self.sign2 = Binarize()
+            self.conv2 = BinConv1d(32, 48, 5, stride=2, padding=2)
+            t2 = steps(48, g)
+            self.bn2 = LatticeBN(48, self.conv2.alpha, t2, seed=16, dims=2)
+            # Memory block: h + BN(dwconv(sign(h))); the BN maps its lattice to half h's step.
+            self.sign3 = Binarize()
+            self.mem = BinConv1d(48, 48, 5, padding=2, groups=48)
+            self.bn3 = LatticeBN(48, self.mem.alpha, t2 / 2, seed=17, dims=2)
+            self.sign4 = Binarize()
+            self.conv4 = BinConv1d(48, 64, 1)
+            self.bn4 = LatticeBN(64, self.conv4.alpha, steps(64, g), seed=18, dims=2,
+                                 quantile=0.84)
+            self.pool1 = nn.MaxPool1d(2)
+            self.sign5 = Binarize()
+            self.conv5 = BinConv1d(64, 64, 3, padding=1)
+            self.bn5 = LatticeBN(64, self.conv5.alpha, steps(64, g), seed=19, dims=2)
+            self.pool2 = nn.AvgPool1d(2)
+            self.fc = nn.Linear(64, 12)
+
+        def forward(self, x):
+            h = self.bn0(self.stem(x))  # [N,32,32]
+            h = self.bn1(self.conv1(self.sign1(h)))  # [N,32,32]
+            h = self.bn2(self.conv2(self.sign2(h)))  # [N,48,16]
+            h = h + self.bn3(self.mem(self.sign3(h)))
+            h = self.pool1(self.bn4(self.conv4(self.sign4(h))))  # [N,64,8]
+            h = self.pool2(self.bn5(self.conv5(self.sign5(h))))  # [N,64,4]
+            return self.fc(h.mean(dim=2))
+
+    torch.manual_seed(7)
+    m = Kws()
+    rng = np.random.default_rng(109)
+    return m, [dyadic_input(rng, 2, 40, 32)], "bnn"
+
+
+@builder("mobilenet_bin")
+def build_mobilenet_bin():
+    """A MobileNetV1 binarized as DIR-Net/ReActNet do it: a float 3x3/2 stem, then depthwise
+    separable blocks whose binary depthwise 3x3 (stride 1 and 2, one with exact-zero weights)
+    and binary pointwise 1x1 convs each have a BatchNorm; a global average pool and a float
+    classifier."""
+
+    class MobileNetBin(nn.Module):
+        def __init__(self):
+            super().__init__()
+            g = torch.Generator().manual_seed(27)
+            self.stem = nn.Conv2d(3, 16, 3, stride=2, padding=1, bias=False)
+            dyadic_(self.stem.weight, g)
+            self.bn0 = LatticeBN(16, 1.0 / 256, steps(16, g), seed=30)
+            chans = [(16, 32, 1), (32, 64, 2), (64, 64, 1)]
+            self.blocks = nn.ModuleList()
+            for i, (cin, cout, stride) in enumerate(chans):
+                dw = BinConv2d(cin, cin, 3, stride=stride, padding=1, groups=cin)
+                if i == 2:
+                    with torch.no_grad():  # ternary weights: exact zeros in two channels
+                        dw.weight[3, 0, 1, 1] = 0.0
+                        dw.weight[10, 0, 0, 2] = 0.0
+                bn_dw = LatticeBN(cin, dw.alpha, steps(cin, g), seed=31 + 2 * i)
+                pw = BinConv2d(cin, cout, 1)
+                bn_pw = LatticeBN(cout, pw.alpha, steps(cout, g), seed=32 + 2 * i)
+                self.blocks.append(nn.ModuleList([Binarize(), dw, bn_dw, Binarize(), pw, bn_pw]))
+            self.fc = nn.Linear(64, 10)
+
+        def forward(self, x):
+            h = self.bn0(self.stem(x))  # [N,16,8,8]
+            for sign1, dw, bn_dw, sign2, pw, bn_pw in self.blocks:
+                h = bn_dw(dw(sign1(h)))
+                h = bn_pw(pw(sign2(h)))
+            return self.fc(torch.flatten(F.adaptive_avg_pool2d(h, 1), 1))
+
+    torch.manual_seed(9)
+    m = MobileNetBin()
+    rng = np.random.default_rng(111)
+    return m, [dyadic_input(rng, 2, 3, 16, 16)], "bnn"
+
+
+@builder("pointnet")
+def build_pointnet():
+    """A PointNet classifier over [N, 3, P] points: a float shared-MLP stem (Conv1d k=1), binary
+    k=1 Conv1d shared MLPs, the symmetric max over points (ReduceMax), binary Linear layers with
+    BatchNorm1d and a float head over 10 classes."""
+
+    class PointNet(nn.Module):
+        def __init__(self):
+            super().__init__()
+            g = torch.Generator().manual_seed(26)
+            self.stem = nn.Conv1d(3, 32, 1, bias=False)
+            dyadic_(self.stem.weight, g)
+            self.bn0 = LatticeBN(32, 1.0 / 256, steps(32, g), seed=20, dims=2)
+            self.sign1 = Binarize()
+            self.mlp1 = BinConv1d(32, 64, 1)
+            self.bn1 = LatticeBN(64, self.mlp1.alpha, steps(64, g), seed=21, dims=2)
+            self.sign2 = Binarize()
+            self.mlp2 = BinConv1d(64, 128, 1)
+            # The max over 48 points follows: centre on a high quantile so its signs balance.
+            self.bn2 = LatticeBN(128, self.mlp2.alpha, steps(128, g), seed=22, dims=2,
+                                 quantile=0.985)
+            self.sign3 = Binarize()
+            self.fc1 = BinLinear(128, 64)
+            self.bn3 = LatticeBN(64, self.fc1.alpha, steps(64, g), seed=23, dims=2)
+            self.sign4 = Binarize()
+            self.fc2 = BinLinear(64, 32)
+            self.bn4 = LatticeBN(32, self.fc2.alpha, steps(32, g), seed=24, dims=2)
+            self.fc3 = nn.Linear(32, 10)
+
+        def forward(self, x):
+            h = self.bn0(self.stem(x))  # [N,32,P]
+            h = self.bn1(self.mlp1(self.sign1(h)))
+            h = self.bn2(self.mlp2(self.sign2(h)))  # [N,128,P]
+            f = torch.max(h, dim=2)[0]  # [N,128]
+            f = self.bn3(self.fc1(self.sign3(f)))
+            f = self.bn4(self.fc2(self.sign4(f)))
+            return self.fc3(f)
+
+    torch.manual_seed(8)
+    m = PointNet()
+    rng = np.random.default_rng(110)
+    return m, [dyadic_input(rng, 2, 3, 48)], "bnn"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -346,3 +346,23 @@ TEST(BinaryMath, BorderClassesOfA3x3Pad1AxisAreFirstInnerLast) {
   BorderClasses none = borderClasses(4, 6, 3, 1, 1, 0);
   EXPECT_EQ(none.taps.size(), 1u);
 }
+
+TEST(BinaryMath, DepthwiseWeightsAreTernaryWithOneMagnitudePerChannel) {
+  // Channel 0: +-0.5 with a zero; channel 1: all zero (alpha 0); channel 2: two magnitudes.
+  std::vector<std::vector<float>> w = {{0.5f, -0.5f, 0.0f, 0.5f}, {0, 0, 0, 0}, {0.25f, 0.25f, -0.25f, 0.25f}};
+  std::vector<float> alpha;
+  std::vector<int8_t> signs;
+  auto at = [&](int64_t c, int64_t t) { return w[c][t]; };
+  EXPECT_FALSE(bnn::classifyTernaryWeights(3, 4, at, alpha, signs).has_value());
+  EXPECT_EQ(alpha, (std::vector<float>{0.5f, 0.0f, 0.25f}));
+  // [taps][channels]
+  EXPECT_EQ(signs, (std::vector<int8_t>{1, 0, 1, -1, 0, 1, 0, 0, -1, 1, 0, 1}));
+  // Every weight is alpha_c * sign.
+  for (int64_t c = 0; c < 3; ++c)
+    for (int64_t t = 0; t < 4; ++t)
+      EXPECT_EQ(alpha[c] * signs[t * 3 + c], w[c][t]);
+  w[2][3] = 0.3f;
+  auto why = bnn::classifyTernaryWeights(3, 4, at, alpha, signs);
+  ASSERT_TRUE(why.has_value());
+  EXPECT_NE(why->find("channel 2"), std::string::npos);
+}

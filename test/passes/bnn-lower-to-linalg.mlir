@@ -529,3 +529,19 @@ func.func @bmatmul_bipolar(%s: tensor<1x4x2xi64>, %m: tensor<1x4x2xi64>, %w: ten
   %d = bnn.bmatmul %s, %m, %w {bipolar, k = 100 : i64} : (tensor<1x4x2xi64>, tensor<1x4x2xi64>, tensor<3x2xi64>) -> tensor<1x4x3xi32>
   return %d : tensor<1x4x3xi32>
 }
+
+// -----
+
+// bdepthwise_conv2d: the int8 input zero-padded, then linalg's depthwise conv accumulating in i32.
+// CHECK-LABEL: func.func @bdepthwise
+// CHECK-SAME: (%[[X:.*]]: tensor<1x4x4x2xi8>)
+// CHECK: %[[FILL:.*]] = linalg.fill ins(%{{.*}} : i8) outs(%{{.*}} : tensor<1x6x6x2xi8>)
+// CHECK: %[[P:.*]] = tensor.insert_slice %[[X]] into %[[FILL]][0, 1, 1, 0] [1, 4, 4, 2] [1, 1, 1, 1]
+// CHECK: %[[ACC:.*]] = linalg.fill ins(%{{.*}} : i32) outs(%{{.*}} : tensor<1x4x4x2xi32>)
+// CHECK: linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%[[P]], %{{.*}} : tensor<1x6x6x2xi8>, tensor<3x3x2xi8>) outs(%[[ACC]] : tensor<1x4x4x2xi32>)
+func.func @bdepthwise(%x: tensor<1x4x4x2xi8>) -> tensor<1x4x4x2xi32> {
+  %w = arith.constant dense<[[[1, -1], [-1, 1], [1, 1]], [[-1, 1], [1, -1], [0, 1]], [[1, 1], [1, 1], [-1, -1]]]> : tensor<3x3x2xi8>
+  %0 = bnn.bdepthwise_conv2d %x, %w {pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>}
+     : (tensor<1x4x4x2xi8>, tensor<3x3x2xi8>) -> tensor<1x4x4x2xi32>
+  return %0 : tensor<1x4x4x2xi32>
+}

@@ -37,8 +37,10 @@
 using namespace llvm;
 
 static cl::OptionCategory category("bnnc options");
-static cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx>"), cl::Required,
-                                      cl::cat(category));
+static cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx>"), cl::cat(category));
+static cl::opt<bool> listOps("list-ops",
+                             cl::desc("Print the supported ONNX ops as a Markdown table and exit"),
+                             cl::cat(category));
 static cl::opt<std::string> outputPath("o", cl::desc("Output file"), cl::value_desc("path"),
                                        cl::cat(category));
 static cl::opt<std::string> target("target",
@@ -227,6 +229,15 @@ int main(int argc, char **argv) {
   mlir::registerMLIRContextCLOptions();
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv, "bnnc: an ahead-of-time compiler for binarized neural networks\n");
+  if (listOps) {
+    // The importer's own dispatch table: docs/ops.md is this output (a test keeps them equal).
+    outs() << "| op | domain | supported |\n|---|---|---|\n";
+    for (const bnnc::SupportedOp &op : bnnc::supportedOps())
+      outs() << "| " << op.opType << " | " << op.domain << " | " << op.note << " |\n";
+    return 0;
+  }
+  if (inputPath.empty())
+    return fail("no input model (usage: bnnc MODEL.onnx [options]; see --help)");
 
   // What to emit.
   StringRef emitKind = emit, phaseText;

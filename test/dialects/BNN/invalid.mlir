@@ -516,3 +516,43 @@ func.func @bmaxpool2d_result_shape(%s: tensor<1x8x8x1xi64>, %m: tensor<1x8x8x1xi
      : (tensor<1x8x8x1xi64>, tensor<1x8x8x1xi64>) -> (tensor<1x8x8x1xi64>, tensor<1x8x8x1xi64>)
   return %s2 : tensor<1x8x8x1xi64>
 }
+
+//===----------------------------------------------------------------------===//
+// bnn.bdepthwise_conv2d
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @bdepthwise_weight_rank(%x: tensor<1x8x8x4xi8>, %w: tensor<3x3x4x1xi8>) -> tensor<1x8x8x4xi32> {
+  // expected-error @+1 {{'bnn.bdepthwise_conv2d' op expects a 4-D NHWC input, [KH, KW, C] weights and a 4-D result}}
+  %0 = bnn.bdepthwise_conv2d %x, %w {pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>}
+     : (tensor<1x8x8x4xi8>, tensor<3x3x4x1xi8>) -> tensor<1x8x8x4xi32>
+  return %0 : tensor<1x8x8x4xi32>
+}
+
+// -----
+
+func.func @bdepthwise_channels(%x: tensor<1x8x8x4xi8>, %w: tensor<3x3x5xi8>) -> tensor<1x8x8x4xi32> {
+  // expected-error @+1 {{'bnn.bdepthwise_conv2d' op weights have 5 channels, the input 4}}
+  %0 = bnn.bdepthwise_conv2d %x, %w {pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>}
+     : (tensor<1x8x8x4xi8>, tensor<3x3x5xi8>) -> tensor<1x8x8x4xi32>
+  return %0 : tensor<1x8x8x4xi32>
+}
+
+// -----
+
+func.func @bdepthwise_result_shape(%x: tensor<1x8x8x4xi8>, %w: tensor<3x3x4xi8>) -> tensor<1x8x8x4xi32> {
+  // expected-error @+1 {{'bnn.bdepthwise_conv2d' op result shape must be [1, 6, 6, 4]}}
+  %0 = bnn.bdepthwise_conv2d %x, %w {pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>}
+     : (tensor<1x8x8x4xi8>, tensor<3x3x4xi8>) -> tensor<1x8x8x4xi32>
+  return %0 : tensor<1x8x8x4xi32>
+}
+
+// -----
+
+func.func @bdepthwise_stride(%x: tensor<1x8x8x4xi8>, %w: tensor<3x3x4xi8>) -> tensor<1x8x8x4xi32> {
+  // expected-error @+1 {{'bnn.bdepthwise_conv2d' op strides and dilations must be positive}}
+  %0 = bnn.bdepthwise_conv2d %x, %w {pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 0, 1>, dilation = array<i64: 1, 1>}
+     : (tensor<1x8x8x4xi8>, tensor<3x3x4xi8>) -> tensor<1x8x8x4xi32>
+  return %0 : tensor<1x8x8x4xi32>
+}

@@ -203,3 +203,13 @@ func.func @bmaxpool2d_padded(%s: tensor<1x7x7x1xi64>, %m: tensor<1x7x7x1xi64>) -
      : (tensor<1x7x7x1xi64>, tensor<1x7x7x1xi64>) -> (tensor<1x4x4x1xi64>, tensor<1x4x4x1xi64>)
   return %s2, %m2 : tensor<1x4x4x1xi64>, tensor<1x4x4x1xi64>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @bdepthwise_conv2d
+// CHECK: bnn.bdepthwise_conv2d %{{.*}}, %{{.*}} {dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 2, 2>} : (tensor<1x8x8x32xi8>, tensor<3x3x32xi8>) -> tensor<1x4x4x32xi32>
+func.func @bdepthwise_conv2d(%x: tensor<1x8x8x32xi8>, %w: tensor<3x3x32xi8>) -> tensor<1x4x4x32xi32> {
+  %0 = bnn.bdepthwise_conv2d %x, %w {pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 2, 2>, dilation = array<i64: 1, 1>}
+     : (tensor<1x8x8x32xi8>, tensor<3x3x32xi8>) -> tensor<1x4x4x32xi32>
+  return %0 : tensor<1x4x4x32xi32>
+}
