@@ -244,6 +244,25 @@ LayerCost CostModel<bnn::BDepthwiseConv2DOp>::getLayerCost(Operation *op) const 
   return c;
 }
 
+/// Both operands packed at run time: binary MACs; the packing of B is its own op.
+template <>
+LayerCost CostModel<bnn::BMatMulActOp>::getLayerCost(Operation *op) const {
+  auto mm = cast<bnn::BMatMulActOp>(op);
+  LayerCost c;
+  c.kind = "matmul";
+  int64_t k = mm.getK();
+  c.macs = numElements(mm.getOutput()) * k;
+  c.actBits = c.weightBits = c.execActBits = c.execWeightBits = 1;
+  addOperandBytes(c, op->getOperands());
+  addResultBytes(c, op);
+  c.inputShape = shapeOf(mm.getASign());
+  c.inputShape.back() = k;
+  c.weightShape = shapeOf(mm.getBSign());
+  c.weightShape.back() = k;
+  c.outputShape = shapeOf(op->getResult(0));
+  return c;
+}
+
 template <>
 LayerCost CostModel<bnn::BMatMulOp>::getLayerCost(Operation *op) const {
   auto mm = cast<bnn::BMatMulOp>(op);
@@ -510,6 +529,7 @@ void bnnc::registerCostModels(DialectRegistry &registry) {
   registry.addExtension(+[](MLIRContext *ctx, bnn::BNNDialect *) {
     bnn::BConv2DOp::attachInterface<CostModel<bnn::BConv2DOp>>(*ctx);
     bnn::BMatMulOp::attachInterface<CostModel<bnn::BMatMulOp>>(*ctx);
+    bnn::BMatMulActOp::attachInterface<CostModel<bnn::BMatMulActOp>>(*ctx);
     bnn::BDepthwiseConv2DOp::attachInterface<CostModel<bnn::BDepthwiseConv2DOp>>(*ctx);
     bnn::OutputTransformOp::attachInterface<CostModel<bnn::OutputTransformOp>>(*ctx);
     bnn::ThresholdOp::attachInterface<CostModel<bnn::ThresholdOp>>(*ctx);

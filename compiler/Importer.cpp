@@ -525,6 +525,12 @@ private:
 
   /// Builds a TOSA conv2d (or depthwise/grouped) on an NHWC input with ONNX weights OIHW.
   LogicalResult convolution(const onnx::NodeProto &n);
+  /// The TOSA conv2d (depthwise, or one per group, concatenated) of NHWC `input` with ONNX
+  /// weights `w` [O, I / group, KH, KW], TOSA pads [top, bottom, left, right].
+  Value buildConv(Value input, const Tensor &w, const Tensor &bias, int64_t group,
+                  ArrayRef<int64_t> tpad, ArrayRef<int64_t> stride, ArrayRef<int64_t> dil,
+                  ArrayRef<int64_t> nhwcOut);
+  LogicalResult onConvTranspose(const onnx::NodeProto &n);
   LogicalResult pool(const onnx::NodeProto &n, bool isMax);
   /// ONNX explicit pads for spatial ops: [top, left, bottom, right], from pads or auto_pad.
   /// `spatialRank` is 1 for a 1-D window (height 1, pads on W only) or 2; the other arrays are
@@ -959,6 +965,7 @@ const std::map<std::string, Importer::OpEntry> &Importer::handlers() {
       {"Identity", {&Importer::onIdentity, "any type"}},
       {"Dropout", {&Importer::onIdentity, "inference: the identity; the mask output is all true"}},
       {"Conv", {&Importer::onConv, "1-D and 2-D, float32, constant weights, groups, depthwise, strides, dilations, pads and auto_pad; binary (XNOR-popcount) when input and weights are binarized"}},
+      {"ConvTranspose", {&Importer::onConvTranspose, "1-D and 2-D, float32, constant weights, groups, strides, dilations, pads, output_padding, output_shape and auto_pad; binary when input and weights are binarized (+-alpha per output channel)"}},
       {"MaxPool", {&Importer::onMaxPool, "1-D and 2-D, float32, ceil_mode, pads; no dilations, no Indices output; binary on packed bits after a binarizer"}},
       {"AveragePool", {&Importer::onAveragePool, "1-D and 2-D, float32, ceil_mode, pads, count_include_pad; no dilations"}},
       {"GlobalAveragePool", {&Importer::onGlobalPool, "3-D and 4-D inputs"}},
@@ -1109,6 +1116,176 @@ Value Importer::fitSpatial(Value input, std::vector<int64_t> &pads, ArrayRef<int
   return extractSlice(input, offsets, sizes, strides);
 }
 
+Value Importer::buildConv(Value input, const Tensor &w, const Tensor &bias, int64_t group,
+                          ArrayRef<int64_t> tpad, ArrayRef<int64_t> stride, ArrayRef<int64_t> dil,
+                          ArrayRef<int64_t> nhwcOut) {
+  int64_t O = w.shape[0], Ig = w.shape[1], KH = w.shape[2], KW = w.shape[3];
+  int64_t C = cast<RankedTensorType>(input.getType()).getDimSize(3);
+  auto accType = TypeAttr::get(builder.getF32Type());
+  auto slice4 = [&](Value v, int64_t c0, int64_t cn) -> Value {
+    auto t = cast<RankedTensorType>(v.getType());
+    SmallVector<int64_t> off = {0, 0, 0, c0}, sizes = {t.getDimSize(0), t.getDimSize(1), t.getDimSize(2), cn}, st(4, 1);
+    return extractSlice(v, off, sizes, st);
+  };
+  auto conv = [&](Value in, const Tensor &weights, const Tensor &b, int64_t outC) -> Value {
+    // OIHW -> OHWI, at compile time.
+    Value wv = constantValue(transpose(weights, {0, 2, 3, 1}));
+    std::vector<int64_t> shape(nhwcOut.begin(), nhwcOut.end());
+    shape[3] = outC;
+    return tosa::Conv2DOp::create(builder, loc, tensorType(shape, kFloat), in, wv, constantValue(b),
+                                  builder.getDenseI64ArrayAttr(tpad),
+                                  builder.getDenseI64ArrayAttr(stride),
+                                  builder.getDenseI64ArrayAttr(dil), accType);
+  };
+  if (group == 1)
+    return conv(input, w, bias, O);
+  if (Ig == 1) {
+    // Depthwise: out channel c*M + j reads input channel c; TOSA wants weights [KH, KW, C, M].
+    int64_t M = O / C;
+    Tensor dw(kFloat, {KH, KW, C, M});
+    for (int64_t c = 0; c < C; ++c)
+      for (int64_t j = 0; j < M; ++j)
+        for (int64_t h = 0; h < KH; ++h)
+          for (int64_t ww = 0; ww < KW; ++ww)
+            dw.data[((h * KW + ww) * C + c) * M + j] = w.data[((c * M + j) * KH + h) * KW + ww];
+    return tosa::DepthwiseConv2DOp::create(
+        builder, loc, tensorType(nhwcOut, kFloat), input, constantValue(dw), constantValue(bias),
+        builder.getDenseI64ArrayAttr(tpad), builder.getDenseI64ArrayAttr(stride),
+        builder.getDenseI64ArrayAttr(dil), accType);
+  }
+  // Grouped: one convolution per group over its channel slice, concatenated.
+  int64_t Og = O / group;
+  SmallVector<Value> parts;
+  for (int64_t g = 0; g < group; ++g) {
+    Tensor wg(kFloat, {Og, Ig, KH, KW});
+    std::copy(w.data.begin() + g * Og * Ig * KH * KW, w.data.begin() + (g + 1) * Og * Ig * KH * KW, wg.data.begin());
+    Tensor bg(kFloat, {Og});
+    std::copy(bias.data.begin() + g * Og, bias.data.begin() + (g + 1) * Og, bg.data.begin());
+    parts.push_back(conv(slice4(input, g * Ig, Ig), wg, bg, Og));
+  }
+  return tosa::ConcatOp::create(builder, loc, tensorType(nhwcOut, kFloat), parts,
+                                builder.getI32IntegerAttr(3));
+}
+
+/// ConvTranspose as the direct convolution it equals: with the input upsampled by zeros
+/// (u[s * i] = x[i], s - 1 zeros between), padded by d * (k - 1) - pad_begin before and
+/// d * (k - 1) - pad_end + output_padding after (cropped where negative), and the weights
+/// [C, M / g, KH, KW] flipped in space with input and output channels swapped per group,
+///   y[o, p] = sum_{c, k} x[c, i] * W[c, o, k] over s * i - pad_begin + d * k = p
+///           = sum_{c, k'} u_padded[c, p + d * k'] * W[c, o, K - 1 - k'],
+/// a stride-1 convolution with dilation d. The inserted zeros are exact zeros, so after a
+/// binarizer the upsampled input is ternary and the layer binary like any conv (the zeros
+/// cost MACs: s^2 - 1 of every s^2 products are with a zero).
+LogicalResult Importer::onConvTranspose(const onnx::NodeProto &n) {
+  auto x = get(n.input(0));
+  if (failed(x))
+    return failure();
+  const Tensor *wt = constant(n.input(1));
+  if (!wt)
+    return fail("weights must be constant (an initializer or a foldable subgraph)");
+  if (wt->rank() != 3 && wt->rank() != 4)
+    return fail("only 1-D and 2-D transposed convolutions are supported");
+  if (x->dtype != kFloat || wt->dtype != kFloat)
+    return fail("supports float32 only");
+  auto oshape = outShape(n);
+  if (failed(oshape))
+    return failure();
+  int spatialRank = static_cast<int>(wt->rank()) - 2;
+  Tensor w = *wt;
+  w.shape = asImage(w.shape);
+  std::vector<int64_t> xs = asImage(shapeOf(n.input(0))), os = asImage(*oshape);
+  if (xs.size() != 4 || os.size() != 4)
+    return fail("the input's rank does not fit the weights'");
+  int64_t group = attrInt(n, "group", 1);
+  int64_t C = xs[1], Mg = w.shape[1], KH = w.shape[2], KW = w.shape[3];
+  if (group < 1 || w.shape[0] != C || C % group != 0)
+    return fail("weight shape does not fit the input channels and group count");
+  int64_t Cg = C / group, O = Mg * group;
+  if (os[1] != O)
+    return fail("the output's channel count does not fit the weights");
+  std::vector<int64_t> stride = windowAttr(n, "strides", spatialRank, 1);
+  std::vector<int64_t> dil = windowAttr(n, "dilations", spatialRank, 1);
+  std::vector<int64_t> outPad = windowAttr(n, "output_padding", spatialRank, 0);
+  if (stride.empty() || dil.empty() || outPad.empty())
+    return fail("strides, dilations and output_padding need one value per spatial axis");
+  if (spatialRank == 1)
+    outPad[0] = 0; // the height of a 1-D image is not padded
+  // Pads [begin, end] per axis (H, W): from pads, or split from the total the output size
+  // implies (auto_pad, output_shape), as the ONNX spec says.
+  std::string autoPad = attrString(n, "auto_pad", "NOTSET");
+  bool fromShape = autoPad != "NOTSET" || !attrInts(n, "output_shape").empty();
+  if (autoPad != "NOTSET" && autoPad != "SAME_UPPER" && autoPad != "SAME_LOWER" && autoPad != "VALID")
+    return fail("unknown auto_pad '" + autoPad + "'");
+  std::vector<int64_t> attrPads = attrInts(n, "pads", std::vector<int64_t>(2 * spatialRank, 0));
+  if (attrPads.size() != static_cast<size_t>(2 * spatialRank))
+    return fail("expects " + std::to_string(2 * spatialRank) + " pads");
+  if (spatialRank == 1)
+    attrPads = {0, attrPads[0], 0, attrPads[1]};
+  int64_t begin[2], end[2], lead[2], trail[2], k[2] = {KH, KW};
+  for (int i = 0; i < 2; ++i) {
+    int64_t full = stride[i] * (xs[2 + i] - 1) + outPad[i] + (k[i] - 1) * dil[i] + 1;
+    int64_t total = full - os[2 + i];
+    if (fromShape) {
+      // total / 2 rounded down, as ONNX's reference computes it (a negative total too).
+      bool upper = autoPad == "SAME_UPPER";
+      int64_t half = total >= 0 ? total / 2 : -((-total + 1) / 2);
+      begin[i] = upper ? half : total - half;
+      end[i] = total - begin[i];
+    } else {
+      begin[i] = attrPads[i];
+      end[i] = attrPads[i + 2];
+      if (begin[i] + end[i] != total)
+        return fail("pads do not fit the output shape");
+    }
+    // (A total below 0, an output_shape larger than the full result, adds zero rows: the
+    // negative pads below become larger lead and trail paddings.)
+    if ((!fromShape && (begin[i] < 0 || end[i] < 0)) || outPad[i] < 0 ||
+        outPad[i] >= std::max(stride[i], dil[i]))
+      return fail("pads and output_padding must be non-negative, output_padding below the stride or dilation");
+    lead[i] = dil[i] * (k[i] - 1) - begin[i];
+    trail[i] = dil[i] * (k[i] - 1) - end[i] + outPad[i];
+  }
+  // The upsampled, padded input (NHWC): zeros, x inserted with the stride, then cropped where a
+  // pad was negative.
+  Value in = nhwcOrder(*x);
+  int64_t N = xs[0];
+  SmallVector<int64_t> up = {N, 0, 0, C};
+  for (int i = 0; i < 2; ++i)
+    up[1 + i] = stride[i] * (xs[2 + i] - 1) + 1 + std::max<int64_t>(lead[i], 0) + std::max<int64_t>(trail[i], 0);
+  Value zeros = tensor::EmptyOp::create(builder, loc, up, builder.getF32Type());
+  zeros = linalg::FillOp::create(builder, loc, f32(0.0f), zeros).getResult(0);
+  Value u = tensor::InsertSliceOp::create(
+      builder, loc, in, zeros,
+      getAsIndexOpFoldResult(&ctx, ArrayRef<int64_t>{0, std::max<int64_t>(lead[0], 0), std::max<int64_t>(lead[1], 0), 0}),
+      getAsIndexOpFoldResult(&ctx, ArrayRef<int64_t>{N, xs[2], xs[3], C}),
+      getAsIndexOpFoldResult(&ctx, ArrayRef<int64_t>{1, stride[0], stride[1], 1}));
+  if (lead[0] < 0 || lead[1] < 0 || trail[0] < 0 || trail[1] < 0) {
+    SmallVector<int64_t> off = {0, std::max<int64_t>(-lead[0], 0), std::max<int64_t>(-lead[1], 0), 0};
+    SmallVector<int64_t> sizes = {N, stride[0] * (xs[2] - 1) + 1 + lead[0] + trail[0],
+                                  stride[1] * (xs[3] - 1) + 1 + lead[1] + trail[1], C};
+    u = extractSlice(u, off, sizes, {1, 1, 1, 1});
+  }
+  // Equivalent conv weights [O, Cg, KH, KW]: per group, flipped, channels swapped.
+  Tensor wc(kFloat, {O, Cg, KH, KW});
+  for (int64_t g = 0; g < group; ++g)
+    for (int64_t c = 0; c < Cg; ++c)
+      for (int64_t m = 0; m < Mg; ++m)
+        for (int64_t h = 0; h < KH; ++h)
+          for (int64_t v = 0; v < KW; ++v)
+            wc.data[(((g * Mg + m) * Cg + c) * KH + h) * KW + v] =
+                w.data[(((g * Cg + c) * Mg + m) * KH + (KH - 1 - h)) * KW + (KW - 1 - v)];
+  Tensor bias(kFloat, {O});
+  if (has(n, 2)) {
+    const Tensor *b = constant(n.input(2));
+    if (!b)
+      return fail("bias must be constant");
+    bias = *b;
+  }
+  Value result = buildConv(u, wc, bias, group, {0, 0, 0, 0}, {1, 1}, dil, permute(os, kToNHWC));
+  setOutput(n, 0, result, true, kFloat);
+  return success();
+}
+
 LogicalResult Importer::convolution(const onnx::NodeProto &n) {
   auto x = get(n.input(0));
   if (failed(x))
@@ -1159,53 +1336,7 @@ LogicalResult Importer::convolution(const onnx::NodeProto &n) {
   Value input = fitSpatial(nhwcOrder(*x), pads, {KH, KW}, stride, dil, out);
   // TOSA pad order is [top, bottom, left, right]; ONNX's is [top, left, bottom, right].
   SmallVector<int64_t> tpad = {pads[0], pads[2], pads[1], pads[3]};
-  std::vector<int64_t> nhwcOut = permute(os, kToNHWC);
-  auto accType = TypeAttr::get(builder.getF32Type());
-  auto slice4 = [&](Value v, int64_t c0, int64_t cn) -> Value {
-    auto t = cast<RankedTensorType>(v.getType());
-    SmallVector<int64_t> off = {0, 0, 0, c0}, sizes = {t.getDimSize(0), t.getDimSize(1), t.getDimSize(2), cn}, st(4, 1);
-    return extractSlice(v, off, sizes, st);
-  };
-  auto conv = [&](Value in, const Tensor &weights, const Tensor &b, int64_t outC) -> Value {
-    // OIHW -> OHWI, at compile time.
-    Value wv = constantValue(transpose(weights, {0, 2, 3, 1}));
-    std::vector<int64_t> shape = nhwcOut;
-    shape[3] = outC;
-    return tosa::Conv2DOp::create(builder, loc, tensorType(shape, kFloat), in, wv, constantValue(b),
-                                  builder.getDenseI64ArrayAttr(tpad),
-                                  builder.getDenseI64ArrayAttr(stride),
-                                  builder.getDenseI64ArrayAttr(dil), accType);
-  };
-  Value result;
-  if (group == 1) {
-    result = conv(input, *w, bias, O);
-  } else if (Ig == 1) {
-    // Depthwise: out channel c*M + j reads input channel c; TOSA wants weights [KH, KW, C, M].
-    int64_t M = O / C;
-    Tensor dw(kFloat, {KH, KW, C, M});
-    for (int64_t c = 0; c < C; ++c)
-      for (int64_t j = 0; j < M; ++j)
-        for (int64_t h = 0; h < KH; ++h)
-          for (int64_t ww = 0; ww < KW; ++ww)
-            dw.data[((h * KW + ww) * C + c) * M + j] = w->data[((c * M + j) * KH + h) * KW + ww];
-    result = tosa::DepthwiseConv2DOp::create(
-        builder, loc, tensorType(nhwcOut, kFloat), input, constantValue(dw), constantValue(bias),
-        builder.getDenseI64ArrayAttr(tpad), builder.getDenseI64ArrayAttr(stride),
-        builder.getDenseI64ArrayAttr(dil), accType);
-  } else {
-    // Grouped: one convolution per group over its channel slice, concatenated.
-    int64_t Og = O / group;
-    SmallVector<Value> parts;
-    for (int64_t g = 0; g < group; ++g) {
-      Tensor wg(kFloat, {Og, Ig, KH, KW});
-      std::copy(w->data.begin() + g * Og * Ig * KH * KW, w->data.begin() + (g + 1) * Og * Ig * KH * KW, wg.data.begin());
-      Tensor bg(kFloat, {Og});
-      std::copy(bias.data.begin() + g * Og, bias.data.begin() + (g + 1) * Og, bg.data.begin());
-      parts.push_back(conv(slice4(input, g * Ig, Ig), wg, bg, Og));
-    }
-    result = tosa::ConcatOp::create(builder, loc, tensorType(nhwcOut, kFloat), parts,
-                                    builder.getI32IntegerAttr(3));
-  }
+  Value result = buildConv(input, *w, bias, group, tpad, stride, dil, permute(os, kToNHWC));
   setOutput(n, 0, result, true, kFloat);
   return success();
 }

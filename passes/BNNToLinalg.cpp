@@ -583,6 +583,45 @@ struct LowerBDepthwiseConv2D : OpRewritePattern<bnn::BDepthwiseConv2DOp> {
   }
 };
 
+/// bmatmul_act: per (b, i, n), over the words, the products that are non-zero (both masks) and
+/// those that are -1 (signs differ): d = valid - 2 * differ.
+struct LowerBMatMulAct : OpRewritePattern<bnn::BMatMulActOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(bnn::BMatMulActOp op, PatternRewriter &rewriter) const override {
+    MLIRContext *ctx = op.getContext();
+    Location loc = op.getLoc();
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    // Loops: b, i, n | word.
+    AffineMap aMap = AffineMap::get(4, 0, {d(0), d(1), d(3)}, ctx);
+    AffineMap bMap = AffineMap::get(4, 0, {d(0), d(2), d(3)}, ctx);
+    AffineMap accMap = AffineMap::get(4, 0, {d(0), d(1), d(2)}, ctx);
+    SmallVector<utils::IteratorType> iters(3, utils::IteratorType::parallel);
+    iters.push_back(utils::IteratorType::reduction);
+    auto out = op.getType();
+    Value init = zeroFilled(rewriter, loc, out.getShape(), rewriter.getI32Type());
+    auto reduce = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{out, out},
+        ValueRange{op.getASign(), op.getAMask(), op.getBSign(), op.getBMask()}, ValueRange{init, init},
+        ArrayRef<AffineMap>{aMap, aMap, bMap, bMap, accMap, accMap}, iters,
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          Type i32 = b.getI32Type();
+          Value both = arith::AndIOp::create(b, l, a[1], a[3]);
+          Value x = arith::AndIOp::create(b, l, both, arith::XOrIOp::create(b, l, a[0], a[2]));
+          Value differ = arith::TruncIOp::create(b, l, i32, math::CtPopOp::create(b, l, x));
+          Value valid = arith::TruncIOp::create(b, l, i32, math::CtPopOp::create(b, l, both));
+          linalg::YieldOp::create(b, l, ValueRange{arith::AddIOp::create(b, l, a[4], differ),
+                                                  arith::AddIOp::create(b, l, a[5], valid)});
+        });
+    AffineMap id = AffineMap::getMultiDimIdentityMap(3, ctx);
+    rewriter.replaceOp(op, buildElementwise(rewriter, loc, out,
+                                            ValueRange{reduce.getResult(0), reduce.getResult(1)}, {id, id},
+                                            [](OpBuilder &b, Location l, ValueRange a) -> Value {
+      return arith::SubIOp::create(b, l, a[1], arith::AddIOp::create(b, l, a[0], a[0]));
+    }));
+    return success();
+  }
+};
+
 struct LowerBMatMul : OpRewritePattern<bnn::BMatMulOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(bnn::BMatMulOp op, PatternRewriter &rewriter) const override {
@@ -647,7 +686,8 @@ struct BNNLowerToLinalgPass : bnn::impl::BNNLowerToLinalgBase<BNNLowerToLinalgPa
 
 void bnn::populateBNNToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<LowerSign, LowerBipolarSign, LowerQuant, LowerMultiThreshold, LowerBinarize,
-               LowerPack, LowerBConv2D, LowerBDepthwiseConv2D, LowerBMatMul, LowerOutputTransform,
+               LowerPack, LowerBConv2D, LowerBDepthwiseConv2D, LowerBMatMul, LowerBMatMulAct,
+               LowerOutputTransform,
                LowerThreshold,
                LowerBMaxPool2D>(
       patterns.getContext());

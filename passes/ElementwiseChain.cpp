@@ -519,6 +519,31 @@ float keyFloat(int64_t key) {
 } // namespace
 
 /// Why a value is not known to hold only -1, 0 and +1; empty if it is.
+/// A float tensor of 0s and 1s: the element-wise conversion of a boolean (a comparison cast to
+/// float: uitofp of i1), or a select between the constants 0 and 1. Such values are ternary
+/// (packed with sign 0 and the value as mask), as attention masks binarized to {0, 1} are.
+static bool zeroOneValued(Operation *def) {
+  auto g = dyn_cast<linalg::GenericOp>(def);
+  if (!g || g.getNumResults() != 1 ||
+      !cast<RankedTensorType>(g.getResult(0).getType()).getElementType().isF32())
+    return false;
+  auto yield = cast<linalg::YieldOp>(g.getBody()->getTerminator());
+  Operation *y = yield.getOperand(0).getDefiningOp();
+  if (!y || y->getBlock() != g.getBody())
+    return false;
+  if (auto cast = dyn_cast<arith::UIToFPOp>(y))
+    return cast.getIn().getType().isInteger(1);
+  if (auto sel = dyn_cast<arith::SelectOp>(y)) {
+    auto isConst = [](Value v, double want) {
+      FloatAttr f;
+      return matchPattern(v, m_Constant(&f)) && f.getValueAsDouble() == want;
+    };
+    return (isConst(sel.getTrueValue(), 1.0) && isConst(sel.getFalseValue(), 0.0)) ||
+           (isConst(sel.getTrueValue(), 0.0) && isConst(sel.getFalseValue(), 1.0));
+  }
+  return false;
+}
+
 std::string whyNotTernary(Value v) {
   Operation *def = v.getDefiningOp();
   if (!def)
@@ -535,6 +560,16 @@ std::string whyNotTernary(Value v) {
         (f.getValueAsDouble() == 0.0 || std::fabs(f.getValueAsDouble()) == 1.0))
       return whyNotTernary(pad.getSource());
     return "activations are padded with a value other than -1, 0 or +1";
+  }
+  if (zeroOneValued(def))
+    return {};
+  if (auto insert = dyn_cast<tensor::InsertSliceOp>(def)) {
+    // Values placed into a tensor of zeros (a transposed conv's zero-upsampled input).
+    auto fill = insert.getDest().getDefiningOp<linalg::FillOp>();
+    FloatAttr f;
+    if (fill && matchPattern(fill.getInputs()[0], m_Constant(&f)) && f.getValueAsDouble() == 0.0)
+      return whyNotTernary(insert.getSource());
+    return "activations are inserted into a tensor that is not all zeros";
   }
   if (auto concat = dyn_cast<tosa::ConcatOp>(def)) {
     for (Value in : concat.getInput1())

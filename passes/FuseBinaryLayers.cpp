@@ -163,8 +163,15 @@ std::string whyNotBinaryMatMul(tosa::MatMulOp mm, bnn::BinaryWeights *weights) {
   if (!binaryActivations(mm.getA(), why))
     return why;
   auto b = floatConstant(mm.getB());
-  if (!b)
-    return "the right operand is not a float32 constant";
+  if (!b) {
+    // Two run-time operands (attention's sign(Q) @ sign(K)^T): binary if both are.
+    if (matchPattern(mm.getB(), m_Constant()))
+      return "the right operand is not a float32 constant";
+    std::string whyB;
+    if (!binaryActivations(mm.getB(), whyB))
+      return "the right operand is neither a constant nor binary (" + whyB + ")";
+    return "";
+  }
   auto shape = b.getType().getShape(); // 1, K, N
   if (shape[0] != 1)
     return "batched constant right operands are not supported";
@@ -281,6 +288,27 @@ struct FuseMatMul : OpRewritePattern<tosa::MatMulOp> {
     if (auto why = whyNotBinaryMatMul(mm, &weights); !why.empty())
       return rewriter.notifyMatchFailure(mm, why);
     Location loc = mm.getLoc();
+    if (!floatConstant(mm.getB())) {
+      // Both operands binary at run time: pack A [b, M, K] and B^T [b, N, K] along K;
+      // (sa * a) . (sb * b) = sa * sb * d.
+      std::string why;
+      auto [a, sa] = *binaryActivations(mm.getA(), why);
+      auto [bv, sb] = *binaryActivations(mm.getB(), why);
+      auto bType = cast<RankedTensorType>(bv.getType()); // b, K, N
+      auto btType = RankedTensorType::get({bType.getDimSize(0), bType.getDimSize(2), bType.getDimSize(1)},
+                                          bType.getElementType());
+      Value bt = tosa::TransposeOp::create(rewriter, loc, btType, bv, ArrayRef<int32_t>{0, 2, 1});
+      auto [as, am] = pack(rewriter, loc, a);
+      auto [bs, bm] = pack(rewriter, loc, bt);
+      int64_t K = bType.getDimSize(1), N = bType.getDimSize(2);
+      auto dType = RankedTensorType::get(mm.getType().getShape(), rewriter.getI32Type());
+      Value d = bnn::BMatMulActOp::create(rewriter, loc, dType, as, am, bs, bm, K);
+      Value result = bnn::OutputTransformOp::create(
+          rewriter, loc, mm.getType(), d, f32Vector(rewriter, loc, SmallVector<float>(N, sa * sb)),
+          f32Vector(rewriter, loc, SmallVector<float>(N, 0.0f)));
+      rewriter.replaceOp(mm, result);
+      return success();
+    }
     auto bShape = mm.getB().getType().getShape();
     int64_t K = bShape[1], N = bShape[2];
     auto [sign, mask] = packActivations(rewriter, loc, mm.getA(), weights);
@@ -364,6 +392,9 @@ struct BNNFuseBinaryLayersPass : bnn::impl::BNNFuseBinaryLayersBase<BNNFuseBinar
                                  << b.getInChannels() * b.getWeights().getType().getDimSize(1) *
                                         b.getWeights().getType().getDimSize(2)
                                  << zeroWeightNote(b.getZeroTaps());
+      else if (auto b = dyn_cast<bnn::BMatMulActOp>(op))
+        emitRemark(op->getLoc()) << "MatMul binarized: bmatmul_act (both operands binary at run "
+                                    "time), K = " << b.getK();
       else if (auto b = dyn_cast<bnn::BMatMulOp>(op))
         emitRemark(op->getLoc()) << "MatMul/Gemm binarized: bmatmul, K = " << b.getK()
                                  << zeroWeightNote(b.getZeroTaps());

@@ -275,6 +275,26 @@ LogicalResult BDepthwiseConv2DOp::verify() {
   return success();
 }
 
+LogicalResult BMatMulActOp::verify() {
+  auto as = getASign().getType(), am = getAMask().getType();
+  auto bs = getBSign().getType(), bm = getBMask().getType();
+  auto out = getOutput().getType();
+  if (as.getRank() != 3 || bs.getRank() != 3 || out.getRank() != 3)
+    return emitOpError("expects [B, M, words] and [B, N, words] planes and a [B, M, N] result");
+  if (as != am || bs != bm)
+    return emitOpError("sign and mask planes must have the same type");
+  int64_t words = as.getDimSize(2);
+  if (bs.getDimSize(2) != words)
+    return emitOpError("operands have ") << words << " and " << bs.getDimSize(2) << " words per row";
+  if (getK() < 1 || wordsFor(getK()) != words)
+    return emitOpError("reduction length ") << getK() << " does not fill " << words << " words";
+  if (bs.getDimSize(0) != as.getDimSize(0) || out.getDimSize(0) != as.getDimSize(0) ||
+      out.getDimSize(1) != as.getDimSize(1) || out.getDimSize(2) != bs.getDimSize(1))
+    return emitOpError("result shape must be [") << as.getDimSize(0) << ", " << as.getDimSize(1)
+                                                << ", " << bs.getDimSize(1) << "]";
+  return success();
+}
+
 LogicalResult BMatMulOp::verify() {
   auto s = getInputSign().getType();
   auto w = getWeights().getType();

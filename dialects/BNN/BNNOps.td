@@ -251,6 +251,32 @@ def BNN_BMatMulOp : BNN_Op<"bmatmul", [Pure]> {
   let hasVerifier = 1;
 }
 
+def BNN_BMatMulActOp : BNN_Op<"bmatmul_act", [Pure]> {
+  let summary = "Binary batched matrix product of two run-time operands by popcount";
+  let description = [{
+    Both operands are activations in {-1, 0, +1} packed at run time (`bnn.pack`): `A` as
+    planes `[B, M, words]`, `B^T` as planes `[B, N, words]` (row n is column n of B), true
+    reduction length `k`. Attention's `sign(Q) @ sign(K)^T` and a {0, 1} mask times `sign(V)`
+    are such products. With both masks, a product is non-zero where both are, and then
+    +1 where the signs agree:
+    `d[b, i, n] = sum over words of (popcount(ma & mb) - 2 * popcount(ma & mb & (sa ^ sb)))`.
+    For a {0, 1} operand A (sign bits 0, mask = the value) this is the AND-popcount form
+    `popcount(a & mb) - 2 * popcount(a & mb & sb)`: the +1 entries of B that A selects minus
+    its -1 entries.
+
+    Example:
+    ```mlir
+    %d = bnn.bmatmul_act %as, %am, %bs, %bm {k = 100 : i64}
+       : (tensor<4x8x2xi64>, tensor<4x8x2xi64>, tensor<4x8x2xi64>, tensor<4x8x2xi64>) -> tensor<4x8x8xi32>
+    ```
+  }];
+  let arguments = (ins BNN_PackedTensor:$a_sign, BNN_PackedTensor:$a_mask,
+                       BNN_PackedTensor:$b_sign, BNN_PackedTensor:$b_mask, I64Attr:$k);
+  let results = (outs BNN_IntTensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 def BNN_OutputTransformOp : BNN_Op<"output_transform", [Pure]> {
   let summary = "Per-channel scale and bias of a binary layer's integer result";
   let description = [{

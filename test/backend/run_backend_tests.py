@@ -76,6 +76,7 @@ SHAPE_OPERANDS = {
 # (op type) -> input positions that hold parameters (initializers in exported models).
 PARAM_OPERANDS = {
     "Conv": (1, 2),
+    "ConvTranspose": (1, 2),
     "Gemm": (1, 2),
     "MatMul": (1,),
     "BatchNormalization": (1, 2, 3, 4),

@@ -253,6 +253,26 @@ TEST_F(CostTest, BinaryDepthwiseIsBinaryMathOnInt8Lanes) {
   EXPECT_EQ(dw.actOutBytes, 64 * 4);
 }
 
+TEST_F(CostTest, BinaryProductOfTwoActivations) {
+  // sign(Q) @ sign(K)^T: batch 2, M 3, N 4, k 100: binary MACs, both operands read as packed
+  // sign and mask planes (no weights).
+  auto m = parse("func.func @f(%as: tensor<2x3x2xi64>, %am: tensor<2x3x2xi64>, %bs: tensor<2x4x2xi64>,"
+                 " %bm: tensor<2x4x2xi64>) -> tensor<2x3x4xi32> {\n"
+                 "%d = bnn.bmatmul_act %as, %am, %bs, %bm {k = 100 : i64} : (tensor<2x3x2xi64>,"
+                 " tensor<2x3x2xi64>, tensor<2x4x2xi64>, tensor<2x4x2xi64>) -> tensor<2x3x4xi32>\n"
+                 "return %d : tensor<2x3x4xi32>\n}\n");
+  ASSERT_TRUE(m);
+  LayerCost mm = costOf(*m, "bnn.bmatmul_act");
+  EXPECT_EQ(mm.kind, "matmul");
+  EXPECT_EQ(mm.macs, 2 * 3 * 4 * 100);
+  EXPECT_TRUE(mm.isBinary());
+  EXPECT_EQ(mm.ace(), mm.macs);
+  EXPECT_EQ(mm.weightBytes, 0);
+  EXPECT_EQ(mm.actInBytes, (2 * 12 + 2 * 16) * 8);
+  EXPECT_EQ(mm.inputShape, (std::vector<int64_t>{2, 3, 100}));
+  EXPECT_EQ(mm.weightShape, (std::vector<int64_t>{2, 4, 100}));
+}
+
 TEST_F(CostTest, RuntimeRightOperandIsAnActivation) {
   auto m = parse(std::string("func.func @f(%a: tensor<2x4x8xf32>, %b: tensor<2x8x3xf32>)"
                              " -> tensor<2x4x3xf32> {\n") +

@@ -30,6 +30,7 @@ value| is checked and recorded in the manifest.
 
 import argparse
 import json
+import math
 import os
 import sys
 import warnings
@@ -576,6 +577,157 @@ def build_mobilenet_bin():
     return m, [dyadic_input(rng, 2, 3, 16, 16)], "bnn"
 
 
+class BinConvTranspose2d(nn.ConvTranspose2d):
+    """ConvTranspose2d whose weight [Cin, Cout, k, k] is Sign(W) * alpha_o, alpha_o = mean |W| over
+    the weights of output channel o (dims 0, 2, 3)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("bias", False)
+        super().__init__(*args, **kwargs)
+
+    def alpha(self):
+        return self.weight.detach().abs().mean(dim=(0, 2, 3))
+
+    def forward(self, x):
+        w = self.weight
+        wb = torch.sign(w) * w.abs().mean(dim=(0, 2, 3), keepdim=True)
+        return F.conv_transpose2d(x, wb, self.bias, self.stride, self.padding,
+                                  self.output_padding, self.groups, self.dilation)
+
+
+@builder("segnet_bin")
+def build_segnet_bin():
+    """A segmentation-like encoder-decoder: a float stem, two strided binary 3x3 convs down to
+    1/4, a binary ConvTranspose (k=2, s=2) back to 1/2 with a skip connection, a float
+    ConvTranspose (k=3, s=2, pad 1, output_padding 1) to full size, and a float 1x1 conv to
+    per-pixel logits of 5 classes."""
+
+    class SegNetBin(nn.Module):
+        def __init__(self):
+            super().__init__()
+            g = torch.Generator().manual_seed(28)
+            self.stem = nn.Conv2d(3, 16, 3, padding=1, bias=False)
+            dyadic_(self.stem.weight, g)
+            self.bn0 = LatticeBN(16, 1.0 / 256, steps(16, g), seed=40)
+            self.sign1 = Binarize()
+            self.down1 = BinConv2d(16, 32, 3, stride=2, padding=1)
+            t1 = steps(32, g)
+            self.bn1 = LatticeBN(32, self.down1.alpha, t1, seed=41)
+            self.sign2 = Binarize()
+            self.down2 = BinConv2d(32, 32, 3, stride=2, padding=1)
+            self.bn2 = LatticeBN(32, self.down2.alpha, steps(32, g), seed=42)
+            self.sign3 = Binarize()
+            self.up1 = BinConvTranspose2d(32, 32, 2, stride=2)
+            # Added to the skip h1: half its step.
+            self.bn3 = LatticeBN(32, self.up1.alpha, t1 / 2, seed=43)
+            self.up2 = nn.ConvTranspose2d(32, 16, 3, stride=2, padding=1, output_padding=1)
+            self.head = nn.Conv2d(16, 5, 1)
+
+        def forward(self, x):
+            h0 = self.bn0(self.stem(x))  # [N,16,16,16]
+            h1 = self.bn1(self.down1(self.sign1(h0)))  # [N,32,8,8]
+            h2 = self.bn2(self.down2(self.sign2(h1)))  # [N,32,4,4]
+            u1 = self.bn3(self.up1(self.sign3(h2))) + h1  # [N,32,8,8]
+            return self.head(F.relu(self.up2(u1)))  # [N,5,16,16]
+
+    torch.manual_seed(10)
+    m = SegNetBin()
+    rng = np.random.default_rng(112)
+    return m, [dyadic_input(rng, 2, 3, 16, 16)], "bnn"
+
+
+class BiBertLayer(nn.Module):
+    """One BiBERT encoder layer: every Linear binary (Sign on its input, Sign(W) * alpha_o), the
+    attention scores sign(Q) @ sign(K)^T / sqrt(d_head) binary x binary, the attention binarized
+    to {0, 1} (BiBERT's bool attention: score > 0) and multiplied with sign(V), then the binary
+    output projection, residual and LayerNorm; the FFN a binary Linear, GELU (Erf), LayerNorm,
+    a binary Linear, residual and LayerNorm."""
+
+    def __init__(self, d, heads, ffn):
+        super().__init__()
+        self.heads, self.dh = heads, d // heads
+        self.q, self.k, self.v, self.o = (BinLinear(d, d) for _ in range(4))
+        self.ln1 = nn.LayerNorm(d)
+        self.f1, self.f2 = BinLinear(d, ffn), BinLinear(ffn, d)
+        self.ln_f = nn.LayerNorm(ffn)
+        self.ln2 = nn.LayerNorm(d)
+        self.signs = [Binarize() for _ in range(6)]
+
+    def forward(self, x):
+        B, T, D = x.shape
+        s = self.signs
+        xb = s[0](x)
+
+        def heads(t):
+            return t.reshape(B, T, self.heads, self.dh).transpose(1, 2)  # [B, H, T, dh]
+
+        q, k, v = heads(self.q(xb)), heads(self.k(xb)), heads(self.v(xb))
+        scores = torch.matmul(torch.sign(q), torch.sign(k).transpose(-1, -2)) / math.sqrt(self.dh)
+        attn = (scores > 0).float()  # {0, 1}
+        ctx = torch.matmul(attn, torch.sign(v)).transpose(1, 2).reshape(B, T, D)
+        x = self.ln1(x + self.o(torch.sign(ctx)))
+        h = self.ln_f(F.gelu(self.f1(s[1](x))))
+        return self.ln2(x + self.f2(s[2](h)))
+
+
+class BiBert(nn.Module):
+    def __init__(self, vocab, d, heads, ffn, layers, seq, classes, ids):
+        super().__init__()
+        self.ids = ids
+        self.embed = nn.Embedding(vocab, d)
+        self.pos = nn.Parameter(torch.randn(1, seq, d) * 0.1)
+        self.ln0 = nn.LayerNorm(d)
+        self.layers = nn.ModuleList(BiBertLayer(d, heads, ffn) for _ in range(layers))
+        self.cls = nn.Linear(d, classes)
+
+    def forward(self, x):
+        e = self.embed(x) if self.ids else x
+        h = self.ln0(e + self.pos)
+        for layer in self.layers:
+            h = layer(h)
+        return self.cls(h[:, 0])
+
+
+def bibert(ids):
+    """Draws seeds until every value a Sign sees is at least 1e-3 from 0 (the LayerNorm outputs
+    are not on a lattice; the attention products are exact integers, so their zeros are exact
+    and agree everywhere)."""
+    for seed in range(200):
+        torch.manual_seed(100 + seed)
+        m = BiBert(vocab=50, d=32, heads=4, ffn=64, layers=2, seq=8, classes=3, ids=ids)
+        m.eval()
+        # Q, K and V go straight into Sign: weights of one magnitude 1/16, so alpha is exact and
+        # every sum of +-alpha (a multiple of 1/16) too; a 0 is then exactly 0 everywhere.
+        with torch.no_grad():
+            for layer in m.layers:
+                for lin in (layer.q, layer.k, layer.v):
+                    lin.weight.copy_(torch.sign(lin.weight) / 16.0)
+        rng = np.random.default_rng(200 + seed)
+        if ids:
+            x = rng.integers(0, 50, size=(2, 8)).astype(np.int64)
+        else:
+            x = (rng.standard_normal((2, 8, 32)) * 0.5).astype(np.float32)
+        min_abs = presign_min_abs(m, [torch.from_numpy(x)])
+        if min_abs is not None and min_abs >= 1e-3:
+            return m, [x]
+    raise RuntimeError("bibert: no seed keeps the pre-sign values away from 0")
+
+
+@builder("bibert")
+def build_bibert():
+    """A two-layer BiBERT encoder (d 32, 4 heads, FFN 64, 8 tokens) on float embeddings."""
+    m, x = bibert(ids=False)
+    return m, x, "bnn", {"min_presign": 1e-3}
+
+
+@builder("bibert_ids")
+def build_bibert_ids():
+    """The BiBERT encoder with its token embedding: int64 token ids through nn.Embedding
+    (Gather), position embeddings, LayerNorm."""
+    m, x = bibert(ids=True)
+    return m, x, "bnn", {"min_presign": 1e-3}
+
+
 @builder("pointnet")
 def build_pointnet():
     """A PointNet classifier over [N, 3, P] points: a float shared-MLP stem (Conv1d k=1), binary
@@ -634,8 +786,9 @@ def export(name, opset, outdir):
     if kind == "bnn":
         calibrate(module, tin)
         min_abs = presign_min_abs(module, tin)
-        if min_abs is None or min_abs < MIN_PRESIGN_ABS:
-            raise RuntimeError(f"{family}: smallest |pre-sign value| {min_abs} < {MIN_PRESIGN_ABS}")
+        floor = options.get("min_presign", MIN_PRESIGN_ABS)
+        if min_abs is None or min_abs < floor:
+            raise RuntimeError(f"{family}: smallest |pre-sign value| {min_abs} < {floor}")
     with torch.no_grad():
         outs = module(*tin)
     if isinstance(outs, torch.Tensor):

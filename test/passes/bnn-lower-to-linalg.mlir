@@ -545,3 +545,24 @@ func.func @bdepthwise(%x: tensor<1x4x4x2xi8>) -> tensor<1x4x4x2xi32> {
      : (tensor<1x4x4x2xi8>, tensor<3x3x2xi8>) -> tensor<1x4x4x2xi32>
   return %0 : tensor<1x4x4x2xi32>
 }
+
+// -----
+
+// bmatmul_act: per (b, i, n), over the words, the non-zero products (both masks) and the -1 ones
+// (signs differ among them); d = valid - 2 * differ.
+// CHECK-LABEL: func.func @bmatmul_act
+// CHECK: %[[R:.*]]:2 = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "reduction"]{{.*}} ins(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : tensor<2x3x1xi64>, tensor<2x3x1xi64>, tensor<2x4x1xi64>, tensor<2x4x1xi64>)
+// CHECK: ^bb0(%[[AS:[^:]+]]: i64, %[[AM:[^:]+]]: i64, %[[BS:[^:]+]]: i64, %[[BM:[^:]+]]: i64, %[[D:[^:]+]]: i32, %[[V:[^:]+]]: i32):
+// CHECK: %[[BOTH:.*]] = arith.andi %[[AM]], %[[BM]] : i64
+// CHECK: %[[X:.*]] = arith.xori %[[AS]], %[[BS]] : i64
+// CHECK: arith.andi %[[BOTH]], %[[X]] : i64
+// CHECK: math.ctpop
+// CHECK: math.ctpop %[[BOTH]]
+// CHECK: linalg.generic {{.*}} ins(%[[R]]#0, %[[R]]#1 : tensor<2x3x4xi32>, tensor<2x3x4xi32>)
+// CHECK: arith.addi
+// CHECK: arith.subi
+func.func @bmatmul_act(%as: tensor<2x3x1xi64>, %am: tensor<2x3x1xi64>, %bs: tensor<2x4x1xi64>, %bm: tensor<2x4x1xi64>) -> tensor<2x3x4xi32> {
+  %0 = bnn.bmatmul_act %as, %am, %bs, %bm {k = 10 : i64}
+     : (tensor<2x3x1xi64>, tensor<2x3x1xi64>, tensor<2x4x1xi64>, tensor<2x4x1xi64>) -> tensor<2x3x4xi32>
+  return %0 : tensor<2x3x4xi32>
+}

@@ -556,3 +556,43 @@ func.func @bdepthwise_stride(%x: tensor<1x8x8x4xi8>, %w: tensor<3x3x4xi8>) -> te
      : (tensor<1x8x8x4xi8>, tensor<3x3x4xi8>) -> tensor<1x8x8x4xi32>
   return %0 : tensor<1x8x8x4xi32>
 }
+
+//===----------------------------------------------------------------------===//
+// bnn.bmatmul_act
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @bmatmul_act_words(%as: tensor<4x8x2xi64>, %am: tensor<4x8x2xi64>, %bs: tensor<4x6x1xi64>, %bm: tensor<4x6x1xi64>) -> tensor<4x8x6xi32> {
+  // expected-error @+1 {{'bnn.bmatmul_act' op operands have 2 and 1 words per row}}
+  %0 = bnn.bmatmul_act %as, %am, %bs, %bm {k = 100 : i64}
+     : (tensor<4x8x2xi64>, tensor<4x8x2xi64>, tensor<4x6x1xi64>, tensor<4x6x1xi64>) -> tensor<4x8x6xi32>
+  return %0 : tensor<4x8x6xi32>
+}
+
+// -----
+
+func.func @bmatmul_act_k(%as: tensor<4x8x2xi64>, %am: tensor<4x8x2xi64>, %bs: tensor<4x6x2xi64>, %bm: tensor<4x6x2xi64>) -> tensor<4x8x6xi32> {
+  // expected-error @+1 {{'bnn.bmatmul_act' op reduction length 20 does not fill 2 words}}
+  %0 = bnn.bmatmul_act %as, %am, %bs, %bm {k = 20 : i64}
+     : (tensor<4x8x2xi64>, tensor<4x8x2xi64>, tensor<4x6x2xi64>, tensor<4x6x2xi64>) -> tensor<4x8x6xi32>
+  return %0 : tensor<4x8x6xi32>
+}
+
+// -----
+
+func.func @bmatmul_act_result(%as: tensor<4x8x2xi64>, %am: tensor<4x8x2xi64>, %bs: tensor<4x6x2xi64>, %bm: tensor<4x6x2xi64>) -> tensor<4x6x8xi32> {
+  // expected-error @+1 {{'bnn.bmatmul_act' op result shape must be [4, 8, 6]}}
+  %0 = bnn.bmatmul_act %as, %am, %bs, %bm {k = 100 : i64}
+     : (tensor<4x8x2xi64>, tensor<4x8x2xi64>, tensor<4x6x2xi64>, tensor<4x6x2xi64>) -> tensor<4x6x8xi32>
+  return %0 : tensor<4x6x8xi32>
+}
+
+// -----
+
+func.func @bmatmul_act_batch(%as: tensor<4x8x2xi64>, %am: tensor<4x8x2xi64>, %bs: tensor<2x6x2xi64>, %bm: tensor<2x6x2xi64>) -> tensor<4x8x6xi32> {
+  // expected-error @+1 {{'bnn.bmatmul_act' op result shape must be [4, 8, 6]}}
+  %0 = bnn.bmatmul_act %as, %am, %bs, %bm {k = 100 : i64}
+     : (tensor<4x8x2xi64>, tensor<4x8x2xi64>, tensor<2x6x2xi64>, tensor<2x6x2xi64>) -> tensor<4x8x6xi32>
+  return %0 : tensor<4x8x6xi32>
+}

@@ -213,3 +213,13 @@ func.func @bdepthwise_conv2d(%x: tensor<1x8x8x32xi8>, %w: tensor<3x3x32xi8>) -> 
      : (tensor<1x8x8x32xi8>, tensor<3x3x32xi8>) -> tensor<1x4x4x32xi32>
   return %0 : tensor<1x4x4x32xi32>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @bmatmul_act
+// CHECK: bnn.bmatmul_act %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {k = 100 : i64} : (tensor<4x8x2xi64>, tensor<4x8x2xi64>, tensor<4x6x2xi64>, tensor<4x6x2xi64>) -> tensor<4x8x6xi32>
+func.func @bmatmul_act(%as: tensor<4x8x2xi64>, %am: tensor<4x8x2xi64>, %bs: tensor<4x6x2xi64>, %bm: tensor<4x6x2xi64>) -> tensor<4x8x6xi32> {
+  %0 = bnn.bmatmul_act %as, %am, %bs, %bm {k = 100 : i64}
+     : (tensor<4x8x2xi64>, tensor<4x8x2xi64>, tensor<4x6x2xi64>, tensor<4x6x2xi64>) -> tensor<4x8x6xi32>
+  return %0 : tensor<4x8x6xi32>
+}
