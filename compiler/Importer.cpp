@@ -531,6 +531,17 @@ private:
                   ArrayRef<int64_t> tpad, ArrayRef<int64_t> stride, ArrayRef<int64_t> dil,
                   ArrayRef<int64_t> nhwcOut);
   LogicalResult onConvTranspose(const onnx::NodeProto &n);
+  /// What Conv and ConvTranspose read: the input, the constant weights (a 1-D kernel as a 2-D one
+  /// of height 1, in `w1d`), the 4-D input and output shapes, the spatial rank and the bias
+  /// (zeros when absent). `what` names the op in the rank error.
+  struct ConvOperands {
+    TV x;
+    const Tensor *w = nullptr;
+    Tensor w1d, bias;
+    std::vector<int64_t> xs, os;
+    int spatialRank = 2;
+  };
+  LogicalResult convOperands(const onnx::NodeProto &n, const char *what, ConvOperands &ops);
   LogicalResult pool(const onnx::NodeProto &n, bool isMax);
   /// ONNX explicit pads for spatial ops: [top, left, bottom, right], from pads or auto_pad.
   /// `spatialRank` is 1 for a 1-D window (height 1, pads on W only) or 2; the other arrays are
@@ -1176,26 +1187,50 @@ Value Importer::buildConv(Value input, const Tensor &w, const Tensor &bias, int6
 /// a stride-1 convolution with dilation d. The inserted zeros are exact zeros, so after a
 /// binarizer the upsampled input is ternary and the layer binary like any conv (the zeros
 /// cost MACs: s^2 - 1 of every s^2 products are with a zero).
-LogicalResult Importer::onConvTranspose(const onnx::NodeProto &n) {
+LogicalResult Importer::convOperands(const onnx::NodeProto &n, const char *what, ConvOperands &ops) {
   auto x = get(n.input(0));
   if (failed(x))
     return failure();
-  const Tensor *wt = constant(n.input(1));
-  if (!wt)
+  ops.x = *x;
+  ops.w = constant(n.input(1));
+  if (!ops.w)
     return fail("weights must be constant (an initializer or a foldable subgraph)");
-  if (wt->rank() != 3 && wt->rank() != 4)
-    return fail("only 1-D and 2-D transposed convolutions are supported");
-  if (x->dtype != kFloat || wt->dtype != kFloat)
+  if (ops.w->rank() != 3 && ops.w->rank() != 4)
+    return fail(Twine("only 1-D and 2-D ") + what + " are supported");
+  if (x->dtype != kFloat || ops.w->dtype != kFloat)
     return fail("supports float32 only");
   auto oshape = outShape(n);
   if (failed(oshape))
     return failure();
-  int spatialRank = static_cast<int>(wt->rank()) - 2;
-  Tensor w = *wt;
-  w.shape = asImage(w.shape);
-  std::vector<int64_t> xs = asImage(shapeOf(n.input(0))), os = asImage(*oshape);
-  if (xs.size() != 4 || os.size() != 4)
+  // A 1-D window is the 2-D one of height 1: weights [A, B, K] -> [A, B, 1, K] (a copy, made
+  // only for 1-D kernels, which are small).
+  ops.spatialRank = static_cast<int>(ops.w->rank()) - 2;
+  if (ops.spatialRank == 1) {
+    ops.w1d = *ops.w;
+    ops.w1d.shape = asImage(ops.w1d.shape);
+    ops.w = &ops.w1d;
+  }
+  ops.xs = asImage(shapeOf(n.input(0)));
+  ops.os = asImage(*oshape);
+  if (ops.xs.size() != 4 || ops.os.size() != 4)
     return fail("the input's rank does not fit the weights'");
+  ops.bias = Tensor(kFloat, {ops.os[1]});
+  if (has(n, 2)) {
+    const Tensor *b = constant(n.input(2));
+    if (!b)
+      return fail("bias must be constant");
+    ops.bias = *b;
+  }
+  return success();
+}
+
+LogicalResult Importer::onConvTranspose(const onnx::NodeProto &n) {
+  ConvOperands ops;
+  if (failed(convOperands(n, "transposed convolutions", ops)))
+    return failure();
+  const Tensor &w = *ops.w;
+  const std::vector<int64_t> &xs = ops.xs, &os = ops.os;
+  int spatialRank = ops.spatialRank;
   int64_t group = attrInt(n, "group", 1);
   int64_t C = xs[1], Mg = w.shape[1], KH = w.shape[2], KW = w.shape[3];
   if (group < 1 || w.shape[0] != C || C % group != 0)
@@ -1247,7 +1282,7 @@ LogicalResult Importer::onConvTranspose(const onnx::NodeProto &n) {
   }
   // The upsampled, padded input (NHWC): zeros, x inserted with the stride, then cropped where a
   // pad was negative.
-  Value in = nhwcOrder(*x);
+  Value in = nhwcOrder(ops.x);
   int64_t N = xs[0];
   SmallVector<int64_t> up = {N, 0, 0, C};
   for (int i = 0; i < 2; ++i)
@@ -1274,45 +1309,18 @@ LogicalResult Importer::onConvTranspose(const onnx::NodeProto &n) {
           for (int64_t v = 0; v < KW; ++v)
             wc.data[(((g * Mg + m) * Cg + c) * KH + h) * KW + v] =
                 w.data[(((g * Cg + c) * Mg + m) * KH + (KH - 1 - h)) * KW + (KW - 1 - v)];
-  Tensor bias(kFloat, {O});
-  if (has(n, 2)) {
-    const Tensor *b = constant(n.input(2));
-    if (!b)
-      return fail("bias must be constant");
-    bias = *b;
-  }
-  Value result = buildConv(u, wc, bias, group, {0, 0, 0, 0}, {1, 1}, dil, permute(os, kToNHWC));
+  Value result = buildConv(u, wc, ops.bias, group, {0, 0, 0, 0}, {1, 1}, dil, permute(os, kToNHWC));
   setOutput(n, 0, result, true, kFloat);
   return success();
 }
 
 LogicalResult Importer::convolution(const onnx::NodeProto &n) {
-  auto x = get(n.input(0));
-  if (failed(x))
+  ConvOperands ops;
+  if (failed(convOperands(n, "convolutions", ops)))
     return failure();
-  const Tensor *w4 = constant(n.input(1));
-  if (!w4)
-    return fail("weights must be constant (an initializer or a foldable subgraph)");
-  if (w4->rank() != 3 && w4->rank() != 4)
-    return fail("only 1-D and 2-D convolutions are supported");
-  if (x->dtype != kFloat || w4->dtype != kFloat)
-    return fail("supports float32 only");
-  auto oshape = outShape(n);
-  if (failed(oshape))
-    return failure();
-  // A 1-D convolution is the 2-D one of height 1: weights [O, I, K] -> [O, I, 1, K].
-  int spatialRank = w4->rank() == 3 ? 1 : 2;
-  Tensor w1d;
-  if (spatialRank == 1) {
-    w1d = *w4;
-    w1d.shape = asImage(w1d.shape);
-    w4 = &w1d;
-  }
-  const Tensor *w = w4;
-  std::vector<int64_t> xs = asImage(shapeOf(n.input(0)));
-  std::vector<int64_t> os = asImage(*oshape);
-  if (xs.size() != 4 || os.size() != 4)
-    return fail("the input's rank does not fit the weights'");
+  const Tensor *w = ops.w;
+  const std::vector<int64_t> &xs = ops.xs, &os = ops.os;
+  int spatialRank = ops.spatialRank;
   int64_t group = attrInt(n, "group", 1);
   int64_t O = w->shape[0], Ig = w->shape[1], KH = w->shape[2], KW = w->shape[3];
   int64_t C = xs[1];
@@ -1326,17 +1334,10 @@ LogicalResult Importer::convolution(const onnx::NodeProto &n) {
   std::vector<int64_t> pads;
   if (failed(spatialPads(n, spatialRank, {xs[2], xs[3]}, {KH, KW}, stride, dil, out, pads)))
     return failure();
-  Tensor bias(kFloat, {O});
-  if (has(n, 2)) {
-    const Tensor *b = constant(n.input(2));
-    if (!b)
-      return fail("bias must be constant");
-    bias = *b;
-  }
-  Value input = fitSpatial(nhwcOrder(*x), pads, {KH, KW}, stride, dil, out);
+  Value input = fitSpatial(nhwcOrder(ops.x), pads, {KH, KW}, stride, dil, out);
   // TOSA pad order is [top, bottom, left, right]; ONNX's is [top, left, bottom, right].
   SmallVector<int64_t> tpad = {pads[0], pads[2], pads[1], pads[3]};
-  Value result = buildConv(input, *w, bias, group, tpad, stride, dil, permute(os, kToNHWC));
+  Value result = buildConv(input, *w, ops.bias, group, tpad, stride, dil, permute(os, kToNHWC));
   setOutput(n, 0, result, true, kFloat);
   return success();
 }

@@ -1046,28 +1046,8 @@ struct LowerBDepthwiseKernel : OpConversionPattern<bnn::BDepthwiseConv2DOp> {
       }
       return o;
     };
-    int64_t mainEnd = Wo / P * P;
-    auto images = scf::ForOp::create(b, loc, idx(0), idx(N * Ho), idx(1), ValueRange{result},
-        [&](OpBuilder &, Location, Value q, ValueRange o1) {
-          Value n = arith::DivUIOp::create(b, loc, q, idx(Ho));
-          Value oh = arith::RemUIOp::create(b, loc, q, idx(Ho));
-          auto chans = scf::ForOp::create(b, loc, idx(0), idx(blocks), idx(1), o1, [&](OpBuilder &, Location, Value cb, ValueRange o2) {
-            Value cur = o2[0];
-            if (mainEnd > 0)
-              cur = scf::ForOp::create(b, loc, idx(0), idx(mainEnd), idx(P), ValueRange{cur},
-                                       [&](OpBuilder &, Location, Value ow, ValueRange o3) {
-                                         scf::YieldOp::create(b, loc, block(n, oh, cb, ow, P, o3[0]));
-                                       }).getResult(0);
-            if (mainEnd < Wo)
-              cur = scf::ForOp::create(b, loc, idx(mainEnd), idx(Wo), idx(1), ValueRange{cur},
-                                       [&](OpBuilder &, Location, Value ow, ValueRange o3) {
-                                         scf::YieldOp::create(b, loc, block(n, oh, cb, ow, 1, o3[0]));
-                                       }).getResult(0);
-            scf::YieldOp::create(b, loc, cur);
-          });
-          scf::YieldOp::create(b, loc, chans.getResults());
-        });
-    Value r = bnn::sliceAxis(b, loc, images.getResult(0), 3, C);
+    Value images = bnn::forEachOutputBlock(b, loc, N, Ho, Wo, blocks, P, result, block);
+    Value r = bnn::sliceAxis(b, loc, images, 3, C);
     replaceLayer(rewriter, op, epi, {r}, [](Value v) { return v; });
     return success();
   }
@@ -1398,6 +1378,35 @@ Value bnn::loadLanes(OpBuilder &b, Location loc, Value t, ValueRange indices, in
   Value padding = arith::ConstantOp::create(b, loc, b.getZeroAttr(elem));
   return vector::TransferReadOp::create(b, loc, VectorType::get({lanes}, elem), t, indices, padding,
                                         ArrayRef<bool>{true});
+}
+
+Value bnn::forEachOutputBlock(OpBuilder &b, Location loc, int64_t N, int64_t Ho, int64_t Wo,
+                              int64_t channelBlocks, int64_t pixels, Value init,
+                              function_ref<Value(Value, Value, Value, Value, int64_t, Value)> block) {
+  auto idx = [&](int64_t v) -> Value { return arith::ConstantIndexOp::create(b, loc, v); };
+  int64_t mainEnd = Wo / pixels * pixels;
+  auto rows = scf::ForOp::create(b, loc, idx(0), idx(N * Ho), idx(1), ValueRange{init},
+      [&](OpBuilder &, Location, Value q, ValueRange o1) {
+        Value n = arith::DivUIOp::create(b, loc, q, idx(Ho));
+        Value oh = arith::RemUIOp::create(b, loc, q, idx(Ho));
+        auto chans = scf::ForOp::create(b, loc, idx(0), idx(channelBlocks), idx(1), o1,
+            [&](OpBuilder &, Location, Value cb, ValueRange o2) {
+              Value cur = o2[0];
+              if (mainEnd > 0)
+                cur = scf::ForOp::create(b, loc, idx(0), idx(mainEnd), idx(pixels), ValueRange{cur},
+                                         [&](OpBuilder &, Location, Value ow, ValueRange o3) {
+                                           scf::YieldOp::create(b, loc, block(n, oh, cb, ow, pixels, o3[0]));
+                                         }).getResult(0);
+              if (mainEnd < Wo)
+                cur = scf::ForOp::create(b, loc, idx(mainEnd), idx(Wo), idx(1), ValueRange{cur},
+                                         [&](OpBuilder &, Location, Value ow, ValueRange o3) {
+                                           scf::YieldOp::create(b, loc, block(n, oh, cb, ow, 1, o3[0]));
+                                         }).getResult(0);
+              scf::YieldOp::create(b, loc, cur);
+            });
+        scf::YieldOp::create(b, loc, chans.getResults());
+      });
+  return rows.getResult(0);
 }
 
 SmallVector<Operation *> bnn::collectEpilogueChain(Value v) {

@@ -142,28 +142,8 @@ Value buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c, const bnn::
       }
     return o;
   };
-  int64_t mainEnd = c.Wo / P * P;
-  auto images = scf::ForOp::create(b, loc, idx(0), idx(c.N * c.Ho), idx(1), ValueRange{out},
-      [&](OpBuilder &, Location, Value q, ValueRange o1) {
-        Value n = arith::DivUIOp::create(b, loc, q, idx(c.Ho));
-        Value oh = arith::RemUIOp::create(b, loc, q, idx(c.Ho));
-        auto chans = scf::ForOp::create(b, loc, idx(0), idx(blocks), idx(1), o1, [&](OpBuilder &, Location, Value ob, ValueRange o2) {
-          Value cur = o2[0];
-          if (mainEnd > 0)
-            cur = scf::ForOp::create(b, loc, idx(0), idx(mainEnd), idx(P), ValueRange{cur},
-                                     [&](OpBuilder &, Location, Value ow, ValueRange o3) {
-                                       scf::YieldOp::create(b, loc, block(n, oh, ob, ow, P, o3[0]));
-                                     }).getResult(0);
-          if (mainEnd < c.Wo)
-            cur = scf::ForOp::create(b, loc, idx(mainEnd), idx(c.Wo), idx(1), ValueRange{cur},
-                                     [&](OpBuilder &, Location, Value ow, ValueRange o3) {
-                                       scf::YieldOp::create(b, loc, block(n, oh, ob, ow, 1, o3[0]));
-                                     }).getResult(0);
-          scf::YieldOp::create(b, loc, cur);
-        });
-        scf::YieldOp::create(b, loc, chans.getResults());
-      });
-  return bnn::sliceAxis(b, loc, images.getResult(0), 3, c.O);
+  Value images = bnn::forEachOutputBlock(b, loc, c.N, c.Ho, c.Wo, blocks, P, out, block);
+  return bnn::sliceAxis(b, loc, images, 3, c.O);
 }
 
 struct LowerFloatConv : OpConversionPattern<tosa::Conv2DOp> {

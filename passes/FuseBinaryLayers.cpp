@@ -112,15 +112,25 @@ std::optional<std::pair<Value, float>> binaryActivations(Value v, std::string &w
   return std::nullopt;
 }
 
-std::string whyNotBinaryConv(tosa::Conv2DOp conv, bnn::BinaryWeights *weights) {
+/// What every binary conv needs: binary activations, float32 constant weights (set in `w`) and
+/// bias.
+template <typename ConvOp>
+std::string whyNotBinaryConvOperands(ConvOp conv, DenseElementsAttr &w) {
   std::string why;
   if (!binaryActivations(conv.getInput(), why))
     return why;
-  auto w = floatConstant(conv.getWeight());
+  w = floatConstant(conv.getWeight());
   if (!w)
     return "weights are not a float32 constant";
   if (!floatConstant(conv.getBias()))
     return "bias is not a float32 constant";
+  return "";
+}
+
+std::string whyNotBinaryConv(tosa::Conv2DOp conv, bnn::BinaryWeights *weights) {
+  DenseElementsAttr w;
+  if (std::string why = whyNotBinaryConvOperands(conv, w); !why.empty())
+    return why;
   auto shape = w.getType().getShape(); // O, KH, KW, I
   auto values = w.getValues<float>();
   bnn::BinaryWeights local;
@@ -137,14 +147,9 @@ std::string whyNotBinaryConv(tosa::Conv2DOp conv, bnn::BinaryWeights *weights) {
 /// channel's weights are +-alpha_c or 0; fills alpha (per channel) and signs ([KH][KW][C]).
 std::string whyNotBinaryDepthwise(tosa::DepthwiseConv2DOp conv, std::vector<float> *alpha,
                                   std::vector<int8_t> *signs) {
-  std::string why;
-  if (!binaryActivations(conv.getInput(), why))
+  DenseElementsAttr w;
+  if (std::string why = whyNotBinaryConvOperands(conv, w); !why.empty())
     return why;
-  auto w = floatConstant(conv.getWeight());
-  if (!w)
-    return "weights are not a float32 constant";
-  if (!floatConstant(conv.getBias()))
-    return "bias is not a float32 constant";
   auto shape = w.getType().getShape(); // KH, KW, C, M
   if (shape[3] != 1)
     return "a depthwise channel multiplier above 1 is not supported";

@@ -47,6 +47,16 @@ mlir::Value applyEpilogueChain(mlir::OpBuilder &b, mlir::Location loc,
 int64_t choosePixelBlock(int64_t width, int64_t maxPixels, int64_t vectors,
                          int64_t opsPerAccumulator);
 
+/// The loop nest of a conv kernel over its NHWC output [N, Ho, Wo, channelBlocks * block]:
+/// (n, oh) rows, then channel blocks, then blocks of `pixels` positions along W and the remaining
+/// positions one by one. `block(n, oh, cb, ow0, pixels, out)` computes one block into the tensor
+/// `out` and returns it; the result is the final tensor.
+mlir::Value forEachOutputBlock(
+    mlir::OpBuilder &b, mlir::Location loc, int64_t N, int64_t Ho, int64_t Wo,
+    int64_t channelBlocks, int64_t pixels, mlir::Value init,
+    llvm::function_ref<mlir::Value(mlir::Value, mlir::Value, mlir::Value, mlir::Value, int64_t,
+                                   mlir::Value)> block);
+
 /// `values` (one per channel, or one for all) for `channels` channels, padded to `padded` with
 /// `fill`: the per-channel constants of a kernel whose channel count is rounded up to blocks.
 template <typename T>

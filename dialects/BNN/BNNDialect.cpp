@@ -219,20 +219,29 @@ static LogicalResult verifyZeroTaps(Operation *op, std::optional<ArrayRef<int64_
   return success();
 }
 
+/// The window attributes of a binary conv: 4 non-negative pads, 2 positive strides and
+/// dilations.
+static LogicalResult verifyWindow(Operation *op, ArrayRef<int64_t> pad, ArrayRef<int64_t> stride,
+                                  ArrayRef<int64_t> dilation) {
+  if (pad.size() != 4 || stride.size() != 2 || dilation.size() != 2)
+    return op->emitOpError("expects 4 pads, 2 strides and 2 dilations");
+  for (int64_t v : pad)
+    if (v < 0)
+      return op->emitOpError("pads must be non-negative");
+  for (int i = 0; i < 2; ++i)
+    if (stride[i] < 1 || dilation[i] < 1)
+      return op->emitOpError("strides and dilations must be positive");
+  return success();
+}
+
 LogicalResult BConv2DOp::verify() {
   auto s = getInputSign().getType();
   auto w = getWeights().getType();
   auto out = getOutput().getType();
   if (s.getRank() != 4 || w.getRank() != 4 || out.getRank() != 4)
     return emitOpError("expects 4-D NHWC planes, OHWI weights and a 4-D result");
-  if (getPad().size() != 4 || getStride().size() != 2 || getDilation().size() != 2)
-    return emitOpError("expects 4 pads, 2 strides and 2 dilations");
-  for (int64_t v : getPad())
-    if (v < 0)
-      return emitOpError("pads must be non-negative");
-  for (int i = 0; i < 2; ++i)
-    if (getStride()[i] < 1 || getDilation()[i] < 1)
-      return emitOpError("strides and dilations must be positive");
+  if (failed(verifyWindow(*this, getPad(), getStride(), getDilation())))
+    return failure();
   if (failed(verifyBinaryLayer(*this, s, getInputMask().getType(), w, getInChannels())))
     return failure();
   int64_t h = windowOutput(s.getDimSize(1), getPad()[0], getPad()[1], w.getDimSize(1),
@@ -253,14 +262,8 @@ LogicalResult BDepthwiseConv2DOp::verify() {
   auto out = getOutput().getType();
   if (x.getRank() != 4 || w.getRank() != 3 || out.getRank() != 4)
     return emitOpError("expects a 4-D NHWC input, [KH, KW, C] weights and a 4-D result");
-  if (getPad().size() != 4 || getStride().size() != 2 || getDilation().size() != 2)
-    return emitOpError("expects 4 pads, 2 strides and 2 dilations");
-  for (int64_t v : getPad())
-    if (v < 0)
-      return emitOpError("pads must be non-negative");
-  for (int i = 0; i < 2; ++i)
-    if (getStride()[i] < 1 || getDilation()[i] < 1)
-      return emitOpError("strides and dilations must be positive");
+  if (failed(verifyWindow(*this, getPad(), getStride(), getDilation())))
+    return failure();
   if (w.getDimSize(2) != x.getDimSize(3))
     return emitOpError("weights have ") << w.getDimSize(2) << " channels, the input "
                                         << x.getDimSize(3);
