@@ -488,7 +488,7 @@ def build_bnn_ste():
 @builder("kws_1d")
 def build_kws_1d():
     """A keyword-spotting 1-D CNN over MFCC frames [N, 40, T]: a float Conv1d stem, binary
-    Conv1d layers (dilated k=3, strided k=5), an FSMN-like memory block (h + a binary depthwise
+    Conv1d layers (dilated k=3, strided k=5 in 2 groups), an FSMN-like memory block (h + a binary depthwise
     k=5 Conv1d over the binarized h), a binary pointwise k=1 conv, MaxPool1d, AvgPool1d, a
     global average pool and a float Linear over 12 keywords."""
 
@@ -503,7 +503,7 @@ def build_kws_1d():
             self.conv1 = BinConv1d(32, 32, 3, padding=2, dilation=2)
             self.bn1 = LatticeBN(32, self.conv1.alpha, steps(32, g), seed=15, dims=2)
             self.sign2 = Binarize()
-            self.conv2 = BinConv1d(32, 48, 5, stride=2, padding=2)
+            self.conv2 = BinConv1d(32, 48, 5, stride=2, padding=2, groups=2)
             t2 = steps(48, g)
             self.bn2 = LatticeBN(48, self.conv2.alpha, t2, seed=16, dims=2)
             # Memory block: h + BN(dwconv(sign(h))); the BN maps its lattice to half h's step.
