@@ -549,17 +549,20 @@ private:
   LogicalResult spatialPads(const onnx::NodeProto &n, int spatialRank, ArrayRef<int64_t> in,
                             ArrayRef<int64_t> k, ArrayRef<int64_t> stride, ArrayRef<int64_t> dil,
                             ArrayRef<int64_t> out, std::vector<int64_t> &pads);
-  /// A window attribute (strides, dilations, kernel_shape) in its 2-D (H, W) form: a 1-D
-  /// window's single value is W's, H's is 1. Empty if the count does not fit.
+  /// A window attribute (strides, dilations, kernel_shape, output_padding) in its 2-D (H, W)
+  /// form: a 1-D window's single value is W's, and H gets `height` (1 for a size, stride or
+  /// dilation, 0 for a padding). Empty if the count does not fit.
   std::vector<int64_t> windowAttr(const onnx::NodeProto &n, const char *name, int spatialRank,
-                                  int64_t dflt) {
+                                  int64_t dflt, int64_t height = 1) {
     std::vector<int64_t> v = attrInts(n, name, std::vector<int64_t>(spatialRank, dflt));
     if (v.size() != static_cast<size_t>(spatialRank))
       return {};
     if (spatialRank == 1)
-      v.insert(v.begin(), 1);
+      v.insert(v.begin(), height);
     return v;
   }
+  /// The `pads` attribute as [h_begin, w_begin, h_end, w_end] (a 1-D window's [begin, end] on W).
+  LogicalResult padsAttr(const onnx::NodeProto &n, int spatialRank, std::vector<int64_t> &pads);
   /// Adjusts end pads (and crops the input) so that TOSA's exact output-size rule holds:
   /// (in - 1 + pb + pe - (k - 1) * d) must be a multiple of the stride.
   Value fitSpatial(Value nhwcInput, std::vector<int64_t> &pads, ArrayRef<int64_t> k,
@@ -1072,6 +1075,17 @@ LogicalResult Importer::onIdentity(const onnx::NodeProto &n) {
   return success();
 }
 
+LogicalResult Importer::padsAttr(const onnx::NodeProto &n, int spatialRank,
+                                 std::vector<int64_t> &pads) {
+  std::vector<int64_t> p = attrInts(n, "pads", std::vector<int64_t>(2 * spatialRank, 0));
+  if (p.size() != static_cast<size_t>(2 * spatialRank))
+    return fail("expects " + std::to_string(2 * spatialRank) + " pads for a " +
+                std::to_string(spatialRank) + "-D window");
+  // ONNX order: [h_begin, w_begin, h_end, w_end]; a 1-D window [begin, end] pads W only.
+  pads = spatialRank == 1 ? std::vector<int64_t>{0, p[0], 0, p[1]} : p;
+  return success();
+}
+
 LogicalResult Importer::spatialPads(const onnx::NodeProto &n, int spatialRank,
                                     ArrayRef<int64_t> in, ArrayRef<int64_t> k,
                                     ArrayRef<int64_t> stride, ArrayRef<int64_t> dil,
@@ -1079,12 +1093,8 @@ LogicalResult Importer::spatialPads(const onnx::NodeProto &n, int spatialRank,
   std::string autoPad = attrString(n, "auto_pad", "NOTSET");
   pads.assign(4, 0);
   if (autoPad == "NOTSET") {
-    std::vector<int64_t> p = attrInts(n, "pads", std::vector<int64_t>(2 * spatialRank, 0));
-    if (p.size() != static_cast<size_t>(2 * spatialRank))
-      return fail("expects " + std::to_string(2 * spatialRank) + " pads for a " +
-                  std::to_string(spatialRank) + "-D window");
-    // ONNX order: [h_begin, w_begin, h_end, w_end]; a 1-D window [begin, end] pads W only.
-    pads = spatialRank == 1 ? std::vector<int64_t>{0, p[0], 0, p[1]} : p;
+    if (failed(padsAttr(n, spatialRank, pads)))
+      return failure();
     for (int64_t v : pads)
       if (v < 0)
         return fail("negative pads are not supported");
@@ -1178,15 +1188,6 @@ Value Importer::buildConv(Value input, const Tensor &w, const Tensor &bias, int6
                                 builder.getI32IntegerAttr(3));
 }
 
-/// ConvTranspose as the direct convolution it equals: with the input upsampled by zeros
-/// (u[s * i] = x[i], s - 1 zeros between), padded by d * (k - 1) - pad_begin before and
-/// d * (k - 1) - pad_end + output_padding after (cropped where negative), and the weights
-/// [C, M / g, KH, KW] flipped in space with input and output channels swapped per group,
-///   y[o, p] = sum_{c, k} x[c, i] * W[c, o, k] over s * i - pad_begin + d * k = p
-///           = sum_{c, k'} u_padded[c, p + d * k'] * W[c, o, K - 1 - k'],
-/// a stride-1 convolution with dilation d. The inserted zeros are exact zeros, so after a
-/// binarizer the upsampled input is ternary and the layer binary like any conv (the zeros
-/// cost MACs: s^2 - 1 of every s^2 products are with a zero).
 LogicalResult Importer::convOperands(const onnx::NodeProto &n, const char *what, ConvOperands &ops) {
   auto x = get(n.input(0));
   if (failed(x))
@@ -1224,6 +1225,15 @@ LogicalResult Importer::convOperands(const onnx::NodeProto &n, const char *what,
   return success();
 }
 
+/// ConvTranspose as the direct convolution it equals: with the input upsampled by zeros
+/// (u[s * i] = x[i], s - 1 zeros between), padded by d * (k - 1) - pad_begin before and
+/// d * (k - 1) - pad_end + output_padding after (cropped where negative), and the weights
+/// [C, M / g, KH, KW] flipped in space with input and output channels swapped per group,
+///   y[o, p] = sum_{c, k} x[c, i] * W[c, o, k] over s * i - pad_begin + d * k = p
+///           = sum_{c, k'} u_padded[c, p + d * k'] * W[c, o, K - 1 - k'],
+/// a stride-1 convolution with dilation d. The inserted zeros are exact zeros, so after a
+/// binarizer the upsampled input is ternary and the layer binary like any conv (the zeros
+/// cost MACs: s^2 - 1 of every s^2 products are with a zero).
 LogicalResult Importer::onConvTranspose(const onnx::NodeProto &n) {
   ConvOperands ops;
   if (failed(convOperands(n, "transposed convolutions", ops)))
@@ -1240,22 +1250,18 @@ LogicalResult Importer::onConvTranspose(const onnx::NodeProto &n) {
     return fail("the output's channel count does not fit the weights");
   std::vector<int64_t> stride = windowAttr(n, "strides", spatialRank, 1);
   std::vector<int64_t> dil = windowAttr(n, "dilations", spatialRank, 1);
-  std::vector<int64_t> outPad = windowAttr(n, "output_padding", spatialRank, 0);
+  std::vector<int64_t> outPad = windowAttr(n, "output_padding", spatialRank, 0, /*height=*/0);
   if (stride.empty() || dil.empty() || outPad.empty())
     return fail("strides, dilations and output_padding need one value per spatial axis");
-  if (spatialRank == 1)
-    outPad[0] = 0; // the height of a 1-D image is not padded
   // Pads [begin, end] per axis (H, W): from pads, or split from the total the output size
   // implies (auto_pad, output_shape), as the ONNX spec says.
   std::string autoPad = attrString(n, "auto_pad", "NOTSET");
   bool fromShape = autoPad != "NOTSET" || !attrInts(n, "output_shape").empty();
   if (autoPad != "NOTSET" && autoPad != "SAME_UPPER" && autoPad != "SAME_LOWER" && autoPad != "VALID")
     return fail("unknown auto_pad '" + autoPad + "'");
-  std::vector<int64_t> attrPads = attrInts(n, "pads", std::vector<int64_t>(2 * spatialRank, 0));
-  if (attrPads.size() != static_cast<size_t>(2 * spatialRank))
-    return fail("expects " + std::to_string(2 * spatialRank) + " pads");
-  if (spatialRank == 1)
-    attrPads = {0, attrPads[0], 0, attrPads[1]};
+  std::vector<int64_t> attrPads;
+  if (failed(padsAttr(n, spatialRank, attrPads)))
+    return failure();
   int64_t begin[2], end[2], lead[2], trail[2], k[2] = {KH, KW};
   for (int i = 0; i < 2; ++i) {
     int64_t full = stride[i] * (xs[2 + i] - 1) + outPad[i] + (k[i] - 1) * dil[i] + 1;

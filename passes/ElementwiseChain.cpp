@@ -518,7 +518,6 @@ float keyFloat(int64_t key) {
 
 } // namespace
 
-/// Why a value is not known to hold only -1, 0 and +1; empty if it is.
 /// A float tensor of 0s and 1s: the element-wise conversion of a boolean (a comparison cast to
 /// float: uitofp of i1), or a select between the constants 0 and 1. Such values are ternary
 /// (packed with sign 0 and the value as mask), as attention masks binarized to {0, 1} are.
@@ -544,6 +543,7 @@ static bool zeroOneValued(Operation *def) {
   return false;
 }
 
+/// Why a value is not known to hold only -1, 0 and +1; empty if it is.
 std::string whyNotTernary(Value v) {
   Operation *def = v.getDefiningOp();
   if (!def)

@@ -234,6 +234,20 @@ static LogicalResult verifyWindow(Operation *op, ArrayRef<int64_t> pad, ArrayRef
   return success();
 }
 
+/// The NHWC result of a conv window (KH x KW) over NHWC `in`: [N, Ho, Wo, outChannels].
+static LogicalResult verifyWindowResult(Operation *op, ShapedType in, int64_t KH, int64_t KW,
+                                        ArrayRef<int64_t> pad, ArrayRef<int64_t> stride,
+                                        ArrayRef<int64_t> dilation, ShapedType out,
+                                        int64_t outChannels) {
+  int64_t h = windowOutput(in.getDimSize(1), pad[0], pad[1], KH, stride[0], dilation[0]);
+  int64_t w = windowOutput(in.getDimSize(2), pad[2], pad[3], KW, stride[1], dilation[1]);
+  if (out.getDimSize(0) != in.getDimSize(0) || out.getDimSize(1) != h || out.getDimSize(2) != w ||
+      out.getDimSize(3) != outChannels)
+    return op->emitOpError("result shape must be [") << in.getDimSize(0) << ", " << h << ", " << w
+                                                    << ", " << outChannels << "]";
+  return success();
+}
+
 LogicalResult BConv2DOp::verify() {
   auto s = getInputSign().getType();
   auto w = getWeights().getType();
@@ -244,14 +258,9 @@ LogicalResult BConv2DOp::verify() {
     return failure();
   if (failed(verifyBinaryLayer(*this, s, getInputMask().getType(), w, getInChannels())))
     return failure();
-  int64_t h = windowOutput(s.getDimSize(1), getPad()[0], getPad()[1], w.getDimSize(1),
-                           getStride()[0], getDilation()[0]);
-  int64_t wd = windowOutput(s.getDimSize(2), getPad()[2], getPad()[3], w.getDimSize(2),
-                            getStride()[1], getDilation()[1]);
-  if (out.getDimSize(0) != s.getDimSize(0) || out.getDimSize(1) != h || out.getDimSize(2) != wd ||
-      out.getDimSize(3) != w.getDimSize(0))
-    return emitOpError("result shape must be [") << s.getDimSize(0) << ", " << h << ", " << wd
-                                                << ", " << w.getDimSize(0) << "]";
+  if (failed(verifyWindowResult(*this, s, w.getDimSize(1), w.getDimSize(2), getPad(), getStride(),
+                                getDilation(), out, w.getDimSize(0))))
+    return failure();
   return verifyZeroTaps(*this, getZeroTaps(),
                         w.getDimSize(0) * w.getDimSize(1) * w.getDimSize(2) * getInChannels());
 }
@@ -267,15 +276,8 @@ LogicalResult BDepthwiseConv2DOp::verify() {
   if (w.getDimSize(2) != x.getDimSize(3))
     return emitOpError("weights have ") << w.getDimSize(2) << " channels, the input "
                                         << x.getDimSize(3);
-  int64_t h = windowOutput(x.getDimSize(1), getPad()[0], getPad()[1], w.getDimSize(0),
-                           getStride()[0], getDilation()[0]);
-  int64_t wd = windowOutput(x.getDimSize(2), getPad()[2], getPad()[3], w.getDimSize(1),
-                            getStride()[1], getDilation()[1]);
-  if (out.getDimSize(0) != x.getDimSize(0) || out.getDimSize(1) != h || out.getDimSize(2) != wd ||
-      out.getDimSize(3) != x.getDimSize(3))
-    return emitOpError("result shape must be [") << x.getDimSize(0) << ", " << h << ", " << wd
-                                                << ", " << x.getDimSize(3) << "]";
-  return success();
+  return verifyWindowResult(*this, x, w.getDimSize(0), w.getDimSize(1), getPad(), getStride(),
+                            getDilation(), out, x.getDimSize(3));
 }
 
 LogicalResult BMatMulActOp::verify() {
