@@ -41,6 +41,11 @@ Writes into OUTDIR (normally build/bench-models):
                         (the binary convs' outputs are alpha_c * d with d even), so no value
                         reaching a Sign is nearer to 0 than G_c (the generator prints the
                         smallest |pre-sign value|).
+  qconv7x7s2_3_64_224.onnx  the Bi-Real-18 stem as a QDQ int8 layer (the usual int8 stem of an
+                        exported BNN): QuantizeLinear (uint8, zero point 128) -> DequantizeLinear
+                        -> Conv with DequantizeLinear'd int8 weights (symmetric, one scale per
+                        output channel, from the float stem's folded weights) and a float bias.
+  qconv3x3s2_3_32_224.onnx  the ReActNet-A stem the same way, with int8 activations (zero point 0).
   NAME.in0.npy          one fixed input per model; the single binary layers' input never comes
                         near 0 (values (k + 1/2) / 8), so Sign never sees a value it could round to
                         0; cnv_w1a1's is the input its BatchNorms were calibrated on.
@@ -63,6 +68,8 @@ import sys
 import warnings
 
 import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -306,6 +313,47 @@ def main(argv=None):
         models.append({"name": name, "file": name + ".onnx", "inputs": [name + ".in0.npy"],
                        "kind": "float-layer", "macs": ho * ho * cout * cin * k * k,
                        "what": what})
+
+    # The two stems as QDQ int8 layers: the float stem's folded weights quantized per output
+    # channel (symmetric int8), the input quantized per tensor.
+    def qdq_stem(name, float_name, k, stride, pad, unsigned):
+        fm = onnx.load(os.path.join(args.outdir, float_name + ".onnx"))
+        inits = {t.name: numpy_helper.to_array(t) for t in fm.graph.initializer}
+        conv = next(n for n in fm.graph.node if n.op_type == "Conv")
+        w, b = inits[conv.input[1]], inits[conv.input[2]]
+        ws = (np.abs(w).reshape(w.shape[0], -1).max(axis=1) / 127).astype(np.float32)
+        wq = np.clip(np.round(w / ws[:, None, None, None]), -127, 127).astype(np.int8)
+        x = np.load(os.path.join(args.outdir, float_name + ".in0.npy"))
+        zx = np.array(128 if unsigned else 0, np.uint8 if unsigned else np.int8)
+        sx = np.array(8.0 / 255, np.float32)
+        ho = (x.shape[2] + 2 * pad - k) // stride + 1
+        graph = helper.make_graph(
+            [helper.make_node("QuantizeLinear", ["in0", "sx", "zx"], ["xq"]),
+             helper.make_node("DequantizeLinear", ["xq", "sx", "zx"], ["xd"]),
+             helper.make_node("DequantizeLinear", ["wq", "ws", "wz"], ["w"], axis=0),
+             helper.make_node("Conv", ["xd", "w", "b"], ["out0"], kernel_shape=[k, k],
+                              strides=[stride, stride], pads=[pad] * 4)],
+            name, [helper.make_tensor_value_info("in0", TensorProto.FLOAT, list(x.shape))],
+            [helper.make_tensor_value_info("out0", TensorProto.FLOAT, [1, w.shape[0], ho, ho])],
+            [numpy_helper.from_array(sx, "sx"), numpy_helper.from_array(zx, "zx"),
+             numpy_helper.from_array(wq, "wq"), numpy_helper.from_array(ws, "ws"),
+             numpy_helper.from_array(np.zeros(w.shape[0], np.int8), "wz"),
+             numpy_helper.from_array(b.astype(np.float32), "b")])
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+        model.ir_version = 8
+        onnx.checker.check_model(model)
+        onnx.save(model, os.path.join(args.outdir, name + ".onnx"))
+        np.save(os.path.join(args.outdir, name + ".in0.npy"), x)
+        return ho * ho * w.shape[0] * w.shape[1] * k * k
+
+    for name, float_name, k, stride, pad, unsigned, what in (
+            ("qconv7x7s2_3_64_224", "fconv7x7s2_3_64_224", 7, 2, 3, True,
+             "int8 QDQ 7x7/2 conv 3->64 @ 224x224 (pad 3, uint8 activations): the Bi-Real-18 stem"),
+            ("qconv3x3s2_3_32_224", "fconv3x3s2_3_32_224", 3, 2, 1, False,
+             "int8 QDQ 3x3/2 conv 3->32 @ 224x224 (pad 1, int8 activations): the ReActNet-A stem")):
+        macs = qdq_stem(name, float_name, k, stride, pad, unsigned)
+        models.append({"name": name, "file": name + ".onnx", "inputs": [name + ".in0.npy"],
+                       "kind": "int8-layer", "macs": macs, "what": what})
 
     torch.manual_seed(7)
     m = nn.Linear(512, 1000)

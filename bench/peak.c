@@ -12,6 +12,9 @@
  *                     channels (two zmm of 8 x i64 lanes), weights streamed from memory as
  *                     [K words][16 channels], activations broadcast, i64 accumulators: the shape
  *                     of the kernel in docs/TOOLCHAIN-style register blocking.
+ *   int8_gops         int8 dot products with AVX512-VNNI `vpdpbusd` on zmm (only if compiled with
+ *                     it): 16 independent i32 accumulators, 64 byte products each, ops = 2 per
+ *                     product (a multiply and an add, as GFLOP/s counts an FMA).
  * The binary kernels run over a K of 36 words (a 3x3 conv with 256 input channels), data in L1.
  * These are ceilings for a conv's inner loop, not for a whole conv (no border handling, no output
  * transform).
@@ -74,6 +77,26 @@ static double fma_kernel(long iters) {
   return 2.0 * FMA_ACC * (double)iters;
 #endif
 }
+
+/* ---- int8 dot products (AVX512-VNNI) ---- */
+
+#if defined(__AVX512VNNI__) && defined(__AVX512F__)
+#define HAVE_VNNI 1
+static double vnni_kernel(long iters) {
+  __m512i acc[FMA_ACC], a = _mm512_set1_epi32(0x01020304), b = _mm512_set1_epi32(0x05060708);
+  for (int i = 0; i < FMA_ACC; ++i) acc[i] = _mm512_set1_epi32(i);
+  for (long it = 0; it < iters; ++it) {
+    for (int i = 0; i < FMA_ACC; ++i) acc[i] = _mm512_dpbusd_epi32(acc[i], a, b);
+    __asm__ volatile("" : "+v"(acc[0]), "+v"(acc[1]), "+v"(acc[2]), "+v"(acc[3]));
+  }
+  __m512i s = acc[0];
+  for (int i = 1; i < FMA_ACC; ++i) s = _mm512_add_epi32(s, acc[i]);
+  sink_u64 = (uint64_t)_mm512_reduce_add_epi32(s);
+  return 2.0 * 64 * FMA_ACC * (double)iters;
+}
+#else
+#define HAVE_VNNI 0
+#endif
 
 /* ---- binary XNOR-popcount micro-kernels ---- */
 
@@ -177,6 +200,9 @@ int main(int argc, char **argv) {
   printf("{\"fp32_gflops\": %.1f, \"bin_scalar_gmacs\": %.1f", fma, bs);
 #if HAVE_VECTOR_POPCNT
   printf(", \"bin_vector_gmacs\": %.1f", measure(bin_vector_kernel, seconds));
+#endif
+#if HAVE_VNNI
+  printf(", \"int8_gops\": %.1f", measure(vnni_kernel, seconds));
 #endif
 #if defined(__AVX512F__)
   printf(", \"fp32_vector\": \"avx512\"");

@@ -573,13 +573,17 @@ def layer_metrics(model, cfg, c, peaks):
         if peaks:
             c["machine_peak"] = peaks.get("bin_scalar_gmacs" if cfg == "default"
                                           else "bin_vector_gmacs")
-    else:  # float: GFLOP/s = 2 * G MAC/s
+    else:  # float (and int8): GFLOP/s = 2 * G MAC/s
         c["gflops_median"] = 2 * c["gmacs_median"]
         c["gflops_min"] = 2 * c["gmacs_min"]
         c["gflops_cpu"] = 2 * c["gmacs_cpu"] if c["gmacs_cpu"] else None
         c["doc_peak"] = DOC_PEAK_FP32_GFLOPS
         if peaks:
             c["machine_peak"] = peaks.get("fp32_gflops")
+            # An int8 layer runs on the dot-product instruction where the target has it (native
+            # here, with AVX512-VNNI), else as the float conv of the dequantized values.
+            if model["kind"] == "int8-layer" and cfg != "default" and peaks.get("int8_gops"):
+                c["machine_peak"] = peaks["int8_gops"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -664,7 +668,7 @@ def print_tables(results, configs):
         for r in layers:
             for cfg in configs:
                 c = r["configs"][cfg]
-                f = 2 if r["kind"] in ("float-layer", "binary-dw-layer") else 1
+                f = 2 if r["kind"] in ("float-layer", "binary-dw-layer", "int8-layer") else 1
                 unit = ("GFLOP/s" if r["kind"] == "float-layer"
                         else "GOP/s" if f == 2 else "G bMAC/s")
                 mp = c.get("machine_peak")
@@ -681,7 +685,7 @@ def print_tables(results, configs):
         print("(% of peak from the best time. Doc peaks: 1240 G binary-MAC/s, 116 GFLOP/s fp32 "
               "(Zen 4, TOOLCHAIN.md). This machine: bench/peak.c's\n scalar-popcnt kernel for "
               "'default' (x86-64-v2 has no vector popcount), its vpopcntq kernel otherwise, its "
-              "fp32 FMA rate for the float conv.\n onnxruntime runs the binary layer as the float "
+              "fp32 FMA rate for the float conv, its\n int8 vpdpbusd rate for an int8 layer where the target has VNNI.\n onnxruntime runs the binary layer as the float "
               "conv of the fake-quantized graph.)")
 
 

@@ -4,6 +4,7 @@
 #include "mlir/Support/Timing.h"
 
 #include "compiler/Importer.h"
+#include "compiler/Pipeline.h"
 #include "compiler/Tensor.h"
 #include "runtime/include/bnnc/bnnc_runtime.h"
 
@@ -199,22 +200,35 @@ KernelBlocking chooseKernelBlocking(const llvm::TargetMachine &tm) {
   const llvm::MCSubtargetInfo *sti = tm.getMCSubtargetInfo();
   const llvm::Triple &triple = tm.getTargetTriple();
   auto has = [&](const char *feature) { return sti && sti->checkFeatures(feature); };
+  KernelBlocking k;
   if (triple.isX86()) {
-    // AVX-512 VPOPCNTDQ: 32 zmm of 8 words; up to 8 x 2 accumulators, 2 weight vectors and
-    // the broadcasts leave registers to spare.
     if (has("+avx512vpopcntdq") && has("+avx512f"))
-      return {8, 2, 8};
-    // AVX2: 16 ymm of 4 words; the byte-table popcount needs a table, a nibble mask and three
-    // temporaries, so 2 x 2 accumulators.
-    if (has("+avx2"))
-      return {4, 2, 2, "bytes"};
-    // Scalar popcnt (x86-64-v2): 16 general registers; 2 x 4 accumulators.
-    return {1, 4, 2};
+      // AVX-512 VPOPCNTDQ: 32 zmm of 8 words; up to 8 x 2 accumulators, 2 weight vectors and
+      // the broadcasts leave registers to spare.
+      k = {8, 2, 8};
+    else if (has("+avx2"))
+      // AVX2: 16 ymm of 4 words; the byte-table popcount needs a table, a nibble mask and three
+      // temporaries, so 2 x 2 accumulators.
+      k = {4, 2, 2, "bytes"};
+    else
+      // Scalar popcnt (x86-64-v2): 16 general registers; 2 x 4 accumulators.
+      k = {1, 4, 2};
+    // vpdpbusd at the float kernels' width (zmm with 8 words per vector, else ymm): AVX512-VNNI
+    // (with VL below 512 bits) or AVX-VNNI (ymm only here).
+    bool zmm = k.lanes == 8, ymm = k.lanes == 4;
+    if ((zmm && has("+avx512vnni")) ||
+        (ymm && (has("+avxvnni") || (has("+avx512vnni") && has("+avx512vl")))))
+      k.dot = "vnni";
+    return k;
   }
-  if (triple.isAArch64())
+  if (triple.isAArch64()) {
     // NEON: 32 q registers of 2 words; per step eor, cnt, add on bytes. 3 x 4 byte accumulators
     // + 3 x 4 i64 accumulators + 4 weight vectors + a broadcast fit in 32.
-    return {2, 4, 3, "bytes"};
+    k = {2, 4, 3, "bytes"};
+    if (has("+dotprod"))
+      k.dot = "sdot";
+    return k;
+  }
   if (triple.isARM())
     // ARMv7 NEON: 16 q registers; 2 x 2 byte and i64 accumulators (veor, vcnt.8, vadd.i8).
     return has("+neon") ? KernelBlocking{2, 2, 2, "bytes"} : KernelBlocking{1, 4, 2};
@@ -222,7 +236,16 @@ KernelBlocking chooseKernelBlocking(const llvm::TargetMachine &tm) {
     // RVV at VLEN 128 holds 2 words per register: 2 x 2 accumulators (the bit-trick popcount
     // without Zvbb needs several temporaries); scalar Zbb cpop: 31 registers, 3 x 4.
     return has("+v") ? KernelBlocking{2, 2, 2, "bytes"} : KernelBlocking{1, 4, 3};
-  return {};
+  return k;
+}
+
+void setKernelOptions(PipelineOptions &options, const llvm::TargetMachine &tm) {
+  KernelBlocking blocking = chooseKernelBlocking(tm);
+  options.kernelLanes = blocking.lanes;
+  options.kernelVectors = blocking.vectors;
+  options.kernelPixels = blocking.pixels;
+  options.kernelAccumulate = blocking.accumulate;
+  options.kernelDot = blocking.dot;
 }
 
 void setModuleTarget(mlir::ModuleOp module, llvm::TargetMachine &tm) {

@@ -48,8 +48,15 @@ struct KernelBlocking {
   /// Accumulators (bnn-lower-binary-kernels' `accumulate`): "words" (a popcount per i64 word),
   /// or "bytes" (a popcount per byte into u8 lanes, widened once per chunk of steps).
   const char *accumulate = "words";
+  /// The int8 dot product for convs of dequantized int8 values (bnn-lower-float-convs' `dot`):
+  /// "none", "vnni" (x86 vpdpbusd at the float kernels' vector width) or "sdot" (AArch64).
+  const char *dot = "none";
 };
 KernelBlocking chooseKernelBlocking(const llvm::TargetMachine &tm);
+
+struct PipelineOptions;
+/// Sets the kernel options of `options` to chooseKernelBlocking(tm).
+void setKernelOptions(PipelineOptions &options, const llvm::TargetMachine &tm);
 
 /// Stamps the target's triple and data layout on the module, before lowering.
 void setModuleTarget(mlir::ModuleOp module, llvm::TargetMachine &tm);

@@ -2445,9 +2445,13 @@ LogicalResult Importer::onQuantizeLinear(const onnx::NodeProto &n) {
                           v = arith::AddFOp::create(b, l, v, a[2]);
                           v = arith::MaximumFOp::create(b, l, v, arith::ConstantOp::create(b, l, b.getF32FloatAttr(lo)));
                           v = arith::MinimumFOp::create(b, l, v, arith::ConstantOp::create(b, l, b.getF32FloatAttr(hi)));
-                          Type i8 = b.getIntegerType(8);
-                          return isUnsigned ? (Value)arith::FPToUIOp::create(b, l, i8, v)
-                                            : (Value)arith::FPToSIOp::create(b, l, i8, v);
+                          // Converted to i32 and truncated (v is already an integer in the
+                          // 8-bit range): the same value as a direct f32 -> i8 conversion, which
+                          // RVV emits as the narrowing vfncvt.rtz that qemu 7.2 aborts on.
+                          Type i32 = b.getI32Type();
+                          Value w = isUnsigned ? (Value)arith::FPToUIOp::create(b, l, i32, v)
+                                               : (Value)arith::FPToSIOp::create(b, l, i32, v);
+                          return arith::TruncIOp::create(b, l, b.getIntegerType(8), w);
                         });
   setOutput(n, 0, r, false, zp.dtype);
   return success();

@@ -51,7 +51,8 @@ static const char *kLowerToLoops =
     "canonicalize,cse,canonicalize,"
     "buffer-results-to-out-params{modify-public-functions hoist-static-allocs},"
     "func.func(bnn-elide-output-copies),bnn-scratch-arena,buffer-deallocation-pipeline,canonicalize,"
-    "func.func(bnn-copy-to-linalg,convert-linalg-to-loops),convert-vector-to-scf{full-unroll=true},"
+    "func.func(bnn-copy-to-linalg,convert-linalg-to-loops,bnn-lower-dot-products),"
+    "convert-vector-to-scf{full-unroll=true},"
     "bnn-outline-kernels,duplicate-function-elimination,"
     "expand-strided-metadata,lower-affine,convert-scf-to-cf";
 // Preceded by convert-vector-to-llvm, whose lowering of vector.transpose (the float layout
@@ -82,7 +83,8 @@ bool buildPipeline(mlir::OpPassManager &pm, const PipelineOptions &options,
                         " pixels=" + std::to_string(options.kernelPixels) +
                         " accumulate=" + options.kernelAccumulate + "}," +
                         "bnn-lower-float-convs{lanes=" + std::to_string(options.kernelLanes) +
-                        " vectors=2 pixels=" + std::to_string(options.kernelPixels) + "},";
+                        " vectors=2 pixels=" + std::to_string(options.kernelPixels) +
+                        " dot=" + options.kernelDot + "},";
   return mlir::succeeded(mlir::parsePassPipeline(kernels + kLowerToLoops, pm, errors)) &&
          mlir::succeeded(mlir::parsePassPipeline(
              std::string("convert-vector-to-llvm") +
@@ -115,6 +117,9 @@ struct BnnPipelineOptions : mlir::PassPipelineOptions<BnnPipelineOptions> {
   Option<std::string> accumulate{*this, "accumulate",
                                  llvm::cl::desc("Binary kernels' accumulators: words or bytes"),
                                  llvm::cl::init("words")};
+  Option<std::string> dot{*this, "dot",
+                          llvm::cl::desc("Int8 dot product of QDQ convs: none, vnni or sdot"),
+                          llvm::cl::init("none")};
 };
 } // namespace
 
@@ -133,6 +138,7 @@ void registerPipelines() {
         options.kernelVectors = opts.vectors;
         options.kernelPixels = opts.pixels;
         options.kernelAccumulate = opts.accumulate;
+        options.kernelDot = opts.dot;
         if (!parsePhase(opts.to, options.stopAfter))
           return errorHandler("bnn-pipeline: unknown phase '" + opts.to +
                               "' (expected import, binarize or lower)");

@@ -39,6 +39,8 @@ struct PipelineOptions {
   int64_t kernelLanes = 1, kernelVectors = 4, kernelPixels = 2;
   /// Their accumulators: words or bytes (bnn-lower-binary-kernels' `accumulate`).
   std::string kernelAccumulate = "words";
+  /// The int8 dot product for convs of dequantized int8 values (bnn-lower-float-convs' `dot`).
+  std::string kernelDot = "none";
 };
 
 /// Adds the passes that take an imported module (TOSA/linalg/bnn on tensors) to

@@ -672,6 +672,8 @@ struct BNNLowerToLinalgPass : bnn::impl::BNNLowerToLinalgBase<BNNLowerToLinalgPa
     // ONNX node), not a survivor that fails far from its cause.
     ConversionTarget target(getContext());
     target.addIllegalDialect<bnn::BNNDialect>();
+    // The kernels' vector-level op, lowered after bufferization (bnn-lower-dot-products).
+    target.addLegalOp<bnn::DotI8Op>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
       return signalPassFailure();

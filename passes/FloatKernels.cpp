@@ -15,9 +15,11 @@
 // fused multiply-adds), within float rounding of onnxruntime's result.
 //
 //===----------------------------------------------------------------------===//
+#include "dialects/BNN/BNNDialect.h"
 #include "passes/BinaryMath.h"
 #include "passes/KernelSupport.h"
 #include "passes/Passes.h"
+#include "passes/QuantMath.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -146,6 +148,18 @@ Value buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c, const bnn::
   return bnn::sliceAxis(b, loc, images, 3, c.O);
 }
 
+/// Replaces conv `op` and the epilogue `chain` after it (ending at `lastOp`) by the kernel's
+/// `result`.
+void replaceWithChain(ConversionPatternRewriter &rewriter, Operation *op, ArrayRef<Operation *> chain,
+                      Operation *lastOp, Value result) {
+  rewriter.replaceOp(lastOp, result);
+  for (Operation *g : llvm::reverse(chain))
+    if (g != lastOp)
+      rewriter.eraseOp(g);
+  if (lastOp != op)
+    rewriter.eraseOp(op);
+}
+
 struct LowerFloatConv : OpConversionPattern<tosa::Conv2DOp> {
   LowerFloatConv(MLIRContext *ctx, bnn::KernelConfig cfg) : OpConversionPattern(ctx), cfg(cfg) {}
   bnn::KernelConfig cfg;
@@ -160,12 +174,244 @@ struct LowerFloatConv : OpConversionPattern<tosa::Conv2DOp> {
     rewriter.setInsertionPoint(lastOp);
 
     Value result = buildFloatConv(rewriter, op.getLoc(), c, cfg, op.getInput(), chain, op.getResult());
-    rewriter.replaceOp(lastOp, result);
-    for (Operation *g : llvm::reverse(chain))
-      if (g != lastOp)
-        rewriter.eraseOp(g);
-    if (lastOp != op.getOperation())
-      rewriter.eraseOp(op);
+    replaceWithChain(rewriter, op, chain, lastOp, result);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Convolutions of dequantized int8 values (QDQ) on a dot-product instruction
+//===----------------------------------------------------------------------===//
+
+/// The int8 tensor behind a DequantizeLinear as the importer writes it: a linalg.generic with the
+/// int8/uint8 tensor as its only runtime operand and per-tensor constants, whose body is
+/// `(sitofp|uitofp(q) - zero_point) * scale`, optionally followed by the NCHW -> NHWC
+/// tosa.transpose of its result.
+struct DequantizedInput {
+  Value q;                  // the i8 tensor (before the transpose, if any)
+  std::optional<SmallVector<int32_t>> perms; // the layout transpose after the dequantization
+  bool isSigned = true;
+  float scale = 1;
+  int32_t zeroPoint = 0;
+};
+
+/// The single value of a constant operand with one value (splat or one element).
+std::optional<float> constantScalar(Value v) {
+  DenseFPElementsAttr attr;
+  if (!matchPattern(v, m_Constant(&attr)) || !attr.getElementType().isF32())
+    return std::nullopt;
+  if (!attr.isSplat() && attr.getNumElements() != 1)
+    return std::nullopt;
+  return attr.getSplatValue<float>();
+}
+
+std::optional<DequantizedInput> matchDequantizedInput(Value v) {
+  DequantizedInput d;
+  if (auto t = v.getDefiningOp<tosa::TransposeOp>()) {
+    d.perms = SmallVector<int32_t>(t.getPerms());
+    v = t.getInput1();
+  }
+  auto g = v.getDefiningOp<linalg::GenericOp>();
+  if (!g || g.getNumDpsInputs() != 3 || g.getNumResults() != 1 ||
+      g.getNumParallelLoops() != g.getNumLoops() || !g.getIndexingMapsArray()[0].isIdentity() ||
+      !g.getIndexingMapsArray().back().isIdentity())
+    return std::nullopt;
+  Value q = g.getDpsInputs()[0];
+  auto qt = dyn_cast<RankedTensorType>(q.getType());
+  if (!qt || !qt.hasStaticShape() || !qt.getElementType().isInteger(8))
+    return std::nullopt;
+  // Body: %f = sitofp|uitofp %q; %s = subf %f, %zp; %m = mulf %s, %scale; yield %m.
+  Block &body = g.getRegion().front();
+  auto ops = llvm::to_vector(llvm::map_range(body.without_terminator(), [](Operation &op) { return &op; }));
+  if (ops.size() != 3)
+    return std::nullopt;
+  auto arg = [&](Value x) -> int64_t {
+    auto a = dyn_cast<BlockArgument>(x);
+    return a && a.getOwner() == &body ? static_cast<int64_t>(a.getArgNumber()) : -1;
+  };
+  auto sub = dyn_cast<arith::SubFOp>(ops[1]);
+  auto mul = dyn_cast<arith::MulFOp>(ops[2]);
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  if (!sub || !mul || yield.getNumOperands() != 1 || yield.getOperand(0) != mul.getResult() ||
+      sub.getLhs() != ops[0]->getResult(0) || mul.getLhs() != sub.getResult())
+    return std::nullopt;
+  if (isa<arith::SIToFPOp>(ops[0]))
+    d.isSigned = true;
+  else if (isa<arith::UIToFPOp>(ops[0]))
+    d.isSigned = false;
+  else
+    return std::nullopt;
+  int64_t zpArg = arg(sub.getRhs()), scaleArg = arg(mul.getRhs());
+  if (arg(ops[0]->getOperand(0)) != 0 || zpArg < 1 || zpArg > 2 || scaleArg < 1 || scaleArg > 2 ||
+      zpArg == scaleArg)
+    return std::nullopt;
+  std::optional<float> zp = constantScalar(g.getDpsInputs()[zpArg]);
+  std::optional<float> scale = constantScalar(g.getDpsInputs()[scaleArg]);
+  if (!zp || !scale || *zp != std::nearbyint(*zp) || !(*scale > 0) || !std::isfinite(*scale))
+    return std::nullopt;
+  d.q = q;
+  d.scale = *scale;
+  d.zeroPoint = static_cast<int32_t>(*zp);
+  return d;
+}
+
+/// A conv the int8 kernel takes: a FloatConv (dilation 1 along W) whose input is dequantized
+/// int8 and whose weights are exactly an int8 grid per output channel.
+struct Int8Conv {
+  FloatConv conv;
+  DequantizedInput input;
+  bnn::Int8Weights weights;
+};
+
+std::optional<Int8Conv> matchInt8Conv(tosa::Conv2DOp op) {
+  std::optional<FloatConv> c = matchFloatConv(op);
+  if (!c || c->dw != 1)
+    return std::nullopt;
+  // i32 accumulators: |sum of K products of a byte and an int8| < 2^31.
+  if (c->KH * (c->KW * c->C + 3) * 255 * 128 >= (int64_t(1) << 31))
+    return std::nullopt;
+  std::optional<DequantizedInput> in = matchDequantizedInput(op.getInput());
+  if (!in)
+    return std::nullopt;
+  if (in->perms && ArrayRef<int32_t>(*in->perms) != ArrayRef<int32_t>{0, 2, 3, 1})
+    return std::nullopt;
+  std::optional<bnn::Int8Weights> w = bnn::decomposeInt8Weights(std::vector<float>(c->weights.begin(), c->weights.end()), c->O);
+  if (!w)
+    return std::nullopt;
+  return Int8Conv{*c, *in, std::move(*w)};
+}
+
+/// The int8 kernel (the float kernel's loop nest and epilogue): per block `pixels` positions x
+/// `vectors` vectors of F i32 lanes; the reduction over kh and groups of 4 consecutive
+/// j = kw * C + c (contiguous in NHWC), per step one dot-product instruction per accumulator:
+/// 4 input bytes broadcast to every lane, times the 4 weight bytes of each lane's channel.
+/// A row's last group may reach past the window (j >= KW * C): those weights are 0, and the
+/// padded input has 4 spare bytes at the end so that the read stays inside it.
+/// Epilogue: y = scale_x * scale_w[o] * float(acc - z' * sum(w[o])) + bias[o] (QuantMath.h),
+/// then the element-wise chain.
+Value buildInt8Conv(OpBuilder &b, Location loc, const Int8Conv &q, const bnn::KernelConfig &cfg,
+                    ArrayRef<Operation *> chain, Value convResult) {
+  const FloatConv &c = q.conv;
+  const int64_t F = bnn::floatLanes(cfg), V = cfg.vectors, FB = F * V;
+  const int64_t span = c.KW * c.C, G = (span + 3) / 4;
+  int64_t blocks = (c.O + FB - 1) / FB, Opad = blocks * FB;
+  int64_t P = bnn::choosePixelBlock(c.Wo, cfg.pixels, V, /*opsPerAccumulator=*/1);
+  bool vnni = cfg.dot == bnn::KernelDot::Vnni;
+  bnn::Int8Domain domain = bnn::int8Domain(q.input.isSigned, q.input.zeroPoint, /*unsignedOperand=*/vnni);
+  Type i8 = b.getIntegerType(8), i32 = b.getI32Type(), f32 = b.getF32Type();
+  auto accT = VectorType::get({F}, i32), bytesT = VectorType::get({4 * F}, i8);
+  auto idx = [&](int64_t v) -> Value { return arith::ConstantIndexOp::create(b, loc, v); };
+  auto add = [&](Value x, Value y) -> Value { return arith::AddIOp::create(b, loc, x, y); };
+  auto mul = [&](Value x, int64_t k) -> Value { return k == 1 ? x : arith::MulIOp::create(b, loc, x, idx(k)); };
+
+  // Weights [O][KH][KW * C] -> [O / FB][KH][G][FB][4] bytes (zero beyond KW * C and O).
+  std::vector<int8_t> blocked(blocks * c.KH * G * FB * 4, 0);
+  for (int64_t o = 0; o < c.O; ++o)
+    for (int64_t kh = 0; kh < c.KH; ++kh)
+      for (int64_t j = 0; j < span; ++j)
+        blocked[(((o / FB * c.KH + kh) * G + j / 4) * FB + o % FB) * 4 + j % 4] =
+            q.weights.q[(o * c.KH + kh) * span + j];
+  std::vector<int32_t> corr = bnn::int8Corrections(q.weights, c.O, domain.zeroPoint);
+  SmallVector<float> scale(c.O), bias = bnn::channelVector<float>(c.bias, c.O, Opad, 0.0f);
+  for (int64_t o = 0; o < c.O; ++o)
+    scale[o] = q.input.scale * q.weights.scale[o];
+  auto constant = [&](ArrayRef<int64_t> shape, Type t, auto values) -> Value {
+    return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(RankedTensorType::get(shape, t), values));
+  };
+  Value weightsT = constant({blocks, c.KH, G, FB * 4}, i8, ArrayRef<int8_t>(blocked));
+  Value corrT = constant({Opad}, i32, ArrayRef<int32_t>(bnn::channelVector<int32_t>(corr, c.O, Opad, 0)));
+  Value scaleT = constant({Opad}, f32, ArrayRef<float>(bnn::channelVector<float>(scale, c.O, Opad, 0.0f)));
+  Value biasT = constant({Opad}, f32, ArrayRef<float>(bias));
+
+  // The int8 input in NHWC, flipped into the instruction's domain, padded with the (flipped) zero
+  // point, 4 spare bytes at the end of each row: [N, Hp, Wp * C].
+  Value x = q.input.q;
+  if (q.input.perms) {
+    auto t = cast<RankedTensorType>(x.getType());
+    SmallVector<int64_t> shape;
+    for (int32_t p : *q.input.perms)
+      shape.push_back(t.getDimSize(p));
+    x = tosa::TransposeOp::create(b, loc, RankedTensorType::get(shape, i8), x, *q.input.perms);
+  }
+  if (domain.flip) {
+    auto t = cast<RankedTensorType>(x.getType());
+    Value init = tensor::EmptyOp::create(b, loc, t.getShape(), i8);
+    AffineMap id = b.getMultiDimIdentityMap(t.getRank());
+    x = linalg::GenericOp::create(
+            b, loc, t, ValueRange{x}, ValueRange{init}, ArrayRef<AffineMap>{id, id},
+            SmallVector<utils::IteratorType>(t.getRank(), utils::IteratorType::parallel),
+            [&](OpBuilder &nb, Location l, ValueRange a) {
+              Value m = arith::ConstantOp::create(nb, l, nb.getIntegerAttr(i8, 0x80));
+              linalg::YieldOp::create(nb, l, ValueRange{arith::XOrIOp::create(nb, l, a[0], m)});
+            })
+            .getResult(0);
+  }
+  int64_t pad[4] = {c.pad[0], c.pad[1], c.pad[2], c.pad[3] + (4 + c.C - 1) / c.C};
+  x = bnn::padSpatial(b, loc, x, ArrayRef<int64_t>(pad, 4),
+                      b.getIntegerAttr(i8, static_cast<int8_t>(domain.zeroPoint)));
+  Value xf = tensor::CollapseShapeOp::create(b, loc, x, ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
+  Value out = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{c.N, c.Ho, c.Wo, Opad}, f32);
+
+  auto block = [&](Value n, Value oh, Value ob, Value ow0, int64_t pixels, Value o) -> Value {
+    Value zero = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(accT, b.getI32IntegerAttr(0).getValue()));
+    SmallVector<Value> init(pixels * V, zero);
+    SmallVector<Value> colBase;
+    for (int64_t p = 0; p < pixels; ++p)
+      colBase.push_back(mul(add(ow0, idx(p)), c.sw * c.C));
+    auto red = scf::ForOp::create(b, loc, idx(0), idx(c.KH), idx(1), init, [&](OpBuilder &, Location, Value kh, ValueRange a0) {
+      Value ih = add(mul(oh, c.sh), mul(kh, c.dh));
+      auto inner = scf::ForOp::create(b, loc, idx(0), idx(G), idx(1), a0, [&](OpBuilder &, Location, Value g, ValueRange acc) {
+        SmallVector<Value> w;
+        for (int64_t v = 0; v < V; ++v)
+          w.push_back(bnn::loadLanes(b, loc, weightsT, ValueRange{ob, kh, g, idx(v * F * 4)}, 4 * F));
+        SmallVector<Value> next(acc.begin(), acc.end());
+        Value off = mul(g, 4);
+        for (int64_t p = 0; p < pixels; ++p) {
+          // 4 input bytes as one i32, broadcast to every lane.
+          Value x4 = bnn::loadLanes(b, loc, xf, ValueRange{n, ih, add(colBase[p], off)}, 4);
+          Value word = vector::ExtractOp::create(
+              b, loc, vector::BitCastOp::create(b, loc, VectorType::get({1}, i32), x4), ArrayRef<int64_t>{0});
+          Value xb = vector::BitCastOp::create(b, loc, bytesT, vector::BroadcastOp::create(b, loc, accT, word));
+          for (int64_t v = 0; v < V; ++v)
+            next[p * V + v] = bnn::DotI8Op::create(b, loc, next[p * V + v], xb, w[v], /*unsigned_lhs=*/vnni);
+        }
+        scf::YieldOp::create(b, loc, next);
+      });
+      scf::YieldOp::create(b, loc, inner.getResults());
+    });
+    for (int64_t p = 0; p < pixels; ++p)
+      for (int64_t v = 0; v < V; ++v) {
+        Value ch = add(mul(ob, FB), idx(v * F));
+        SmallVector<Value> at = {n, oh, add(ow0, idx(p)), ch};
+        Value d = arith::SubIOp::create(b, loc, red.getResult(p * V + v), bnn::loadLanes(b, loc, corrT, ValueRange{ch}, F));
+        Value y = arith::SIToFPOp::create(b, loc, VectorType::get({F}, f32), d);
+        y = vector::FMAOp::create(b, loc, y, bnn::loadLanes(b, loc, scaleT, ValueRange{ch}, F),
+                                  bnn::loadLanes(b, loc, biasT, ValueRange{ch}, F));
+        y = bnn::applyEpilogueChain(b, loc, chain, convResult, y, at, F);
+        o = vector::TransferWriteOp::create(b, loc, y, o, at, ArrayRef<bool>{true}).getResult();
+      }
+    return o;
+  };
+  Value images = bnn::forEachOutputBlock(b, loc, c.N, c.Ho, c.Wo, blocks, P, out, block);
+  return bnn::sliceAxis(b, loc, images, 3, c.O);
+}
+
+struct LowerInt8Conv : OpConversionPattern<tosa::Conv2DOp> {
+  LowerInt8Conv(MLIRContext *ctx, bnn::KernelConfig cfg)
+      : OpConversionPattern(ctx, /*benefit=*/2), cfg(cfg) {}
+  bnn::KernelConfig cfg;
+
+  LogicalResult matchAndRewrite(tosa::Conv2DOp op, OpAdaptor, ConversionPatternRewriter &rewriter) const override {
+    if (cfg.dot == bnn::KernelDot::None || (cfg.dot == bnn::KernelDot::Sdot && bnn::floatLanes(cfg) != 4))
+      return rewriter.notifyMatchFailure(op, "no int8 dot product on this target");
+    std::optional<Int8Conv> conv = matchInt8Conv(op);
+    if (!conv)
+      return rewriter.notifyMatchFailure(op, "not a conv of dequantized int8 values with int8 weights");
+    SmallVector<Operation *> chain = bnn::collectEpilogueChain(op.getResult());
+    Operation *lastOp = chain.empty() ? op.getOperation() : chain.back();
+    rewriter.setInsertionPoint(lastOp);
+    Value result = buildInt8Conv(rewriter, op.getLoc(), *conv, cfg, chain, op.getResult());
+    replaceWithChain(rewriter, op, chain, lastOp, result);
     return success();
   }
 };
@@ -442,7 +688,16 @@ struct BNNLowerFloatConvsPass : bnn::impl::BNNLowerFloatConvsBase<BNNLowerFloatC
     }
     MLIRContext *ctx = &getContext();
     RewritePatternSet patterns(ctx);
-    bnn::populateFloatConvKernelPatterns(patterns, bnn::KernelConfig{lanes, vectors, pixels});
+    bnn::KernelConfig config{lanes, vectors, pixels};
+    if (dot == "vnni")
+      config.dot = bnn::KernelDot::Vnni;
+    else if (dot == "sdot")
+      config.dot = bnn::KernelDot::Sdot;
+    else if (dot != "none") {
+      getOperation().emitError() << "bnn-lower-float-convs: dot must be none, vnni or sdot, not '" << dot << "'";
+      return signalPassFailure();
+    }
+    bnn::populateFloatConvKernelPatterns(patterns, config);
     ConversionTarget target(*ctx);
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     // Every float conv the kernel can take must become one.
@@ -464,7 +719,7 @@ struct BNNLowerFloatConvsPass : bnn::impl::BNNLowerFloatConvsBase<BNNLowerFloatC
 } // namespace
 
 void bnn::populateFloatConvKernelPatterns(RewritePatternSet &patterns, const KernelConfig &config) {
-  patterns.add<LowerFloatConv, LowerFloatMatMul>(patterns.getContext(), config);
+  patterns.add<LowerFloatConv, LowerFloatMatMul, LowerInt8Conv>(patterns.getContext(), config);
   patterns.add<LowerTilingAvgPool, LowerMaxPool, SplitWideConcat>(patterns.getContext());
   patterns.add<LowerLayoutTranspose>(patterns.getContext(), bnn::floatLanes(config));
 }

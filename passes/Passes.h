@@ -29,11 +29,17 @@ namespace bnn {
 /// accumulators once per chunk of at most 31 steps (Bytes: NEON cnt, AVX2's byte table, RVV).
 enum class KernelAccumulate { Words, Bytes };
 
+/// The int8 dot-product instruction of the target, for convolutions of dequantized int8 values
+/// (QDQ): none (they stay float), x86 VNNI `vpdpbusd` (unsigned x signed bytes, 4 per i32 lane),
+/// or AArch64 `sdot` (signed x signed).
+enum class KernelDot { None, Vnni, Sdot };
+
 struct KernelConfig {
   int64_t lanes = 1;
   int64_t vectors = 4;
   int64_t pixels = 2;
   KernelAccumulate accumulate = KernelAccumulate::Words;
+  KernelDot dot = KernelDot::None;
 };
 
 /// Floats per vector register of the float kernels: twice the i64 words, at least 4.
@@ -51,8 +57,14 @@ void populateBNNToLinalgPatterns(mlir::RewritePatternSet &patterns);
 /// register-blocked XNOR-popcount kernels in the vector dialect (BinaryKernels.cpp).
 void populateBinaryKernelPatterns(mlir::RewritePatternSet &patterns, const KernelConfig &config);
 
+/// bnn.dot_i8 -> the dot-product instruction of target `triple` (x86 vpdpbusd, AArch64 sdot),
+/// or vector arithmetic where it has none (DotProducts.cpp).
+void populateDotProductLoweringPatterns(mlir::RewritePatternSet &patterns, llvm::StringRef triple);
+
 /// tosa.conv2d in f32 with constant weights, and the element-wise ops after it, -> a
-/// register-blocked direct-convolution kernel in the vector dialect (FloatKernels.cpp).
+/// register-blocked direct-convolution kernel in the vector dialect (FloatKernels.cpp); with
+/// `config.dot`, a conv of dequantized int8 activations and int8-grid weights -> the same kernel
+/// on bytes with the target's dot-product instruction.
 void populateFloatConvKernelPatterns(mlir::RewritePatternSet &patterns, const KernelConfig &config);
 
 /// A copy of a reshaped allocation into an output argument -> the allocation as a view of the

@@ -93,6 +93,14 @@ def BNNLowerFloatConvs : Pass<"bnn-lower-float-convs", "mlir::func::FuncOp"> {
     tree of `tensor.concat` ops of at most 32 inputs (upstream's bufferization analysis takes
     minutes on one long insert chain). See docs/kernels.md.
 
+    With `dot=vnni` or `dot=sdot`, a conv whose input is a DequantizeLinear of an int8/uint8
+    tensor (per-tensor scale and zero point) and whose constant weights are exactly int8 values
+    times a scale per output channel (what DequantizeLinear of int8 weights folds to) runs the
+    same kernel on the bytes: `llvm.x86.avx512.vpdpbusd` or `llvm.aarch64.neon.sdot` (4 products
+    per i32 lane), the zero point's correction per output channel subtracted once, then
+    `scale_x * scale_w * acc + bias` and the element-wise chain in float. A conv with float
+    weights, or any other input, stays float: nothing the file keeps float is quantized.
+
     Before:
     ```mlir
     %y = tosa.conv2d %x, %w, %b, %zp, %zp {pad = array<i64: 1, 1, 1, 1>, ...}
@@ -110,11 +118,15 @@ def BNNLowerFloatConvs : Pass<"bnn-lower-float-convs", "mlir::func::FuncOp"> {
     Option<"lanes", "lanes", "int64_t", "1",
            "i64 words per vector register (floats per vector: twice that, at least 4)">,
     Option<"vectors", "vectors", "int64_t", "4", "Vectors of output channels per block">,
-    Option<"pixels", "pixels", "int64_t", "2", "Output positions per block (at most)">
+    Option<"pixels", "pixels", "int64_t", "2", "Output positions per block (at most)">,
+    Option<"dot", "dot", "std::string", "\"none\"",
+           "int8 dot product for convs of dequantized int8 values: none (they stay float), "
+           "vnni (x86 vpdpbusd) or sdot (AArch64)">
   ];
   let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::arith::ArithDialect",
                            "mlir::tensor::TensorDialect", "mlir::scf::SCFDialect",
-                           "mlir::vector::VectorDialect", "mlir::bufferization::BufferizationDialect"];
+                           "mlir::vector::VectorDialect", "mlir::bufferization::BufferizationDialect",
+                           "bnn::BNNDialect"];
 }
 
 def BNNElideOutputCopies : Pass<"bnn-elide-output-copies", "mlir::func::FuncOp"> {
@@ -220,6 +232,31 @@ def BNNOutlineKernels : Pass<"bnn-outline-kernels", "mlir::ModuleOp"> {
            "Outline only loop nests of at least this many operations">
   ];
   let dependentDialects = ["mlir::func::FuncDialect", "mlir::LLVM::LLVMDialect"];
+}
+
+def BNNLowerDotProducts : Pass<"bnn-lower-dot-products", "mlir::func::FuncOp"> {
+  let summary = "Lower bnn.dot_i8 to the target's dot-product instruction";
+  let description = [{
+    Every `bnn.dot_i8` becomes `llvm.call_intrinsic` of the instruction that computes it where
+    the module's `llvm.target_triple` has one: `llvm.x86.avx512.vpdpbusd.{128,256,512}` for an
+    unsigned left operand on x86 (VNNI: the kernel lowering only makes it when the target has
+    it), `llvm.aarch64.neon.sdot` for signed operands on AArch64. Anywhere else the same
+    arithmetic in vector ops: both operands extended to i32, multiplied, and each group of 4
+    products added to its lane. Runs after bufferization (the intrinsic call has unknown memory
+    effects, which one-shot bufferization refuses).
+
+    Before:
+    ```mlir
+    %r = bnn.dot_i8 %acc, %x, %w {unsigned_lhs} : vector<64xi8> -> vector<16xi32>
+    ```
+    After (x86-64):
+    ```mlir
+    %r = llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"(%acc, %x, %w)
+           : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
+    ```
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect", "mlir::arith::ArithDialect",
+                           "mlir::vector::VectorDialect"];
 }
 
 def BNNCopyToLinalg : Pass<"bnn-copy-to-linalg", "mlir::func::FuncOp"> {

@@ -111,6 +111,14 @@ double QuantOp::getQMax() {
   return std::ldexp(1.0, b) - 1.0 - (getNarrow() ? 1.0 : 0.0);
 }
 
+LogicalResult DotI8Op::verify() {
+  int64_t lanes = getAcc().getType().getDimSize(0), bytes = getLhs().getType().getDimSize(0);
+  if (bytes != 4 * lanes)
+    return emitOpError() << "needs 4 bytes per i32 lane: " << bytes << " bytes for " << lanes
+                         << " lanes";
+  return success();
+}
+
 LogicalResult QuantOp::verify() {
   auto in = getInput().getType();
   if (getOutput().getType() != in)

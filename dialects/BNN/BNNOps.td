@@ -342,4 +342,32 @@ def BNN_BMaxPool2DOp : BNN_Op<"bmaxpool2d", [Pure]> {
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Kernel-level ops (on vectors, made by the kernel lowerings)
+//===----------------------------------------------------------------------===//
+
+def BNN_DotI8Op : BNN_Op<"dot_i8", [Pure, AllTypesMatch<["acc", "result"]>,
+                                    AllTypesMatch<["lhs", "rhs"]>]> {
+  let summary = "i32 lanes plus the dot products of groups of 4 byte pairs";
+  let description = [{
+    `result[i] = acc[i] + sum_{k < 4} ext(lhs[4 i + k]) * sext(rhs[4 i + k])`, where `ext` is a
+    zero extension with `unsigned_lhs` and a sign extension otherwise; wrapping i32 arithmetic.
+    This is x86 VNNI's `vpdpbusd` (unsigned x signed bytes) and AArch64's `sdot` (signed x
+    signed): `bnn-lower-dot-products` emits the instruction where the module's target has it,
+    and the same arithmetic in vector ops elsewhere. An op of its own rather than an LLVM
+    intrinsic call in the kernel because the kernels are built on tensors and bufferized
+    after: an intrinsic call has unknown memory effects, this op is pure.
+
+    Example:
+    ```mlir
+    %r = bnn.dot_i8 %acc, %x, %w {unsigned_lhs} : vector<64xi8> -> vector<16xi32>
+    ```
+  }];
+  let arguments = (ins VectorOfRankAndType<[1], [I32]>:$acc, VectorOfRankAndType<[1], [I8]>:$lhs,
+                       VectorOfRankAndType<[1], [I8]>:$rhs, UnitAttr:$unsigned_lhs);
+  let results = (outs VectorOfRankAndType<[1], [I32]>:$result);
+  let assemblyFormat = "$acc `,` $lhs `,` $rhs attr-dict `:` type($lhs) `->` type($acc)";
+  let hasVerifier = 1;
+}
+
 #endif // BNN_OPS_TD

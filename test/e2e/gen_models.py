@@ -772,6 +772,57 @@ def build_pointnet():
     return m, [dyadic_input(rng, 2, 3, 48)], "bnn"
 
 
+@builder("qdq_int8")
+def build_qdq_int8():
+    """An int8 network as PyTorch's quantization-aware training exports it: fake-quantized
+    activations (QuantizeLinear -> DequantizeLinear per tensor: int8 with a zero point, uint8
+    with zero points 7 and 128) and weights (per output channel, symmetric int8) around three
+    convs (3x3/2 with 3 input channels, 1x1, 5x5 over 24 channels), then a conv with float
+    weights on fake-quantized activations (which must stay float), a global average pool."""
+
+    class FQConv(nn.Module):
+        def __init__(self, cin, cout, k, stride, pad, a_scale, a_zp, a_range, seed):
+            super().__init__()
+            g = torch.Generator().manual_seed(seed)
+            self.conv = nn.Conv2d(cin, cout, k, stride=stride, padding=pad, bias=True)
+            with torch.no_grad():
+                self.conv.weight.copy_(torch.randn(self.conv.weight.shape, generator=g) * 0.2)
+                self.conv.bias.copy_(torch.randn(cout, generator=g) * 0.1)
+            w = self.conv.weight.detach()
+            self.register_buffer("w_scale", w.abs().reshape(cout, -1).max(dim=1)[0] / 127)
+            self.register_buffer("w_zp", torch.zeros(cout, dtype=torch.int32))
+            self.a_scale, self.a_zp, self.a_range = a_scale, a_zp, a_range
+
+        def forward(self, x):
+            x = torch.fake_quantize_per_tensor_affine(x, self.a_scale, self.a_zp, *self.a_range)
+            w = torch.fake_quantize_per_channel_affine(self.conv.weight, self.w_scale, self.w_zp,
+                                                       0, -128, 127)
+            return F.conv2d(x, w, self.conv.bias, self.conv.stride, self.conv.padding)
+
+    class QdqNet(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.stem = FQConv(3, 16, 3, 2, 1, 1.0 / 16, -3, (-128, 127), 40)
+            self.bn = nn.BatchNorm2d(16)
+            randomize_bn_(self.bn, torch.Generator().manual_seed(41))
+            self.pw = FQConv(16, 24, 1, 1, 0, 1.0 / 32, 7, (0, 255), 42)
+            self.big = FQConv(24, 8, 5, 1, 2, 1.0 / 64, 128, (0, 255), 43)
+            self.head = nn.Conv2d(8, 8, 3, padding=1)
+
+        def forward(self, x):
+            h = torch.relu(self.bn(self.stem(x)))
+            h = torch.relu(self.pw(h))
+            h = self.big(h)
+            h = torch.fake_quantize_per_tensor_affine(h, 1.0 / 16, 0, -128, 127)
+            h = self.head(h)
+            return h.mean(dim=(2, 3))
+
+    torch.manual_seed(44)
+    m = QdqNet()
+    rng = np.random.default_rng(144)
+    return m, [randn(rng, 2, 3, 17, 17) * 3], "float", {"fold": False}
+
+
 # ---------------------------------------------------------------------------------------------
 
 

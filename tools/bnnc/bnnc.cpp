@@ -329,11 +329,7 @@ int main(int argc, char **argv) {
   if (!module)
     return 1;
   bnnc::setModuleTarget(*module, *tm);
-  bnnc::KernelBlocking blocking = bnnc::chooseKernelBlocking(*tm);
-  pipelineOptions.kernelLanes = blocking.lanes;
-  pipelineOptions.kernelVectors = blocking.vectors;
-  pipelineOptions.kernelPixels = blocking.pixels;
-  pipelineOptions.kernelAccumulate = blocking.accumulate;
+  bnnc::setKernelOptions(pipelineOptions, *tm);
 
   mlir::PassManager pm(&context);
   if (emitKind != "mlir" && !reportOnly)

@@ -596,3 +596,11 @@ func.func @bmatmul_act_batch(%as: tensor<4x8x2xi64>, %am: tensor<4x8x2xi64>, %bs
      : (tensor<4x8x2xi64>, tensor<4x8x2xi64>, tensor<2x6x2xi64>, tensor<2x6x2xi64>) -> tensor<4x8x6xi32>
   return %0 : tensor<4x8x6xi32>
 }
+
+// -----
+
+func.func @dot_i8_width(%acc: vector<4xi32>, %a: vector<8xi8>) -> vector<4xi32> {
+  // expected-error @+1 {{'bnn.dot_i8' op needs 4 bytes per i32 lane: 8 bytes for 4 lanes}}
+  %r = bnn.dot_i8 %acc, %a, %a : vector<8xi8> -> vector<4xi32>
+  return %r : vector<4xi32>
+}

@@ -223,3 +223,12 @@ func.func @bmatmul_act(%as: tensor<4x8x2xi64>, %am: tensor<4x8x2xi64>, %bs: tens
      : (tensor<4x8x2xi64>, tensor<4x8x2xi64>, tensor<4x6x2xi64>, tensor<4x6x2xi64>) -> tensor<4x8x6xi32>
   return %0 : tensor<4x8x6xi32>
 }
+
+// CHECK-LABEL: func.func @dot_i8
+// CHECK: bnn.dot_i8 %arg0, %arg1, %arg2 {unsigned_lhs} : vector<64xi8> -> vector<16xi32>
+// CHECK: bnn.dot_i8 %arg3, %arg4, %arg4 : vector<16xi8> -> vector<4xi32>
+func.func @dot_i8(%acc: vector<16xi32>, %a: vector<64xi8>, %b: vector<64xi8>, %acc4: vector<4xi32>, %c: vector<16xi8>) -> (vector<16xi32>, vector<4xi32>) {
+  %r = bnn.dot_i8 %acc, %a, %b {unsigned_lhs} : vector<64xi8> -> vector<16xi32>
+  %s = bnn.dot_i8 %acc4, %c, %c : vector<16xi8> -> vector<4xi32>
+  return %r, %s : vector<16xi32>, vector<4xi32>
+}
