@@ -253,6 +253,9 @@ void setModuleTarget(mlir::ModuleOp module, llvm::TargetMachine &tm) {
   module->setAttr("llvm.target_triple", b.getStringAttr(tm.getTargetTriple().str()));
   module->setAttr("llvm.data_layout",
                   b.getStringAttr(tm.createDataLayout().getStringRepresentation()));
+  // What the cost report needs to know of the kernels: whether int8 (QDQ) convs run on a dot
+  // product (bnn::runsOnInt8DotProduct).
+  module->setAttr("bnn.int8_dot", b.getStringAttr(chooseKernelBlocking(tm).dot));
 }
 
 bool readScratchArena(mlir::ModuleOp module, ModelSignature &signature) {

@@ -58,7 +58,8 @@ struct PipelineOptions;
 /// Sets the kernel options of `options` to chooseKernelBlocking(tm).
 void setKernelOptions(PipelineOptions &options, const llvm::TargetMachine &tm);
 
-/// Stamps the target's triple and data layout on the module, before lowering.
+/// Stamps the target's triple and data layout on the module, before lowering, and
+/// `bnn.int8_dot` (KernelBlocking::dot) for the cost report.
 void setModuleTarget(mlir::ModuleOp module, llvm::TargetMachine &tm);
 
 /// Reads the entry's scratch arena (size and alignment) that bnn-scratch-arena recorded on the

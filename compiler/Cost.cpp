@@ -12,6 +12,7 @@
 #include "passes/BinaryMath.h"
 #include "passes/ElementwiseChain.h"
 #include "passes/FuseBinaryLayers.h"
+#include "passes/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -138,6 +139,8 @@ LayerCost CostModel<tosa::Conv2DOp>::getLayerCost(Operation *op) const {
   c.macs = outputs * w[1] * w[2] * w[3];
   floatMacLayer(c, op, conv.getInput(), conv.getWeight(), w[0], w[1] * w[2] * w[3],
                 conv.getBias());
+  if (bnn::runsOnInt8DotProduct(conv)) // a QDQ conv on the target's int8 dot product
+    c.execActBits = c.execWeightBits = 8;
   c.scalarOps = outputs; // the bias
   return c;
 }

@@ -305,7 +305,7 @@ void printTextReport(const CostReport &r, llvm::raw_ostream &os) {
   os << "bnnc cost report: " << r.model << " (function " << r.function << ", batch " << r.batch
      << "; per run of the compiled function, after the binarize phase)\n\n";
   std::vector<std::vector<std::string>> rows = {
-      {"#", "nodes", "op", "bits", "output", "MACs", "ACE", "ACE%", "ACE fp32", "OPs", "scalar",
+      {"#", "nodes", "op", "bits", "output", "MACs", "ACE", "ACE%", "ACE exec", "OPs", "scalar",
        "weights", "act in", "act out"}};
   for (size_t i = 0; i < r.layers.size(); ++i) {
     const ReportLayer &l = r.layers[i];
@@ -339,7 +339,7 @@ void printTextReport(const CostReport &r, llvm::raw_ostream &os) {
                formatCount(double(t.macs - t.binaryMacs)) + " in " +
                std::to_string(t.floatLayers)),
       line("ACE (PokeBNN, float as bf16)", t.ace, "", ""),
-      line("ACE as executed (fp32)", t.aceExecuted, "", ""),
+      line("ACE as executed", t.aceExecuted, "", ""),
       line("BOPs", t.bops, "", ""),
       line("FLOPs", t.flops, "", ""),
       {"OPs = BOPs/64 + FLOPs", withCommas(std::llround(t.ops)), "(" + formatCount(t.ops) + ")",
@@ -662,7 +662,7 @@ const char *kHtmlTail = R"html(
     ["macs", "MACs", true, function (l) { return l.macs; }],
     ["ace", "ACE", true, function (l) { return l.ace; }],
     ["share", "ACE %", true, function (l) { return totals.ace ? 100 * l.ace / totals.ace : 0; }],
-    ["ace_executed", "ACE fp32", true, function (l) { return l.ace_executed; }],
+    ["ace_executed", "ACE exec", true, function (l) { return l.ace_executed; }],
     ["bops", "BOPs", true, function (l) { return l.bops; }],
     ["flops", "FLOPs", true, function (l) { return l.flops; }],
     ["ops", "OPs", true, function (l) { return l.ops; }],

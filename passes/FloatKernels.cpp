@@ -718,6 +718,12 @@ struct BNNLowerFloatConvsPass : bnn::impl::BNNLowerFloatConvsBase<BNNLowerFloatC
 
 } // namespace
 
+bool bnn::runsOnInt8DotProduct(tosa::Conv2DOp conv) {
+  auto module = conv->getParentOfType<ModuleOp>();
+  auto dot = module ? module->getAttrOfType<StringAttr>("bnn.int8_dot") : StringAttr();
+  return dot && (dot.getValue() == "vnni" || dot.getValue() == "sdot") && matchInt8Conv(conv).has_value();
+}
+
 void bnn::populateFloatConvKernelPatterns(RewritePatternSet &patterns, const KernelConfig &config) {
   patterns.add<LowerFloatConv, LowerFloatMatMul, LowerInt8Conv>(patterns.getContext(), config);
   patterns.add<LowerTilingAvgPool, LowerMaxPool, SplitWideConcat>(patterns.getContext());

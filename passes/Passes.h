@@ -17,6 +17,9 @@ class RewritePatternSet;
 namespace func {
 class FuncOp;
 }
+namespace tosa {
+class Conv2DOp;
+}
 } // namespace mlir
 
 namespace bnn {
@@ -56,6 +59,11 @@ void populateBNNToLinalgPatterns(mlir::RewritePatternSet &patterns);
 /// bconv2d/bmatmul with constant weights, and the output_transform or threshold after them ->
 /// register-blocked XNOR-popcount kernels in the vector dialect (BinaryKernels.cpp).
 void populateBinaryKernelPatterns(mlir::RewritePatternSet &patterns, const KernelConfig &config);
+
+/// Whether bnn-lower-float-convs runs `conv` on the int8 dot product of the module's target (its
+/// `bnn.int8_dot` attribute, stamped by bnnc): a conv of dequantized int8 activations with int8
+/// weights. The cost report counts such a layer as executed in 8 x 8 bits.
+bool runsOnInt8DotProduct(mlir::tosa::Conv2DOp conv);
 
 /// bnn.dot_i8 -> the dot-product instruction of target `triple` (x86 vpdpbusd, AArch64 sdot),
 /// or vector arithmetic where it has none (DotProducts.cpp).
