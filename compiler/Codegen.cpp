@@ -255,7 +255,9 @@ void setModuleTarget(mlir::ModuleOp module, llvm::TargetMachine &tm) {
                   b.getStringAttr(tm.createDataLayout().getStringRepresentation()));
   // What the cost report needs to know of the kernels: whether int8 (QDQ) convs run on a dot
   // product (bnn::runsOnInt8DotProduct).
-  module->setAttr("bnn.int8_dot", b.getStringAttr(chooseKernelBlocking(tm).dot));
+  std::string dot = chooseKernelBlocking(tm).dot;
+  if (dot != "none")
+    module->setAttr("bnn.int8_dot", b.getStringAttr(dot));
 }
 
 bool readScratchArena(mlir::ModuleOp module, ModelSignature &signature) {

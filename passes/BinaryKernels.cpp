@@ -299,11 +299,12 @@ private:
       return tensor::InsertOp::create(b, loc, v, t, indices);
     return vector::TransferWriteOp::create(b, loc, v, t, indices, ArrayRef<bool>{true}).getResult();
   }
-  /// The i1 lanes of `bits` as the low L bits of an i64.
-  Value laneBits(Value bits) {
-    if (L == 1)
+  /// The i1 lanes of `bits` (L of them, or `lanes`) as the low bits of an i64.
+  Value laneBits(Value bits, int64_t lanes = 0) {
+    lanes = lanes ? lanes : L;
+    if (lanes == 1)
       return arith::ExtUIOp::create(b, loc, i64(), bits);
-    Type word = b.getIntegerType(L);
+    Type word = b.getIntegerType(lanes);
     Value packed = vector::BitCastOp::create(b, loc, VectorType::get({1}, word), bits);
     Value scalar = vector::ExtractOp::create(b, loc, packed, ArrayRef<int64_t>{0});
     return arith::ExtUIOp::create(b, loc, i64(), scalar);
@@ -507,6 +508,12 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
       });
 
   // Epilogue, on the accumulators: d = base - 2A.
+  // An affine epilogue (float) runs once on the block's V * L channels as one vector of i32/f32
+  // lanes rather than V times on L i64 lanes: the accumulators are i64 (vpopcntq, i64 lanes),
+  // but after the truncation to i32 the V vectors of consecutive channels fill whole float
+  // registers (16 floats on AVX-512 instead of 8). Channels beyond O would be read from the
+  // epilogue's operands, so only when the block never passes O.
+  bool wideEpilogue = epi.kind == EpilogueKind::Affine && L > 1 && V > 1 && s.O % OB == 0 && !epi.toNCHW;
   SmallVector<Value> results(outs.begin(), outs.end());
   Value one = splat(i64(), 1);
   Value c0 = ob; // first channel of the block = ob * OB
@@ -531,6 +538,7 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
       signWord = v == 0 ? sBits : arith::OrIOp::create(b, loc, signWord, sBits);
       maskWord = v == 0 ? mBits : arith::OrIOp::create(b, loc, maskWord, mBits);
     };
+    SmallVector<Value> wideD; // the V vectors of d as i32, for the wide affine epilogue
     for (int64_t v = 0; v < V; ++v) {
       Value chan = add(chan0, idx(v * L));
       Value baseV;
@@ -548,6 +556,10 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
         d = arith::SubIOp::create(b, loc, d, corr);
       }
       SmallVector<Value> at = {n, oh, ow, chan};
+      if (wideEpilogue) {
+        wideD.push_back(arith::TruncIOp::create(b, loc, lanesOf(b.getI32Type()), d));
+        continue;
+      }
       switch (epi.kind) {
       case EpilogueKind::Raw: {
         results[0] = store(arith::TruncIOp::create(b, loc, lanesOf(b.getI32Type()), d), results[0], at);
@@ -582,6 +594,35 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
                     arith::OrIOp::create(b, loc, below, above));
         break;
       }
+      }
+    }
+    if (wideEpilogue) {
+      // d of the block's OB channels as one vector (concatenated by shuffles).
+      Value d = wideD[0];
+      for (int64_t v = 1; v < V; ++v) {
+        SmallVector<int64_t> all;
+        for (int64_t i = 0; i < (v + 1) * L; ++i)
+          all.push_back(i);
+        d = vector::ShuffleOp::create(b, loc, d, wideD[v], all);
+      }
+      auto loadOB = [&](Value t, ValueRange at) { return bnn::loadLanes(b, loc, t, at, OB); };
+      SmallVector<Value> at = {n, oh, ow, chan0};
+      Value f = arith::SIToFPOp::create(b, loc, VectorType::get({OB}, b.getF32Type()), d);
+      // y = mul * float(d) + bias, in this order (as bnn.output_transform).
+      Value y = arith::MulFOp::create(b, loc, loadOB(mulT, ValueRange{chan0}), f);
+      y = arith::AddFOp::create(b, loc, y, loadOB(biasT, ValueRange{chan0}));
+      y = bnn::applyEpilogueChain(b, loc, epi.chain, epi.op->getResult(0), y, at, OB);
+      if (epi.pack) {
+        auto [neg, nz] = packBits(b, loc, y, loadOB(packT, ValueRange{chan0}), epi.packTie);
+        signWord = laneBits(neg, OB);
+        maskWord = laneBits(nz, OB);
+      }
+      if (epi.toNCHW) {
+        for (int64_t v = 0; v < V; ++v)
+          ys[p * V + v] = vector::ExtractStridedSliceOp::create(b, loc, y, ArrayRef<int64_t>{v * L},
+                                                               ArrayRef<int64_t>{L}, ArrayRef<int64_t>{1});
+      } else {
+        results[0] = vector::TransferWriteOp::create(b, loc, y, results[0], at, ArrayRef<bool>{true}).getResult();
       }
     }
     if (epi.kind == EpilogueKind::Threshold || epi.pack) {

@@ -7,7 +7,9 @@
 // A row of 4 runs as a block of 3 pixels and one single pixel (as cheap as two blocks of 2 by
 // the kernel's cost estimate). The reduction carries pixels * vectors = 3 * 2 accumulators of
 // vector<2xi64>; the epilogue
-// computes d = base - 2A and y = mul * float(d) + bias in registers and writes the floats.
+// computes d = base - 2A per vector, truncates both vectors of the block to i32 and joins them
+// (4 consecutive channels), and computes y = mul * float(d) + bias on those 4 lanes in
+// registers and writes the floats once per position.
 // CHECK-LABEL: func.func @conv_affine
 // CHECK-DAG: arith.constant dense<{{\[\[\[\[}}1, 3, 5, 7]], {{\[\[}}2, 4, 6, 0]]]]> : tensor<1x2x1x4xi64>
 // CHECK-DAG: arith.constant dense<{{\[\[\[}}5, 7, 7, 9]], {{\[\[}}6, 6, 6, 6]]]> : tensor<2x1x4xi64>
@@ -27,10 +29,12 @@
 // CHECK: scf.yield
 // CHECK: arith.shli {{.*}} : vector<2xi64>
 // CHECK: arith.subi {{.*}} : vector<2xi64>
-// CHECK: arith.sitofp {{.*}} : vector<2xi32> to vector<2xf32>
+// CHECK: arith.trunci {{.*}} : vector<2xi64> to vector<2xi32>
+// CHECK: vector.shuffle {{.*}} [0, 1, 2, 3] : vector<2xi32>, vector<2xi32>
+// CHECK: arith.sitofp {{.*}} : vector<4xi32> to vector<4xf32>
 // CHECK: arith.mulf
 // CHECK: arith.addf
-// CHECK: vector.transfer_write {{.*}} : vector<2xf32>, tensor<1x4x4x4xf32>
+// CHECK: vector.transfer_write {{.*}} : vector<4xf32>, tensor<1x4x4x4xf32>
 // CHECK-NOT: bnn.
 func.func @conv_affine(%s: tensor<1x4x4x1xi64>, %m: tensor<1x4x4x1xi64>) -> tensor<1x4x4x4xf32> {
   %w = arith.constant dense<[[[[1]],[[2]]],[[[3]],[[4]]],[[[5]],[[6]]],[[[7]],[[0]]]]> : tensor<4x2x1x1xi64>
@@ -237,18 +241,19 @@ func.func @conv_ternary(%s: tensor<1x3x3x1xi64>, %m: tensor<1x3x3x1xi64>) -> ten
 
 // Element-wise steps after the output transform (a residual Add, RPReLU's shift and PReLU with
 // per-channel slopes) run on the accumulators' floats in registers: their bodies are cloned on
-// vectors of 2 lanes, the residual read at the output position, the slopes per channel. The
+// vectors of the block's 4 channels, the residual read at the output position, the slopes per
+// channel. The
 // kernel writes only the last value; no linalg.generic is left between.
 // CHECK-LABEL: func.func @conv_epilogue_chain
 // CHECK-SAME: (%{{.*}}: tensor<1x2x4x1xi64>, %{{.*}}: tensor<1x2x4x1xi64>, %[[RES:.*]]: tensor<1x2x4x4xf32>)
 // CHECK: arith.sitofp
-// CHECK: arith.mulf {{.*}} : vector<2xf32>
-// CHECK: arith.addf {{.*}} : vector<2xf32>
-// CHECK: %[[R:.*]] = vector.transfer_read %[[RES]]{{.*}} : tensor<1x2x4x4xf32>, vector<2xf32>
-// CHECK: arith.addf %{{.*}}, %[[R]] : vector<2xf32>
-// CHECK: arith.cmpf olt, {{.*}} : vector<2xf32>
-// CHECK: arith.select {{.*}} : vector<2xi1>, vector<2xf32>
-// CHECK: vector.transfer_write {{.*}} : vector<2xf32>, tensor<1x2x4x4xf32>
+// CHECK: arith.mulf {{.*}} : vector<4xf32>
+// CHECK: arith.addf {{.*}} : vector<4xf32>
+// CHECK: %[[R:.*]] = vector.transfer_read %[[RES]]{{.*}} : tensor<1x2x4x4xf32>, vector<4xf32>
+// CHECK: arith.addf %{{.*}}, %[[R]] : vector<4xf32>
+// CHECK: arith.cmpf olt, {{.*}} : vector<4xf32>
+// CHECK: arith.select {{.*}} : vector<4xi1>, vector<4xf32>
+// CHECK: vector.transfer_write {{.*}} : vector<4xf32>, tensor<1x2x4x4xf32>
 // CHECK-NOT: linalg.generic
 // CHECK: return
 #id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
@@ -402,4 +407,23 @@ func.func @conv_affine_packs_next(%s: tensor<1x2x2x1xi64>, %m: tensor<1x2x2x1xi6
   %bz = bnn.binarize %z {thresholds = dense<[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]> : tensor<6xf32>, tie = #bnn<tie zero>} : tensor<1x2x2x6xf32>
   %ps, %pm = bnn.pack %bz : tensor<1x2x2x6xf32> -> tensor<1x2x2x1xi64>, tensor<1x2x2x1xi64>
   return %z, %ps, %pm : tensor<1x2x2x6xf32>, tensor<1x2x2x1xi64>, tensor<1x2x2x1xi64>
+}
+
+// -----
+
+// 6 output channels in blocks of 4: the last block passes O, so the affine epilogue stays per
+// vector of 2 lanes (a 4-lane epilogue would read the epilogue's operands beyond channel 6).
+// CHECK-LABEL: func.func @conv_affine_partial_block
+// CHECK-NOT: vector.shuffle
+// CHECK: arith.sitofp {{.*}} : vector<2xi32> to vector<2xf32>
+// CHECK: vector.transfer_write {{.*}} : vector<2xf32>, tensor<1x2x2x8xf32>
+func.func @conv_affine_partial_block(%s: tensor<1x2x2x1xi64>, %m: tensor<1x2x2x1xi64>) -> tensor<1x2x2x6xf32> {
+  %w = arith.constant dense<1> : tensor<6x1x1x1xi64>
+  %mul = arith.constant dense<0.5> : tensor<6xf32>
+  %bias = arith.constant dense<0.25> : tensor<6xf32>
+  %d = bnn.bconv2d %s, %m, %w {in_channels = 8 : i64, pad = array<i64: 0, 0, 0, 0>,
+         stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, bipolar}
+     : (tensor<1x2x2x1xi64>, tensor<1x2x2x1xi64>, tensor<6x1x1x1xi64>) -> tensor<1x2x2x6xi32>
+  %y = bnn.output_transform %d, %mul, %bias : (tensor<1x2x2x6xi32>, tensor<6xf32>, tensor<6xf32>) -> tensor<1x2x2x6xf32>
+  return %y : tensor<1x2x2x6xf32>
 }
