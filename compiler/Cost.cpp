@@ -139,8 +139,10 @@ LayerCost CostModel<tosa::Conv2DOp>::getLayerCost(Operation *op) const {
   c.macs = outputs * w[1] * w[2] * w[3];
   floatMacLayer(c, op, conv.getInput(), conv.getWeight(), w[0], w[1] * w[2] * w[3],
                 conv.getBias());
-  if (bnn::runsOnInt8DotProduct(conv)) // a QDQ conv on the target's int8 dot product
+  if (bnn::runsOnInt8DotProduct(conv)) { // a QDQ conv on the target's int8 dot product
     c.execActBits = c.execWeightBits = 8;
+    c.floatReason += " (executed in int8 on the target's dot product)";
+  }
   c.scalarOps = outputs; // the bias
   return c;
 }

@@ -381,8 +381,14 @@ struct BNNFuseBinaryLayersPass : bnn::impl::BNNFuseBinaryLayersBase<BNNFuseBinar
       return;
     // What became binary, and why the rest stayed float.
     getOperation().walk([&](Operation *op) {
-      if (auto conv = dyn_cast<tosa::Conv2DOp>(op))
-        emitRemark(op->getLoc()) << "Conv stays float: " << whyNotBinaryConv(conv, nullptr);
+      if (auto conv = dyn_cast<tosa::Conv2DOp>(op)) {
+        // A QDQ conv is not binary, and not float either on a target with an int8 dot product.
+        if (bnn::runsOnInt8DotProduct(conv))
+          emitRemark(op->getLoc()) << "Conv runs in int8 (QDQ) on the target's dot product, not binarized: "
+                                   << whyNotBinaryConv(conv, nullptr);
+        else
+          emitRemark(op->getLoc()) << "Conv stays float: " << whyNotBinaryConv(conv, nullptr);
+      }
       else if (auto dw = dyn_cast<tosa::DepthwiseConv2DOp>(op))
         emitRemark(op->getLoc()) << "Conv stays float: " << whyNotBinaryDepthwise(dw, nullptr, nullptr);
       else if (auto b = dyn_cast<bnn::BDepthwiseConv2DOp>(op))
