@@ -227,6 +227,10 @@ KernelBlocking chooseKernelBlocking(const llvm::TargetMachine &tm) {
     k = {2, 4, 3, "bytes"};
     if (has("+dotprod"))
       k.dot = "sdot";
+    // The 12 input words of a 3 x 4 block step as plain 128-bit loads of a lane-repeated copy:
+    // ld1r takes one of Cortex-A72's two vector pipes besides the load, and the 72 eor, cnt and
+    // add of a step-pair need both (llvm-mca, A72: 74 -> 85 binary MACs per cycle, the bound).
+    k.duplicateInput = true;
     return k;
   }
   if (triple.isARM())
@@ -246,6 +250,7 @@ void setKernelOptions(PipelineOptions &options, const llvm::TargetMachine &tm) {
   options.kernelPixels = blocking.pixels;
   options.kernelAccumulate = blocking.accumulate;
   options.kernelDot = blocking.dot;
+  options.kernelDuplicateInput = blocking.duplicateInput;
 }
 
 void setModuleTarget(mlir::ModuleOp module, llvm::TargetMachine &tm) {

@@ -51,6 +51,9 @@ struct KernelBlocking {
   /// The int8 dot product for convs of dequantized int8 values (bnn-lower-float-convs' `dot`):
   /// "none", "vnni" (x86 vpdpbusd at the float kernels' vector width) or "sdot" (AArch64).
   const char *dot = "none";
+  /// bnn-lower-binary-kernels' `duplicate-input`: AArch64, where NEON's load-and-broadcast
+  /// (ld1r) also takes a vector pipe slot.
+  bool duplicateInput = false;
 };
 KernelBlocking chooseKernelBlocking(const llvm::TargetMachine &tm);
 

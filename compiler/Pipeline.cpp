@@ -81,7 +81,8 @@ bool buildPipeline(mlir::OpPassManager &pm, const PipelineOptions &options,
                         std::to_string(options.kernelLanes) +
                         " vectors=" + std::to_string(options.kernelVectors) +
                         " pixels=" + std::to_string(options.kernelPixels) +
-                        " accumulate=" + options.kernelAccumulate + "}," +
+                        " accumulate=" + options.kernelAccumulate +
+                        " duplicate-input=" + (options.kernelDuplicateInput ? "true" : "false") + "}," +
                         "bnn-lower-float-convs{lanes=" + std::to_string(options.kernelLanes) +
                         " vectors=2 pixels=" + std::to_string(options.kernelPixels) +
                         " dot=" + options.kernelDot + "},";
@@ -117,6 +118,9 @@ struct BnnPipelineOptions : mlir::PassPipelineOptions<BnnPipelineOptions> {
   Option<std::string> accumulate{*this, "accumulate",
                                  llvm::cl::desc("Binary kernels' accumulators: words or bytes"),
                                  llvm::cl::init("words")};
+  Option<bool> duplicateInput{*this, "duplicate-input",
+                              llvm::cl::desc("Binary kernels: input words from a lane-repeated copy"),
+                              llvm::cl::init(false)};
   Option<std::string> dot{*this, "dot",
                           llvm::cl::desc("Int8 dot product of QDQ convs: none, vnni or sdot"),
                           llvm::cl::init("none")};
@@ -139,6 +143,7 @@ void registerPipelines() {
         options.kernelPixels = opts.pixels;
         options.kernelAccumulate = opts.accumulate;
         options.kernelDot = opts.dot;
+        options.kernelDuplicateInput = opts.duplicateInput;
         if (!parsePhase(opts.to, options.stopAfter))
           return errorHandler("bnn-pipeline: unknown phase '" + opts.to +
                               "' (expected import, binarize or lower)");

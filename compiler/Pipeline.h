@@ -41,6 +41,8 @@ struct PipelineOptions {
   std::string kernelAccumulate = "words";
   /// The int8 dot product for convs of dequantized int8 values (bnn-lower-float-convs' `dot`).
   std::string kernelDot = "none";
+  /// bnn-lower-binary-kernels' `duplicate-input`.
+  bool kernelDuplicateInput = false;
 };
 
 /// Adds the passes that take an imported module (TOSA/linalg/bnn on tensors) to

@@ -208,7 +208,8 @@ class KernelBuilder {
 public:
   KernelBuilder(OpBuilder &b, Location loc, const LayerShape &s, const bnn::KernelConfig &cfg,
                 const Epilogue &epi)
-      : b(b), loc(loc), s(s), L(cfg.lanes), V(cfg.vectors), P(cfg.pixels), epi(epi) {
+      : b(b), loc(loc), s(s), L(cfg.lanes), V(cfg.vectors), P(cfg.pixels), epi(epi),
+        duplicateInput(cfg.duplicateInputWords && cfg.lanes > 1) {
     OB = L * V;
     // `pixels` is the largest block the registers hold; per accumulator a step is xor,
     // popcount and add.
@@ -239,6 +240,8 @@ private:
   const LayerShape &s;
   int64_t L, V, P, OB, blocks, Opad, outWords;
   const Epilogue &epi;
+  /// The bipolar loop reads its input words from signDup (see KernelConfig).
+  bool duplicateInput;
   /// Per-byte popcounts in u8 lanes, flushed into the i64 accumulators every `chunk` steps.
   bool bytes = false;
   int64_t span = 0, chunk = 0;
@@ -316,7 +319,7 @@ private:
   }
 
   // Values shared by the loops.
-  Value signFlat, maskFlat, weightsT, base, rowClass, colClass, rowBad, zeroCorr;
+  Value signFlat, signDup, maskFlat, weightsT, base, rowClass, colClass, rowBad, zeroCorr;
   Value mulT, biasT, lowT, highT, descT, packT, validT;
   bool padded = false;
 
@@ -449,6 +452,13 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
     SmallVector<Value> next(acc.begin(), acc.end());
     for (int64_t p = 0; p < pixels; ++p) {
       Value col = add(colBase[p], off);
+      if (!masked && signDup) {
+        // The word repeated in L lanes: one vector load.
+        Value bx = load(signDup, ValueRange{n, ih, col, idx(0)});
+        for (int64_t v = 0; v < V; ++v)
+          next[p * V + v] = accumulate(next[p * V + v], arith::XOrIOp::create(b, loc, bx, w[v]));
+        continue;
+      }
       Value x = tensor::ExtractOp::create(b, loc, signFlat, ValueRange{n, ih, col});
       if (!masked) {
         Value bx = broadcast(x);
@@ -759,6 +769,15 @@ SmallVector<Value> KernelBuilder::build(Value sign, Value mask, ArrayRef<uint64_
   if (!s.zeroTaps.empty())
     zeroCorr = zeroWeightCorrection(sign, mask);
   signFlat = flattenRows(b, loc, padPlane(b, loc, sign, s.pad));
+  if (duplicateInput) {
+    // [N, Hp, Wp * words] -> [N, Hp, Wp * words, L], each word repeated L times (a copy of the
+    // input bits, small next to the layer's work).
+    auto t = cast<RankedTensorType>(signFlat.getType());
+    SmallVector<int64_t> shape(t.getShape());
+    shape.push_back(L);
+    Value init = tensor::EmptyOp::create(b, loc, shape, i64());
+    signDup = linalg::BroadcastOp::create(b, loc, signFlat, init, ArrayRef<int64_t>{3}).getResult()[0];
+  }
   if (!s.bipolar) {
     maskFlat = flattenRows(b, loc, padPlane(b, loc, mask, s.pad));
     // rowBad[n][ih] = OR over the row of (m ^ expected): non-zero where a real channel's mask
@@ -1318,6 +1337,7 @@ struct BNNLowerBinaryKernelsPass
   using BNNLowerBinaryKernelsBase::BNNLowerBinaryKernelsBase;
   void runOnOperation() override {
     bnn::KernelConfig cfg{lanes, vectors, pixels, bnn::KernelAccumulate::Words};
+    cfg.duplicateInputWords = duplicateInput;
     if (accumulate == "bytes")
       cfg.accumulate = bnn::KernelAccumulate::Bytes;
     else if (accumulate != "words") {

@@ -43,6 +43,10 @@ struct KernelConfig {
   int64_t pixels = 2;
   KernelAccumulate accumulate = KernelAccumulate::Words;
   KernelDot dot = KernelDot::None;
+  /// Binary kernels: read each input word from a copy of the packed input with the word
+  /// repeated `lanes` times, as one full vector load, instead of a load-and-broadcast (NEON's
+  /// ld1r, which takes a vector pipe slot on Cortex-A72/A55 besides the load).
+  bool duplicateInputWords = false;
 };
 
 /// Floats per vector register of the float kernels: twice the i64 words, at least 4.

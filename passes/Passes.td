@@ -68,7 +68,10 @@ def BNNLowerBinaryKernels : Pass<"bnn-lower-binary-kernels", "mlir::func::FuncOp
     Option<"pixels", "pixels", "int64_t", "2", "Output positions per block">,
     Option<"accumulate", "accumulate", "std::string", "\"words\"",
            "words: a popcount per i64 word into i64 lanes; bytes: a popcount per byte into u8 "
-           "lanes, widened into the i64 accumulators every chunk of up to 31 steps">
+           "lanes, widened into the i64 accumulators every chunk of up to 31 steps">,
+    Option<"duplicateInput", "duplicate-input", "bool", "false",
+           "Read each input word of the bipolar loop as one full-vector load from a copy of the "
+           "packed input with the word repeated in every lane, instead of a load-and-broadcast">
   ];
   let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::arith::ArithDialect",
                            "mlir::math::MathDialect", "mlir::tensor::TensorDialect",
