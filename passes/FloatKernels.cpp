@@ -81,6 +81,29 @@ std::optional<FloatConv> matchFloatConv(tosa::Conv2DOp op) {
   return c;
 }
 
+/// The reduction loops of one block of the float and int8 kernels: over kh, then `steps` steps
+/// along the kernel row. `step(kh, ih, j, columns, acc)` gets the input row ih and each pixel's
+/// first column of its window in that row (of the flattened [N, Hp, Wp * C] input) and returns
+/// the next accumulators; the results are the accumulators after the whole window.
+SmallVector<Value> reduceWindow(
+    OpBuilder &b, Location loc, const FloatConv &c, Value oh, Value ow0, int64_t pixels, ValueRange init,
+    int64_t steps, function_ref<SmallVector<Value>(Value, Value, Value, ArrayRef<Value>, ValueRange)> step) {
+  auto idx = [&](int64_t v) -> Value { return arith::ConstantIndexOp::create(b, loc, v); };
+  auto add = [&](Value x, Value y) -> Value { return arith::AddIOp::create(b, loc, x, y); };
+  auto mul = [&](Value x, int64_t k) -> Value { return k == 1 ? x : arith::MulIOp::create(b, loc, x, idx(k)); };
+  SmallVector<Value> columns;
+  for (int64_t p = 0; p < pixels; ++p)
+    columns.push_back(mul(add(ow0, idx(p)), c.sw * c.C));
+  auto red = scf::ForOp::create(b, loc, idx(0), idx(c.KH), idx(1), init, [&](OpBuilder &, Location, Value kh, ValueRange a0) {
+    Value ih = add(mul(oh, c.sh), mul(kh, c.dh));
+    auto inner = scf::ForOp::create(b, loc, idx(0), idx(steps), idx(1), a0, [&](OpBuilder &, Location, Value j, ValueRange acc) {
+      scf::YieldOp::create(b, loc, step(kh, ih, j, columns, acc));
+    });
+    scf::YieldOp::create(b, loc, inner.getResults());
+  });
+  return SmallVector<Value>(red.getResults());
+}
+
 /// The kernel of conv `c` on NHWC `input`, with the element-wise `chain` that follows the
 /// conv's value `convResult` applied before the store; returns the [N, Ho, Wo, O] result.
 Value buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c, const bnn::KernelConfig &cfg,
@@ -112,33 +135,28 @@ Value buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c, const bnn::
     for (int64_t p = 0; p < pixels; ++p)
       for (int64_t v = 0; v < V; ++v)
         init.push_back(bnn::loadLanes(b, loc, biasT, ValueRange{add(mul(ob, FB), idx(v * F))}, F));
-    SmallVector<Value> colBase;
-    for (int64_t p = 0; p < pixels; ++p)
-      colBase.push_back(mul(add(ow0, idx(p)), c.sw * c.C));
-    auto red = scf::ForOp::create(b, loc, idx(0), idx(c.KH), idx(1), init, [&](OpBuilder &, Location, Value kh, ValueRange a0) {
-      Value ih = add(mul(oh, c.sh), mul(kh, c.dh));
-      auto inner = scf::ForOp::create(b, loc, idx(0), idx(span), idx(1), a0, [&](OpBuilder &, Location, Value j, ValueRange acc) {
-        Value off = j;
-        if (c.dw != 1)
-          off = add(j, mul(arith::DivUIOp::create(b, loc, j, idx(c.C)), (c.dw - 1) * c.C));
-        SmallVector<Value> w;
-        for (int64_t v = 0; v < V; ++v)
-          w.push_back(bnn::loadLanes(b, loc, weightsT, ValueRange{ob, kh, j, idx(v * F)}, F));
-        SmallVector<Value> next(acc.begin(), acc.end());
-        for (int64_t p = 0; p < pixels; ++p) {
-          Value xs = tensor::ExtractOp::create(b, loc, xf, ValueRange{n, ih, add(colBase[p], off)});
-          Value bx = vector::BroadcastOp::create(b, loc, vt, xs);
+    SmallVector<Value> red = reduceWindow(
+        b, loc, c, oh, ow0, pixels, init, span,
+        [&](Value kh, Value ih, Value j, ArrayRef<Value> colBase, ValueRange acc) {
+          Value off = j;
+          if (c.dw != 1)
+            off = add(j, mul(arith::DivUIOp::create(b, loc, j, idx(c.C)), (c.dw - 1) * c.C));
+          SmallVector<Value> w;
           for (int64_t v = 0; v < V; ++v)
-            next[p * V + v] = vector::FMAOp::create(b, loc, bx, w[v], next[p * V + v]);
-        }
-        scf::YieldOp::create(b, loc, next);
-      });
-      scf::YieldOp::create(b, loc, inner.getResults());
-    });
+            w.push_back(bnn::loadLanes(b, loc, weightsT, ValueRange{ob, kh, j, idx(v * F)}, F));
+          SmallVector<Value> next(acc.begin(), acc.end());
+          for (int64_t p = 0; p < pixels; ++p) {
+            Value xs = tensor::ExtractOp::create(b, loc, xf, ValueRange{n, ih, add(colBase[p], off)});
+            Value bx = vector::BroadcastOp::create(b, loc, vt, xs);
+            for (int64_t v = 0; v < V; ++v)
+              next[p * V + v] = vector::FMAOp::create(b, loc, bx, w[v], next[p * V + v]);
+          }
+          return next;
+        });
     for (int64_t p = 0; p < pixels; ++p)
       for (int64_t v = 0; v < V; ++v) {
         SmallVector<Value> at = {n, oh, add(ow0, idx(p)), add(mul(ob, FB), idx(v * F))};
-        Value y = red.getResult(p * V + v);
+        Value y = red[p * V + v];
         y = bnn::applyEpilogueChain(b, loc, chain, convResult, y, at, F);
         o = vector::TransferWriteOp::create(b, loc, y, o, at, ArrayRef<bool>{true}).getResult();
       }
@@ -355,35 +373,30 @@ Value buildInt8Conv(OpBuilder &b, Location loc, const Int8Conv &q, const bnn::Ke
   auto block = [&](Value n, Value oh, Value ob, Value ow0, int64_t pixels, Value o) -> Value {
     Value zero = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(accT, b.getI32IntegerAttr(0).getValue()));
     SmallVector<Value> init(pixels * V, zero);
-    SmallVector<Value> colBase;
-    for (int64_t p = 0; p < pixels; ++p)
-      colBase.push_back(mul(add(ow0, idx(p)), c.sw * c.C));
-    auto red = scf::ForOp::create(b, loc, idx(0), idx(c.KH), idx(1), init, [&](OpBuilder &, Location, Value kh, ValueRange a0) {
-      Value ih = add(mul(oh, c.sh), mul(kh, c.dh));
-      auto inner = scf::ForOp::create(b, loc, idx(0), idx(G), idx(1), a0, [&](OpBuilder &, Location, Value g, ValueRange acc) {
-        SmallVector<Value> w;
-        for (int64_t v = 0; v < V; ++v)
-          w.push_back(bnn::loadLanes(b, loc, weightsT, ValueRange{ob, kh, g, idx(v * F * 4)}, 4 * F));
-        SmallVector<Value> next(acc.begin(), acc.end());
-        Value off = mul(g, 4);
-        for (int64_t p = 0; p < pixels; ++p) {
-          // 4 input bytes as one i32, broadcast to every lane.
-          Value x4 = bnn::loadLanes(b, loc, xf, ValueRange{n, ih, add(colBase[p], off)}, 4);
-          Value word = vector::ExtractOp::create(
-              b, loc, vector::BitCastOp::create(b, loc, VectorType::get({1}, i32), x4), ArrayRef<int64_t>{0});
-          Value xb = vector::BitCastOp::create(b, loc, bytesT, vector::BroadcastOp::create(b, loc, accT, word));
+    SmallVector<Value> red = reduceWindow(
+        b, loc, c, oh, ow0, pixels, init, G,
+        [&](Value kh, Value ih, Value g, ArrayRef<Value> colBase, ValueRange acc) {
+          SmallVector<Value> w;
           for (int64_t v = 0; v < V; ++v)
-            next[p * V + v] = bnn::DotI8Op::create(b, loc, next[p * V + v], xb, w[v], /*unsigned_lhs=*/vnni);
-        }
-        scf::YieldOp::create(b, loc, next);
-      });
-      scf::YieldOp::create(b, loc, inner.getResults());
-    });
+            w.push_back(bnn::loadLanes(b, loc, weightsT, ValueRange{ob, kh, g, idx(v * F * 4)}, 4 * F));
+          SmallVector<Value> next(acc.begin(), acc.end());
+          Value off = mul(g, 4);
+          for (int64_t p = 0; p < pixels; ++p) {
+            // 4 input bytes as one i32, broadcast to every lane.
+            Value x4 = bnn::loadLanes(b, loc, xf, ValueRange{n, ih, add(colBase[p], off)}, 4);
+            Value word = vector::ExtractOp::create(
+                b, loc, vector::BitCastOp::create(b, loc, VectorType::get({1}, i32), x4), ArrayRef<int64_t>{0});
+            Value xb = vector::BitCastOp::create(b, loc, bytesT, vector::BroadcastOp::create(b, loc, accT, word));
+            for (int64_t v = 0; v < V; ++v)
+              next[p * V + v] = bnn::DotI8Op::create(b, loc, next[p * V + v], xb, w[v], /*unsigned_lhs=*/vnni);
+          }
+          return next;
+        });
     for (int64_t p = 0; p < pixels; ++p)
       for (int64_t v = 0; v < V; ++v) {
         Value ch = add(mul(ob, FB), idx(v * F));
         SmallVector<Value> at = {n, oh, add(ow0, idx(p)), ch};
-        Value d = arith::SubIOp::create(b, loc, red.getResult(p * V + v), bnn::loadLanes(b, loc, corrT, ValueRange{ch}, F));
+        Value d = arith::SubIOp::create(b, loc, red[p * V + v], bnn::loadLanes(b, loc, corrT, ValueRange{ch}, F));
         Value y = arith::SIToFPOp::create(b, loc, VectorType::get({F}, f32), d);
         y = vector::FMAOp::create(b, loc, y, bnn::loadLanes(b, loc, scaleT, ValueRange{ch}, F),
                                   bnn::loadLanes(b, loc, biasT, ValueRange{ch}, F));
