@@ -209,11 +209,11 @@ std::unique_ptr<llvm::TargetMachine> createTargetMachine(const TargetSpec &spec,
   return tm;
 }
 
-KernelBlocking chooseKernelBlocking(const llvm::TargetMachine &tm) {
+KernelOptions chooseKernelBlocking(const llvm::TargetMachine &tm) {
   const llvm::MCSubtargetInfo *sti = tm.getMCSubtargetInfo();
   const llvm::Triple &triple = tm.getTargetTriple();
   auto has = [&](const char *feature) { return sti && sti->checkFeatures(feature); };
-  KernelBlocking k;
+  KernelOptions k;
   if (triple.isX86()) {
     if (has("+avx512vpopcntdq") && has("+avx512f"))
       // AVX-512 VPOPCNTDQ: 32 zmm of 8 words; up to 8 x 2 accumulators, 2 weight vectors and
@@ -248,22 +248,12 @@ KernelBlocking chooseKernelBlocking(const llvm::TargetMachine &tm) {
   }
   if (triple.isARM())
     // ARMv7 NEON: 16 q registers; 2 x 2 byte and i64 accumulators (veor, vcnt.8, vadd.i8).
-    return has("+neon") ? KernelBlocking{2, 2, 2, "bytes"} : KernelBlocking{1, 4, 2};
+    return has("+neon") ? KernelOptions{2, 2, 2, "bytes"} : KernelOptions{1, 4, 2};
   if (triple.isRISCV())
     // RVV at VLEN 128 holds 2 words per register: 2 x 2 accumulators (the bit-trick popcount
     // without Zvbb needs several temporaries); scalar Zbb cpop: 31 registers, 3 x 4.
-    return has("+v") ? KernelBlocking{2, 2, 2, "bytes"} : KernelBlocking{1, 4, 3};
+    return has("+v") ? KernelOptions{2, 2, 2, "bytes"} : KernelOptions{1, 4, 3};
   return k;
-}
-
-void setKernelOptions(PipelineOptions &options, const llvm::TargetMachine &tm) {
-  KernelBlocking blocking = chooseKernelBlocking(tm);
-  options.kernelLanes = blocking.lanes;
-  options.kernelVectors = blocking.vectors;
-  options.kernelPixels = blocking.pixels;
-  options.kernelAccumulate = blocking.accumulate;
-  options.kernelDot = blocking.dot;
-  options.kernelDuplicateInput = blocking.duplicateInput;
 }
 
 void setModuleTarget(mlir::ModuleOp module, llvm::TargetMachine &tm) {

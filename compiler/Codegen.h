@@ -2,6 +2,8 @@
 #ifndef BNNC_COMPILER_CODEGEN_H
 #define BNNC_COMPILER_CODEGEN_H
 
+#include "compiler/Pipeline.h"
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -39,30 +41,12 @@ bool resolveTarget(const std::string &target, const std::string &cpu, const std:
 std::unique_ptr<llvm::TargetMachine> createTargetMachine(const TargetSpec &spec, int optLevel,
                                                          std::string &error);
 
-/// Register blocking of the binary kernels for a target (docs/kernels.md): how many i64 words
-/// one vector register holds for the kernel's popcount (1: scalar), how many vectors of output
-/// channels and how many output positions one block has, so that the accumulators and the
-/// loaded weights fit the target's registers.
-struct KernelBlocking {
-  int64_t lanes = 1, vectors = 4, pixels = 2;
-  /// Accumulators (bnn-lower-binary-kernels' `accumulate`): "words" (a popcount per i64 word),
-  /// or "bytes" (a popcount per byte into u8 lanes, widened once per chunk of steps).
-  const char *accumulate = "words";
-  /// The int8 dot product for convs of dequantized int8 values (bnn-lower-float-convs' `dot`):
-  /// "none", "vnni" (x86 vpdpbusd at the float kernels' vector width) or "sdot" (AArch64).
-  const char *dot = "none";
-  /// bnn-lower-binary-kernels' `duplicate-input`: AArch64, where NEON's load-and-broadcast
-  /// (ld1r) also takes a vector pipe slot.
-  bool duplicateInput = false;
-};
-KernelBlocking chooseKernelBlocking(const llvm::TargetMachine &tm);
-
-struct PipelineOptions;
-/// Sets the kernel options of `options` to chooseKernelBlocking(tm).
-void setKernelOptions(PipelineOptions &options, const llvm::TargetMachine &tm);
+/// The kernel options for a target (docs/kernels.md, "Block sizes per target"), from its vector
+/// width, register count and extensions (so `-mcpu`, `-mattr` and `-mcpu=native` all count).
+KernelOptions chooseKernelBlocking(const llvm::TargetMachine &tm);
 
 /// Stamps the target's triple and data layout on the module, before lowering, and
-/// `bnn.int8_dot` (KernelBlocking::dot) for the cost report.
+/// `bnn.int8_dot` (KernelOptions::dot) for the cost report.
 void setModuleTarget(mlir::ModuleOp module, llvm::TargetMachine &tm);
 
 /// Reads the entry's scratch arena (size and alignment) that bnn-scratch-arena recorded on the

@@ -78,18 +78,18 @@ bool buildPipeline(mlir::OpPassManager &pm, const PipelineOptions &options,
   if (options.stopAfter == Phase::Binarize)
     return true;
   std::string kernels = "func.func(bnn-lower-binary-kernels{lanes=" +
-                        std::to_string(options.kernelLanes) +
-                        " vectors=" + std::to_string(options.kernelVectors) +
-                        " pixels=" + std::to_string(options.kernelPixels) +
-                        " accumulate=" + options.kernelAccumulate +
-                        " duplicate-input=" + (options.kernelDuplicateInput ? "true" : "false") + "}," +
-                        "bnn-lower-float-convs{lanes=" + std::to_string(options.kernelLanes) +
-                        " vectors=2 pixels=" + std::to_string(options.kernelPixels) +
-                        " dot=" + options.kernelDot + "},";
+                        std::to_string(options.kernel.lanes) +
+                        " vectors=" + std::to_string(options.kernel.vectors) +
+                        " pixels=" + std::to_string(options.kernel.pixels) +
+                        " accumulate=" + options.kernel.accumulate +
+                        " duplicate-input=" + (options.kernel.duplicateInput ? "true" : "false") + "}," +
+                        "bnn-lower-float-convs{lanes=" + std::to_string(options.kernel.lanes) +
+                        " vectors=2 pixels=" + std::to_string(options.kernel.pixels) +
+                        " dot=" + options.kernel.dot + "},";
   return mlir::succeeded(mlir::parsePassPipeline(kernels + kLowerToLoops, pm, errors)) &&
          mlir::succeeded(mlir::parsePassPipeline(
              std::string("convert-vector-to-llvm") +
-                 (bnn::floatLanes(bnn::KernelConfig{options.kernelLanes}) == 16
+                 (bnn::floatLanes(bnn::KernelConfig{options.kernel.lanes}) == 16
                       ? "{vector-transpose-lowering=shuffle16x16},"
                       : ",") +
                  kToLLVM,
@@ -138,12 +138,12 @@ void registerPipelines() {
         PipelineOptions options;
         options.remarks = opts.remarks;
         options.signZeroPositive = opts.signZeroPositive;
-        options.kernelLanes = opts.lanes;
-        options.kernelVectors = opts.vectors;
-        options.kernelPixels = opts.pixels;
-        options.kernelAccumulate = opts.accumulate;
-        options.kernelDot = opts.dot;
-        options.kernelDuplicateInput = opts.duplicateInput;
+        options.kernel.lanes = opts.lanes;
+        options.kernel.vectors = opts.vectors;
+        options.kernel.pixels = opts.pixels;
+        options.kernel.accumulate = opts.accumulate;
+        options.kernel.dot = opts.dot;
+        options.kernel.duplicateInput = opts.duplicateInput;
         if (!parsePhase(opts.to, options.stopAfter))
           return errorHandler("bnn-pipeline: unknown phase '" + opts.to +
                               "' (expected import, binarize or lower)");

@@ -27,6 +27,25 @@ enum class Phase { Import, Binarize, Lower };
 /// Parses "import", "binarize" or "lower"; false if unknown.
 bool parsePhase(const std::string &text, Phase &phase);
 
+/// The kernels' register blocking and instruction choices (docs/kernels.md), chosen per target
+/// by chooseKernelBlocking (Codegen.h) so that the accumulators and the loaded weights fit the
+/// target's registers.
+struct KernelOptions {
+  /// bnn-lower-binary-kernels: i64 words one vector register holds for the popcount (1:
+  /// scalar), vectors of output channels and output positions per block. The float kernels use
+  /// twice as many f32 lanes (at least 4).
+  int64_t lanes = 1, vectors = 4, pixels = 2;
+  /// Accumulators (`accumulate`): "words" (a popcount per i64 word), or "bytes" (a popcount per
+  /// byte into u8 lanes, widened once per chunk of steps).
+  std::string accumulate = "words";
+  /// bnn-lower-float-convs' `dot`, for convs of dequantized int8 values: "none", "vnni" (x86
+  /// vpdpbusd at the float kernels' vector width) or "sdot" (AArch64).
+  std::string dot = "none";
+  /// bnn-lower-binary-kernels' `duplicate-input`: AArch64, where NEON's load-and-broadcast
+  /// (ld1r) also takes a vector pipe slot.
+  bool duplicateInput = false;
+};
+
 struct PipelineOptions {
   /// The last phase to run.
   Phase stopAfter = Phase::Lower;
@@ -34,15 +53,7 @@ struct PipelineOptions {
   bool remarks = false;
   /// Map exact zeros at binarizers to +1 (changes results; each place is reported).
   bool signZeroPositive = false;
-  /// Register blocking of the binary kernels (bnn-lower-binary-kernels): i64 words per vector
-  /// register (1: scalar), vectors of output channels and output positions per block.
-  int64_t kernelLanes = 1, kernelVectors = 4, kernelPixels = 2;
-  /// Their accumulators: words or bytes (bnn-lower-binary-kernels' `accumulate`).
-  std::string kernelAccumulate = "words";
-  /// The int8 dot product for convs of dequantized int8 values (bnn-lower-float-convs' `dot`).
-  std::string kernelDot = "none";
-  /// bnn-lower-binary-kernels' `duplicate-input`.
-  bool kernelDuplicateInput = false;
+  KernelOptions kernel;
 };
 
 /// Adds the passes that take an imported module (TOSA/linalg/bnn on tensors) to

@@ -452,20 +452,16 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
     SmallVector<Value> next(acc.begin(), acc.end());
     for (int64_t p = 0; p < pixels; ++p) {
       Value col = add(colBase[p], off);
-      if (!masked && signDup) {
-        // The word repeated in L lanes: one vector load.
-        Value bx = load(signDup, ValueRange{n, ih, col, idx(0)});
+      if (!masked) {
+        // The input word in every lane: one vector load of the lane-repeated copy, or a load
+        // and a broadcast.
+        Value bx = signDup ? load(signDup, ValueRange{n, ih, col, idx(0)})
+                           : broadcast(tensor::ExtractOp::create(b, loc, signFlat, ValueRange{n, ih, col}));
         for (int64_t v = 0; v < V; ++v)
           next[p * V + v] = accumulate(next[p * V + v], arith::XOrIOp::create(b, loc, bx, w[v]));
         continue;
       }
       Value x = tensor::ExtractOp::create(b, loc, signFlat, ValueRange{n, ih, col});
-      if (!masked) {
-        Value bx = broadcast(x);
-        for (int64_t v = 0; v < V; ++v)
-          next[p * V + v] = accumulate(next[p * V + v], arith::XOrIOp::create(b, loc, bx, w[v]));
-        continue;
-      }
       Value m = tensor::ExtractOp::create(b, loc, maskFlat, ValueRange{n, ih, col});
       Value bs = broadcast(arith::AndIOp::create(b, loc, x, m));
       Value bm = broadcast(m);
@@ -525,6 +521,24 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
   // epilogue's operands, so only when the block never passes O.
   bool wideEpilogue = epi.kind == EpilogueKind::Affine && L > 1 && V > 1 && s.O % OB == 0 && !epi.toNCHW;
   SmallVector<Value> results(outs.begin(), outs.end());
+  // The affine epilogue on `lanes` channels from `chan`, d given as i32: y = mul * float(d) +
+  // bias, in this order (as bnn.output_transform), then the fused chain; with a fused pack also
+  // the bits bnn.pack of bnn.binarize would give, from the same compares.
+  struct AffineOut {
+    Value y, neg, nz;
+  };
+  auto affine = [&](Value d32, Value chan, ArrayRef<Value> at, int64_t lanes) {
+    auto loadN = [&](Value t) { return bnn::loadLanes(b, loc, t, ValueRange{chan}, lanes); };
+    Type f32 = b.getF32Type();
+    Value f = arith::SIToFPOp::create(b, loc, lanes == 1 ? f32 : Type(VectorType::get({lanes}, f32)), d32);
+    AffineOut r;
+    r.y = arith::MulFOp::create(b, loc, loadN(mulT), f);
+    r.y = arith::AddFOp::create(b, loc, r.y, loadN(biasT));
+    r.y = bnn::applyEpilogueChain(b, loc, epi.chain, epi.op->getResult(0), r.y, at, lanes);
+    if (epi.pack)
+      std::tie(r.neg, r.nz) = packBits(b, loc, r.y, loadN(packT), epi.packTie);
+    return r;
+  };
   Value one = splat(i64(), 1);
   Value c0 = ob; // first channel of the block = ob * OB
   Value chan0 = mul(c0, OB);
@@ -576,21 +590,13 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
         break;
       }
       case EpilogueKind::Affine: {
-        Value f = arith::SIToFPOp::create(b, loc, lanesOf(b.getF32Type()),
-                                          arith::TruncIOp::create(b, loc, lanesOf(b.getI32Type()), d));
-        // y = mul * float(d) + bias, in this order (as bnn.output_transform).
-        Value y = arith::MulFOp::create(b, loc, load(mulT, ValueRange{chan}), f);
-        y = arith::AddFOp::create(b, loc, y, load(biasT, ValueRange{chan}));
-        y = bnn::applyEpilogueChain(b, loc, epi.chain, epi.op->getResult(0), y, at, L);
-        if (epi.pack) {
-          // The bits bnn.pack of bnn.binarize would give, from the same compares.
-          auto [neg, nz] = packBits(b, loc, y, load(packT, ValueRange{chan}), epi.packTie);
-          addLaneBits(v, neg, nz);
-        }
+        AffineOut a = affine(arith::TruncIOp::create(b, loc, lanesOf(b.getI32Type()), d), chan, at, L);
+        if (epi.pack)
+          addLaneBits(v, a.neg, a.nz);
         if (epi.toNCHW)
-          ys[p * V + v] = y;
+          ys[p * V + v] = a.y;
         else
-          results[0] = store(y, results[0], at);
+          results[0] = store(a.y, results[0], at);
         break;
       }
       case EpilogueKind::Threshold: {
@@ -615,25 +621,13 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
           all.push_back(i);
         d = vector::ShuffleOp::create(b, loc, d, wideD[v], all);
       }
-      auto loadOB = [&](Value t, ValueRange at) { return bnn::loadLanes(b, loc, t, at, OB); };
       SmallVector<Value> at = {n, oh, ow, chan0};
-      Value f = arith::SIToFPOp::create(b, loc, VectorType::get({OB}, b.getF32Type()), d);
-      // y = mul * float(d) + bias, in this order (as bnn.output_transform).
-      Value y = arith::MulFOp::create(b, loc, loadOB(mulT, ValueRange{chan0}), f);
-      y = arith::AddFOp::create(b, loc, y, loadOB(biasT, ValueRange{chan0}));
-      y = bnn::applyEpilogueChain(b, loc, epi.chain, epi.op->getResult(0), y, at, OB);
+      AffineOut a = affine(d, chan0, at, OB);
       if (epi.pack) {
-        auto [neg, nz] = packBits(b, loc, y, loadOB(packT, ValueRange{chan0}), epi.packTie);
-        signWord = laneBits(neg, OB);
-        maskWord = laneBits(nz, OB);
+        signWord = laneBits(a.neg, OB);
+        maskWord = laneBits(a.nz, OB);
       }
-      if (epi.toNCHW) {
-        for (int64_t v = 0; v < V; ++v)
-          ys[p * V + v] = vector::ExtractStridedSliceOp::create(b, loc, y, ArrayRef<int64_t>{v * L},
-                                                               ArrayRef<int64_t>{L}, ArrayRef<int64_t>{1});
-      } else {
-        results[0] = vector::TransferWriteOp::create(b, loc, y, results[0], at, ArrayRef<bool>{true}).getResult();
-      }
+      results[0] = store(a.y, results[0], at);
     }
     if (epi.kind == EpilogueKind::Threshold || epi.pack) {
       // The block's OB bits go to word chan0 / 64 at bit chan0 % 64 (OB divides 64). Packed

@@ -166,11 +166,15 @@ Value buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c, const bnn::
   return bnn::sliceAxis(b, loc, images, 3, c.O);
 }
 
-/// Replaces conv `op` and the epilogue `chain` after it (ending at `lastOp`) by the kernel's
-/// `result`.
-void replaceWithChain(ConversionPatternRewriter &rewriter, Operation *op, ArrayRef<Operation *> chain,
-                      Operation *lastOp, Value result) {
-  rewriter.replaceOp(lastOp, result);
+/// Replaces conv `op` and the element-wise chain after it (bnn::collectEpilogueChain) by the
+/// kernel that `build(chain)` makes where the last of them stands (the kernel reads what they
+/// read: a residual may be computed after the conv).
+void replaceConvAndChain(ConversionPatternRewriter &rewriter, Operation *op,
+                         function_ref<Value(ArrayRef<Operation *>)> build) {
+  SmallVector<Operation *> chain = bnn::collectEpilogueChain(op->getResult(0));
+  Operation *lastOp = chain.empty() ? op : chain.back();
+  rewriter.setInsertionPoint(lastOp);
+  rewriter.replaceOp(lastOp, build(chain));
   for (Operation *g : llvm::reverse(chain))
     if (g != lastOp)
       rewriter.eraseOp(g);
@@ -186,13 +190,9 @@ struct LowerFloatConv : OpConversionPattern<tosa::Conv2DOp> {
     std::optional<FloatConv> conv = matchFloatConv(op);
     if (!conv)
       return rewriter.notifyMatchFailure(op, "not a static f32 conv with constant weights");
-    const FloatConv &c = *conv;
-    SmallVector<Operation *> chain = bnn::collectEpilogueChain(op.getResult());
-    Operation *lastOp = chain.empty() ? op.getOperation() : chain.back();
-    rewriter.setInsertionPoint(lastOp);
-
-    Value result = buildFloatConv(rewriter, op.getLoc(), c, cfg, op.getInput(), chain, op.getResult());
-    replaceWithChain(rewriter, op, chain, lastOp, result);
+    replaceConvAndChain(rewriter, op, [&](ArrayRef<Operation *> chain) {
+      return buildFloatConv(rewriter, op.getLoc(), *conv, cfg, op.getInput(), chain, op.getResult());
+    });
     return success();
   }
 };
@@ -213,12 +213,10 @@ struct DequantizedInput {
   int32_t zeroPoint = 0;
 };
 
-/// The single value of a constant operand with one value (splat or one element).
+/// The single value of a constant operand with one value (a splat: one element is one too).
 std::optional<float> constantScalar(Value v) {
   DenseFPElementsAttr attr;
-  if (!matchPattern(v, m_Constant(&attr)) || !attr.getElementType().isF32())
-    return std::nullopt;
-  if (!attr.isSplat() && attr.getNumElements() != 1)
+  if (!matchPattern(v, m_Constant(&attr)) || !attr.getElementType().isF32() || !attr.isSplat())
     return std::nullopt;
   return attr.getSplatValue<float>();
 }
@@ -420,11 +418,9 @@ struct LowerInt8Conv : OpConversionPattern<tosa::Conv2DOp> {
     std::optional<Int8Conv> conv = matchInt8Conv(op);
     if (!conv)
       return rewriter.notifyMatchFailure(op, "not a conv of dequantized int8 values with int8 weights");
-    SmallVector<Operation *> chain = bnn::collectEpilogueChain(op.getResult());
-    Operation *lastOp = chain.empty() ? op.getOperation() : chain.back();
-    rewriter.setInsertionPoint(lastOp);
-    Value result = buildInt8Conv(rewriter, op.getLoc(), *conv, cfg, chain, op.getResult());
-    replaceWithChain(rewriter, op, chain, lastOp, result);
+    replaceConvAndChain(rewriter, op, [&](ArrayRef<Operation *> chain) {
+      return buildInt8Conv(rewriter, op.getLoc(), *conv, cfg, chain, op.getResult());
+    });
     return success();
   }
 };

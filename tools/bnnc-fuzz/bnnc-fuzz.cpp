@@ -101,7 +101,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   options.stopAfter = state->lower ? bnnc::Phase::Lower : bnnc::Phase::Binarize;
   if (state->lower) {
     bnnc::setModuleTarget(*module, *state->tm);
-    bnnc::setKernelOptions(options, *state->tm);
+    options.kernel = bnnc::chooseKernelBlocking(*state->tm);
   }
   // The cost report, as `bnnc --report-file` takes it: from the module after the binarize phase.
   auto report = [](mlir::ModuleOp m) {

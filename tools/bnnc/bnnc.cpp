@@ -349,7 +349,7 @@ int main(int argc, char **argv) {
   if (!module)
     return 1;
   bnnc::setModuleTarget(*module, *tm);
-  bnnc::setKernelOptions(pipelineOptions, *tm);
+  pipelineOptions.kernel = bnnc::chooseKernelBlocking(*tm);
 
   mlir::PassManager pm(&context);
   if (emitKind != "mlir" && !reportOnly)
