@@ -326,6 +326,8 @@ private:
   SmallVector<Value> row(Value n, Value oh, ValueRange outs, bool masked);
   SmallVector<Value> block(Value n, Value oh, Value ob, Value ow0, int64_t pixels,
                            ValueRange outs, bool masked);
+  Value storeNCHW(Value n, Value oh, Value ow0, Value chan0, int64_t pixels, bool wide,
+                  ArrayRef<Value> ys, Value out);
   Value rowHasZero(Value n, Value oh);
   Value zeroWeightCorrection(Value sign, Value mask);
 
@@ -519,7 +521,7 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
   // but after the truncation to i32 the V vectors of consecutive channels fill whole float
   // registers (16 floats on AVX-512 instead of 8). Channels beyond O would be read from the
   // epilogue's operands, so only when the block never passes O.
-  bool wideEpilogue = epi.kind == EpilogueKind::Affine && L > 1 && V > 1 && s.O % OB == 0 && !epi.toNCHW;
+  bool wideEpilogue = epi.kind == EpilogueKind::Affine && L > 1 && V > 1 && s.O % OB == 0;
   SmallVector<Value> results(outs.begin(), outs.end());
   // The affine epilogue on `lanes` channels from `chan`, d given as i32: y = mul * float(d) +
   // bias, in this order (as bnn.output_transform), then the fused chain; with a fused pack also
@@ -627,7 +629,10 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
         signWord = laneBits(a.neg, OB);
         maskWord = laneBits(a.nz, OB);
       }
-      results[0] = store(a.y, results[0], at);
+      if (epi.toNCHW)
+        ys[p * V] = a.y;
+      else
+        results[0] = store(a.y, results[0], at);
     }
     if (epi.kind == EpilogueKind::Threshold || epi.pack) {
       // The block's OB bits go to word chan0 / 64 at bit chan0 % 64 (OB divides 64). Packed
@@ -650,35 +655,97 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
       }
     }
   }
-  if (epi.toNCHW) {
-    // NCHW output: the block's pixels x L values of each channel vector, transposed in
-    // registers, give per channel `pixels` consecutive positions along W: one store each.
-    auto f32 = b.getF32Type();
-    for (int64_t v = 0; v < V; ++v) {
-      Value chan = add(chan0, idx(v * L));
-      if (L == 1) {
-        for (int64_t p = 0; p < pixels; ++p)
-          results[0] = tensor::InsertOp::create(b, loc, ys[p * V + v], results[0],
-                                                ValueRange{n, chan, oh, add(ow0, idx(p))});
-        continue;
-      }
-      SmallVector<Value> rowsP;
-      for (int64_t p = 0; p < pixels; ++p)
-        rowsP.push_back(ys[p * V + v]);
-      Value m = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(VectorType::get({pixels, L}, f32), b.getF32FloatAttr(0.0f)));
-      for (int64_t p = 0; p < pixels; ++p)
-        m = vector::InsertOp::create(b, loc, rowsP[p], m, ArrayRef<int64_t>{p});
-      Value t = vector::TransposeOp::create(b, loc, m, ArrayRef<int64_t>{1, 0});
-      for (int64_t l = 0; l < L; ++l) {
-        Value row = vector::ExtractOp::create(b, loc, t, ArrayRef<int64_t>{l});
-        results[0] = vector::TransferWriteOp::create(b, loc, row, results[0],
-                                                     ValueRange{n, add(chan, idx(l)), oh, ow0},
-                                                     ArrayRef<bool>{true})
-                         .getResult();
-      }
-    }
-  }
+  if (epi.toNCHW)
+    results[0] = storeNCHW(n, oh, ow0, chan0, pixels, wideEpilogue, ys, results[0]);
   return results;
+}
+
+/// Writes a block's results into an NCHW output: `ys` holds per pixel the block's OB channels
+/// (one vector when `wide`, else V vectors of L lanes, at ys[p * V + v]). NCHW wants per channel
+/// the block's pixels as one run along W, so the P x OB block is transposed in registers.
+///
+/// The transpose is a butterfly of interleaves: pad the rows to P2 (a power of two), then
+/// log2(P2) times pair row k with row k + P2/2 and replace the pair by the low and high halves
+/// of their interleave [a0 b0 a1 b1 ...]. Seen as the bits of the flattened index
+/// [p | c] (p: log2 P2 bits, c: log2 OB bits), one stage rotates the index left by one bit
+/// (row k + P2/2 supplies p's top bit, which lands at the bottom), so after log2(P2) stages
+/// the flattened order is [c | p]: channel c's P2 pixels are consecutive, and element f of the
+/// flattened result is pixel f % P2 of channel f / P2. Interleaves are single instructions on
+/// the targets (vpermt2ps with AVX-512, zip1/zip2 on NEON); the element-wise lowering of
+/// vector.transpose would instead move one float at a time. Pixels beyond P (the padding rows)
+/// are never stored: a run that ends there is written with a mask.
+Value KernelBuilder::storeNCHW(Value n, Value oh, Value ow0, Value chan0, int64_t pixels, bool wide,
+                               ArrayRef<Value> ys, Value out) {
+  auto f32 = b.getF32Type();
+  auto rowType = VectorType::get({OB}, f32);
+  SmallVector<Value> rows;
+  for (int64_t p = 0; p < pixels; ++p) {
+    if (wide) {
+      rows.push_back(ys[p * V]);
+      continue;
+    }
+    ArrayRef<Value> parts = ys.slice(p * V, V);
+    if (L == 1) {
+      rows.push_back(vector::FromElementsOp::create(b, loc, rowType, parts));
+      continue;
+    }
+    Value r = parts[0];
+    for (int64_t v = 1; v < V; ++v) {
+      SmallVector<int64_t> all;
+      for (int64_t i = 0; i < (v + 1) * L; ++i)
+        all.push_back(i);
+      r = vector::ShuffleOp::create(b, loc, r, parts[v], all);
+    }
+    rows.push_back(r);
+  }
+  if (pixels == 1 || OB == 1) {
+    for (int64_t p = 0; p < pixels; ++p)
+      for (int64_t c = 0; c < OB; ++c) {
+        Value x = OB == 1 ? rows[p] : vector::ExtractOp::create(b, loc, rows[p], ArrayRef<int64_t>{c});
+        if (OB == 1 && isa<VectorType>(x.getType()))
+          x = vector::ExtractOp::create(b, loc, x, ArrayRef<int64_t>{0});
+        out = tensor::InsertOp::create(b, loc, x, out, ValueRange{n, add(chan0, idx(c)), oh, add(ow0, idx(p))});
+      }
+    return out;
+  }
+  int64_t P2 = llvm::PowerOf2Ceil(pixels);
+  assert(llvm::isPowerOf2_64(OB) && "channel blocks divide 64");
+  Value zero = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(rowType, b.getF32FloatAttr(0.0f)));
+  rows.resize(P2, zero);
+  SmallVector<int64_t> lo, hi;
+  for (int64_t i = 0; i < OB / 2; ++i) {
+    lo.append({i, OB + i});
+    hi.append({OB / 2 + i, OB + OB / 2 + i});
+  }
+  for (int64_t stage = 1; stage < P2; stage *= 2) {
+    SmallVector<Value> next;
+    for (int64_t k = 0; k < P2 / 2; ++k) {
+      next.push_back(vector::ShuffleOp::create(b, loc, rows[k], rows[k + P2 / 2], lo));
+      next.push_back(vector::ShuffleOp::create(b, loc, rows[k], rows[k + P2 / 2], hi));
+    }
+    rows = std::move(next);
+  }
+  // Runs of q = min(OB, P2) elements: element f = r * OB + e0 starts pixel f % P2 of channel f / P2.
+  int64_t q = std::min(OB, P2);
+  for (int64_t r = 0; r < P2; ++r)
+    for (int64_t e0 = 0; e0 < OB; e0 += q) {
+      int64_t f = r * OB + e0, c = f / P2, px = f % P2;
+      int64_t valid = std::min(q, pixels - px);
+      if (valid <= 0)
+        continue;
+      Value run = q == OB ? rows[r]
+                          : vector::ExtractStridedSliceOp::create(b, loc, rows[r], ArrayRef<int64_t>{e0},
+                                                                  ArrayRef<int64_t>{q}, ArrayRef<int64_t>{1});
+      SmallVector<Value> at = {n, add(chan0, idx(c)), oh, add(ow0, idx(px))};
+      auto map = AffineMapAttr::get(AffineMap::getMinorIdentityMap(4, 1, b.getContext()));
+      Value mask;
+      if (valid < q)
+        mask = vector::ConstantMaskOp::create(b, loc, VectorType::get({q}, b.getI1Type()), ArrayRef<int64_t>{valid});
+      out = vector::TransferWriteOp::create(b, loc, Type(out.getType()), run, out, at, map, mask,
+                                            b.getBoolArrayAttr({true}))
+                .getResult();
+    }
+  return out;
 }
 
 SmallVector<Value> KernelBuilder::row(Value n, Value oh, ValueRange outs, bool masked) {

@@ -140,12 +140,24 @@ func.func @negative_shared_result(%s: tensor<1x4x2xi64>, %m: tensor<1x4x2xi64>) 
 // -----
 
 // The output transform's result feeds only the graph output's NHWC -> NCHW transpose: the
-// kernel writes NCHW itself (the block's pixels x lanes values transposed in registers, one
-// store of consecutive positions per channel), and the transpose is gone.
+// kernel writes NCHW itself, and the transpose is gone. The block's 3 pixels x 4 channels
+// (one vector per pixel: the two vectors of 2 lanes concatenated) are padded to 4 rows and
+// transposed by two stages of interleaves (row k with row k + 2); each result row is then one
+// channel's pixels, stored with a mask of the 3 real ones. The last pixel (4 = 3 + 1) is a
+// one-pixel block: element by element.
 // CHECK-LABEL: func.func @conv_affine_nchw_output
 // CHECK: tensor.empty() : tensor<1x4x3x4xf32>
-// CHECK: vector.transpose %{{.*}}, [1, 0] : vector<3x2xf32> to vector<2x3xf32>
-// CHECK: vector.transfer_write {{.*}} : vector<3xf32>, tensor<1x4x3x4xf32>
+// CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 1, 2, 3] : vector<2xi32>, vector<2xi32>
+// CHECK: %[[LO:.*]] = vector.shuffle %[[R0:.*]], %[[R2:.*]] [0, 4, 1, 5] : vector<4xf32>, vector<4xf32>
+// CHECK: %[[HI:.*]] = vector.shuffle %[[R0]], %[[R2]] [2, 6, 3, 7] : vector<4xf32>, vector<4xf32>
+// CHECK: vector.shuffle %{{.*}}, %[[ZERO:.*]] [0, 4, 1, 5]
+// CHECK: %[[C0:.*]] = vector.shuffle %[[LO]], %{{.*}} [0, 4, 1, 5]
+// CHECK: %[[M:.*]] = vector.constant_mask [3] : vector<4xi1>
+// CHECK: vector.transfer_write %[[C0]], %{{.*}}, %[[M]] {in_bounds = [true]} : vector<4xf32>, tensor<1x4x3x4xf32>
+// CHECK-COUNT-3: vector.transfer_write {{.*}} : vector<4xf32>, tensor<1x4x3x4xf32>
+// CHECK: scf.for
+// CHECK-COUNT-4: tensor.insert {{.*}} : tensor<1x4x3x4xf32>
+// CHECK-NOT: vector.transpose
 // CHECK-NOT: tosa.transpose
 func.func @conv_affine_nchw_output(%s: tensor<1x3x4x1xi64>, %m: tensor<1x3x4x1xi64>) -> tensor<1x4x3x4xf32> {
   %w = arith.constant dense<1> : tensor<4x1x1x1xi64>
