@@ -44,6 +44,14 @@ Tensor::Tensor(int32_t dtype, std::vector<int64_t> shape) : dtype(dtype), shape(
   data.assign(static_cast<size_t>(numel()), 0.0);
 }
 
+Tensor Tensor::reserved(int32_t dtype, std::vector<int64_t> shape) {
+  Tensor t;
+  t.dtype = dtype;
+  t.shape = std::move(shape);
+  t.data.reserve(static_cast<size_t>(t.numel()));
+  return t;
+}
+
 Tensor::Tensor(int32_t dtype, std::vector<int64_t> shape, std::vector<double> values)
     : dtype(dtype), shape(std::move(shape)), data(std::move(values)) {
   for (double &v : data)
@@ -143,14 +151,16 @@ std::vector<float> Tensor::toFloats() const {
   return std::vector<float>(data.begin(), data.end());
 }
 
+// Raw little-endian values, appended in one pass (no zero fill first: a weight tensor is
+// written once).
 template <typename T>
 static void readRaw(const std::string &raw, std::vector<double> &out) {
   size_t n = raw.size() / sizeof(T);
-  out.resize(n);
+  out.reserve(n);
   for (size_t i = 0; i < n; ++i) {
     T v;
     std::memcpy(&v, raw.data() + i * sizeof(T), sizeof(T));
-    out[i] = static_cast<double>(v);
+    out.push_back(static_cast<double>(v));
   }
 }
 
@@ -202,8 +212,11 @@ bool tensorFromProto(const onnx::TensorProto &proto, Tensor &out, std::string &e
             " values but its shape needs " + std::to_string(n);
     return false;
   }
-  for (double &v : out.data)
-    v = out.cast(v);
+  // Values read from their own type already are what the type stores; bool is normalized, and
+  // the wider typed fields (int32_data for int8, say) are wrapped.
+  if (out.dtype != kFloat && out.dtype != kDouble)
+    for (double &v : out.data)
+      v = out.cast(v);
   return true;
 }
 
@@ -256,14 +269,14 @@ Tensor transpose(const Tensor &t, const std::vector<int64_t> &perm) {
   std::vector<int64_t> shape(perm.size());
   for (size_t i = 0; i < perm.size(); ++i)
     shape[i] = t.shape[perm[i]];
-  Tensor out(t.dtype, shape);
+  Tensor out = Tensor::reserved(t.dtype, shape);
   std::vector<int64_t> inStrides = t.strides();
   std::vector<int64_t> idx(perm.size(), 0);
-  for (int64_t flat = 0; flat < out.numel(); ++flat) {
+  for (int64_t flat = 0, n = out.numel(); flat < n; ++flat) {
     int64_t src = 0;
     for (size_t i = 0; i < perm.size(); ++i)
       src += idx[i] * inStrides[perm[i]];
-    out.data[flat] = t.data[src];
+    out.data.push_back(t.data[src]);
     for (int64_t i = static_cast<int64_t>(idx.size()) - 1; i >= 0; --i) {
       if (++idx[i] < shape[i])
         break;

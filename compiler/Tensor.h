@@ -46,6 +46,9 @@ struct Tensor {
   Tensor() = default;
   Tensor(int32_t dtype, std::vector<int64_t> shape);
   Tensor(int32_t dtype, std::vector<int64_t> shape, std::vector<double> data);
+  /// A tensor with no values yet but room for all of them, for a producer that appends every
+  /// element in order (no zero fill of a weight-sized buffer that is overwritten anyway).
+  static Tensor reserved(int32_t dtype, std::vector<int64_t> shape);
 
   int64_t rank() const { return static_cast<int64_t>(shape.size()); }
   int64_t numel() const;
