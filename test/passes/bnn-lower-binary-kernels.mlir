@@ -173,18 +173,26 @@ func.func @conv_affine_nchw_output(%s: tensor<1x3x4x1xi64>, %m: tensor<1x3x4x1xi
 // -----
 
 // bnn.pack of the NHWC transpose of an NCHW binarize: the bits come from the NCHW tensor
-// itself, per channel for a vector of positions along W (bit c set with a select of 1 << c);
-// binarize's threshold and tie become the compares (tie 0: sign x < t, mask x != t). The last
-// positions (5 = 4 + 1) are read out of bounds, padded, and only the real ones are stored.
+// itself, per channel for a vector of positions (bit c set with a select of 1 << c), the 3 x 5
+// positions taken as one run of 15 in both layouts; binarize's threshold and tie become the
+// compares (tie 0: sign x < t, mask x != t). Channels 0-31 and 32-63 gather their bits in i32
+// lanes (4 positions per vector at lanes=2), joined into the i64 words. The last positions
+// (15 = 3 * 4 + 3) are read out of bounds, padded, and only the real ones are stored.
 // CHECK-LABEL: func.func @pack_nchw
-// CHECK: scf.for
-// CHECK: vector.transfer_read {{.*}} {in_bounds = [true]} : tensor<1x64x3x5xf32>, vector<4xf32>
+// CHECK: tensor.collapse_shape %{{.*}} {{\[}}[0], [1], [2, 3]] : tensor<1x64x3x5xf32> into tensor<1x64x15xf32>
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c12 step %c4
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c32
+// CHECK: vector.transfer_read {{.*}} {in_bounds = [true]} : tensor<1x64x1x15xf32>, vector<4xf32>
 // CHECK: arith.cmpf olt
 // CHECK: arith.cmpf une
-// CHECK: arith.shli
-// CHECK: arith.select {{.*}} : vector<4xi1>, vector<4xi64>
+// CHECK: arith.shli {{.*}} : vector<4xi32>
+// CHECK: arith.select {{.*}} : vector<4xi1>, vector<4xi32>
+// CHECK: scf.for %{{.*}} = %c32{{.*}} to %c64
+// CHECK: arith.extui {{.*}} : vector<4xi32> to vector<4xi64>
+// CHECK: arith.shli {{.*}} : vector<4xi64>
 // CHECK: tensor.insert
-// CHECK: vector.transfer_read {{.*}} : tensor<1x64x3x5xf32>, vector<4xf32>
+// CHECK: vector.transfer_read {{.*}} : tensor<1x64x1x15xf32>, vector<4xf32>
+// CHECK: tensor.expand_shape {{.*}} into tensor<1x3x5x1xi64>
 // CHECK-NOT: tosa.transpose
 // CHECK-NOT: bnn.
 func.func @pack_nchw(%x: tensor<1x64x3x5xf32>) -> (tensor<1x3x5x1xi64>, tensor<1x3x5x1xi64>) {
