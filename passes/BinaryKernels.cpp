@@ -326,6 +326,17 @@ private:
   SmallVector<Value> row(Value n, Value oh, ValueRange outs, bool masked);
   SmallVector<Value> block(Value n, Value oh, Value ob, Value ow0, int64_t pixels,
                            ValueRange outs, bool masked);
+  /// The V vectors of L lanes `parts` (consecutive channels) as one vector, by shuffles.
+  Value concatLanes(ArrayRef<Value> parts) {
+    Value r = parts[0];
+    for (size_t v = 1; v < parts.size(); ++v) {
+      SmallVector<int64_t> all;
+      for (int64_t i = 0; i < int64_t(v + 1) * L; ++i)
+        all.push_back(i);
+      r = vector::ShuffleOp::create(b, loc, r, parts[v], all);
+    }
+    return r;
+  }
   Value storeNCHW(Value n, Value oh, Value ow0, Value chan0, int64_t pixels, bool wide,
                   ArrayRef<Value> ys, Value out);
   Value rowHasZero(Value n, Value oh);
@@ -615,14 +626,8 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
       }
     }
     if (wideEpilogue) {
-      // d of the block's OB channels as one vector (concatenated by shuffles).
-      Value d = wideD[0];
-      for (int64_t v = 1; v < V; ++v) {
-        SmallVector<int64_t> all;
-        for (int64_t i = 0; i < (v + 1) * L; ++i)
-          all.push_back(i);
-        d = vector::ShuffleOp::create(b, loc, d, wideD[v], all);
-      }
+      // d of the block's OB channels as one vector.
+      Value d = concatLanes(wideD);
       SmallVector<Value> at = {n, oh, ow, chan0};
       AffineOut a = affine(d, chan0, at, OB);
       if (epi.pack) {
@@ -685,18 +690,7 @@ Value KernelBuilder::storeNCHW(Value n, Value oh, Value ow0, Value chan0, int64_
       continue;
     }
     ArrayRef<Value> parts = ys.slice(p * V, V);
-    if (L == 1) {
-      rows.push_back(vector::FromElementsOp::create(b, loc, rowType, parts));
-      continue;
-    }
-    Value r = parts[0];
-    for (int64_t v = 1; v < V; ++v) {
-      SmallVector<int64_t> all;
-      for (int64_t i = 0; i < (v + 1) * L; ++i)
-        all.push_back(i);
-      r = vector::ShuffleOp::create(b, loc, r, parts[v], all);
-    }
-    rows.push_back(r);
+    rows.push_back(L == 1 ? Value(vector::FromElementsOp::create(b, loc, rowType, parts)) : concatLanes(parts));
   }
   if (pixels == 1 || OB == 1) {
     for (int64_t p = 0; p < pixels; ++p)
