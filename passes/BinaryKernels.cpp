@@ -1350,8 +1350,10 @@ struct LowerPackKernel : OpConversionPattern<bnn::PackOp> {
       auto half = [&](int64_t first, int64_t last) -> std::pair<Value, Value> {
         if (first >= last)
           return {zeros, zeros};
+        // The bit of channel c is carried through the loop (1, then doubled each step), so
+        // a step makes it with one vector add rather than a scalar shift and a broadcast.
         auto chans = scf::ForOp::create(
-            b, loc, idx(first), idx(last), idx(1), ValueRange{zeros, zeros},
+            b, loc, idx(first), idx(last), idx(1), ValueRange{zeros, zeros, one},
             [&](OpBuilder &, Location, Value c, ValueRange acc) {
               Value ch = arith::AddIOp::create(b, loc, c, idx(64 * k));
               Value x = vector::TransferReadOp::create(b, loc, vt, src.x, ValueRange{nIdx, ch, h, w0}, pad,
@@ -1360,11 +1362,10 @@ struct LowerPackKernel : OpConversionPattern<bnn::PackOp> {
                               ? arith::ConstantOp::create(b, loc, DenseElementsAttr::get(vt, b.getF32FloatAttr(src.thresholds[0]))).getResult()
                               : vector::BroadcastOp::create(b, loc, vt, tensor::ExtractOp::create(b, loc, thresholdsT, ValueRange{ch})).getResult();
               auto [neg, nz] = packBits(b, loc, x, thV, src.tie);
-              Value bitIndex = arith::IndexCastOp::create(b, loc, i32, arith::SubIOp::create(b, loc, c, idx(first)));
-              Value bit = arith::ShLIOp::create(b, loc, one, vector::BroadcastOp::create(b, loc, lanes32, bitIndex));
+              Value bit = acc[2];
               Value s2 = arith::OrIOp::create(b, loc, acc[0], arith::SelectOp::create(b, loc, neg, bit, zeros));
               Value m2 = arith::OrIOp::create(b, loc, acc[1], arith::SelectOp::create(b, loc, nz, bit, zeros));
-              scf::YieldOp::create(b, loc, ValueRange{s2, m2});
+              scf::YieldOp::create(b, loc, ValueRange{s2, m2, arith::AddIOp::create(b, loc, bit, bit)});
             });
         return {chans.getResult(0), chans.getResult(1)};
       };

@@ -176,17 +176,20 @@ func.func @conv_affine_nchw_output(%s: tensor<1x3x4x1xi64>, %m: tensor<1x3x4x1xi
 // itself, per channel for a vector of positions (bit c set with a select of 1 << c), the 3 x 5
 // positions taken as one run of 15 in both layouts; binarize's threshold and tie become the
 // compares (tie 0: sign x < t, mask x != t). Channels 0-31 and 32-63 gather their bits in i32
-// lanes (4 positions per vector at lanes=2), joined into the i64 words. The last positions
+// lanes (4 positions per vector at lanes=2; the channel's bit carried through the loop and
+// doubled each step), joined into the i64 words. The last positions
 // (15 = 3 * 4 + 3) are read out of bounds, padded, and only the real ones are stored.
 // CHECK-LABEL: func.func @pack_nchw
 // CHECK: tensor.collapse_shape %{{.*}} {{\[}}[0], [1], [2, 3]] : tensor<1x64x3x5xf32> into tensor<1x64x15xf32>
+// CHECK: %[[ONE:.*]] = arith.constant dense<1> : vector<4xi32>
 // CHECK: scf.for %{{.*}} = %{{.*}} to %c12 step %c4
-// CHECK: scf.for %{{.*}} = %{{.*}} to %c32
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c32{{.*}} iter_args({{.*}}, %[[BIT:[^ ]*]] = %[[ONE]])
 // CHECK: vector.transfer_read {{.*}} {in_bounds = [true]} : tensor<1x64x1x15xf32>, vector<4xf32>
 // CHECK: arith.cmpf olt
 // CHECK: arith.cmpf une
-// CHECK: arith.shli {{.*}} : vector<4xi32>
-// CHECK: arith.select {{.*}} : vector<4xi1>, vector<4xi32>
+// CHECK: arith.select %{{.*}}, %[[BIT]], %{{.*}} : vector<4xi1>, vector<4xi32>
+// CHECK: %[[NEXT:.*]] = arith.addi %[[BIT]], %[[BIT]] : vector<4xi32>
+// CHECK: scf.yield {{.*}}, %[[NEXT]]
 // CHECK: scf.for %{{.*}} = %c32{{.*}} to %c64
 // CHECK: arith.extui {{.*}} : vector<4xi32> to vector<4xi64>
 // CHECK: arith.shli {{.*}} : vector<4xi64>
