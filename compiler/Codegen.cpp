@@ -256,16 +256,15 @@ KernelOptions chooseKernelBlocking(const llvm::TargetMachine &tm) {
   return k;
 }
 
-void setModuleTarget(mlir::ModuleOp module, llvm::TargetMachine &tm) {
+void setModuleTarget(mlir::ModuleOp module, llvm::TargetMachine &tm, const KernelOptions &kernel) {
   mlir::OpBuilder b(module.getContext());
   module->setAttr("llvm.target_triple", b.getStringAttr(tm.getTargetTriple().str()));
   module->setAttr("llvm.data_layout",
                   b.getStringAttr(tm.createDataLayout().getStringRepresentation()));
   // What the cost report needs to know of the kernels: whether int8 (QDQ) convs run on a dot
   // product (bnn::runsOnInt8DotProduct).
-  std::string dot = chooseKernelBlocking(tm).dot;
-  if (dot != "none")
-    module->setAttr("bnn.int8_dot", b.getStringAttr(dot));
+  if (kernel.dot != "none")
+    module->setAttr("bnn.int8_dot", b.getStringAttr(kernel.dot));
 }
 
 bool readScratchArena(mlir::ModuleOp module, ModelSignature &signature) {

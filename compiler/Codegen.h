@@ -46,8 +46,8 @@ std::unique_ptr<llvm::TargetMachine> createTargetMachine(const TargetSpec &spec,
 KernelOptions chooseKernelBlocking(const llvm::TargetMachine &tm);
 
 /// Stamps the target's triple and data layout on the module, before lowering, and
-/// `bnn.int8_dot` (KernelOptions::dot) for the cost report.
-void setModuleTarget(mlir::ModuleOp module, llvm::TargetMachine &tm);
+/// `bnn.int8_dot` (`kernel.dot`, the options the pipeline runs with) for the cost report.
+void setModuleTarget(mlir::ModuleOp module, llvm::TargetMachine &tm, const KernelOptions &kernel);
 
 /// Reads the entry's scratch arena (size and alignment) that bnn-scratch-arena recorded on the
 /// lowered module into `signature`; false if the module has no arena for the entry.

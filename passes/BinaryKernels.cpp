@@ -695,9 +695,8 @@ Value KernelBuilder::storeNCHW(Value n, Value oh, Value ow0, Value chan0, int64_
   if (pixels == 1 || OB == 1) {
     for (int64_t p = 0; p < pixels; ++p)
       for (int64_t c = 0; c < OB; ++c) {
-        Value x = OB == 1 ? rows[p] : vector::ExtractOp::create(b, loc, rows[p], ArrayRef<int64_t>{c});
-        if (OB == 1 && isa<VectorType>(x.getType()))
-          x = vector::ExtractOp::create(b, loc, x, ArrayRef<int64_t>{0});
+        // Every row is a vector<OB x f32>, also at OB = 1.
+        Value x = vector::ExtractOp::create(b, loc, rows[p], ArrayRef<int64_t>{c});
         out = tensor::InsertOp::create(b, loc, x, out, ValueRange{n, add(chan0, idx(c)), oh, add(ow0, idx(p))});
       }
     return out;
@@ -721,6 +720,7 @@ Value KernelBuilder::storeNCHW(Value n, Value oh, Value ow0, Value chan0, int64_
   }
   // Runs of q = min(OB, P2) elements: element f = r * OB + e0 starts pixel f % P2 of channel f / P2.
   int64_t q = std::min(OB, P2);
+  auto map = AffineMapAttr::get(AffineMap::getMinorIdentityMap(4, 1, b.getContext()));
   for (int64_t r = 0; r < P2; ++r)
     for (int64_t e0 = 0; e0 < OB; e0 += q) {
       int64_t f = r * OB + e0, c = f / P2, px = f % P2;
@@ -731,7 +731,6 @@ Value KernelBuilder::storeNCHW(Value n, Value oh, Value ow0, Value chan0, int64_
                           : vector::ExtractStridedSliceOp::create(b, loc, rows[r], ArrayRef<int64_t>{e0},
                                                                   ArrayRef<int64_t>{q}, ArrayRef<int64_t>{1});
       SmallVector<Value> at = {n, add(chan0, idx(c)), oh, add(ow0, idx(px))};
-      auto map = AffineMapAttr::get(AffineMap::getMinorIdentityMap(4, 1, b.getContext()));
       Value mask;
       if (valid < q)
         mask = vector::ConstantMaskOp::create(b, loc, VectorType::get({q}, b.getI1Type()), ArrayRef<int64_t>{valid});
@@ -1321,16 +1320,13 @@ struct LowerPackKernel : OpConversionPattern<bnn::PackOp> {
     // the 64-bit words at the end: a vector then covers twice the positions it would with i64
     // lanes (16 on AVX-512, where a channel's step is a load, two compares and two masked ors
     // for 16 positions), and the float compares and the integer lanes have the same width.
-    // Rows and columns are one run of positions in both layouts ([N, C, H * W] and
-    // [N, H * W, words]): blocks then run across row ends (a 7 x 7 image is three blocks of 16
+    // Rows and columns are one run of HW positions in both layouts ([N, C, HW] and
+    // [N, HW, words]): blocks then run across row ends (a 7 x 7 image is three blocks of 16
     // and a remainder, not seven of 7).
-    int64_t N = xt.getDimSize(0), C = xt.getDimSize(1), H = 1, W = xt.getDimSize(2) * xt.getDimSize(3);
-    src.x = tensor::ExpandShapeOp::create(
-        b, loc, RankedTensorType::get({N, C, 1, W}, xt.getElementType()),
-        tensor::CollapseShapeOp::create(b, loc, src.x, ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}}),
-        ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
-    Value initS = freshPlane(b, loc, {N, 1, W, words}, /*zero=*/false);
-    Value initM = freshPlane(b, loc, {N, 1, W, words}, /*zero=*/false);
+    int64_t N = xt.getDimSize(0), C = xt.getDimSize(1), HW = xt.getDimSize(2) * xt.getDimSize(3);
+    Value x3 = tensor::CollapseShapeOp::create(b, loc, src.x, ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
+    Value initS = freshPlane(b, loc, {N, HW, words}, /*zero=*/false);
+    Value initM = freshPlane(b, loc, {N, HW, words}, /*zero=*/false);
     Value thresholdsT;
     if (src.thresholds.size() > 1)
       thresholdsT = arith::ConstantOp::create(
@@ -1343,7 +1339,7 @@ struct LowerPackKernel : OpConversionPattern<bnn::PackOp> {
     Value one = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(lanes32, b.getI32IntegerAttr(1)));
     Value shift32 = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(lanes64, b.getI64IntegerAttr(32)));
     // One block: positions w0 .. w0 + n - 1 (n <= WB, static), channels 64k .. 64k + nc - 1.
-    auto block = [&](Value nIdx, Value h, Value w0, int64_t n, int64_t k, ValueRange outs) {
+    auto block = [&](Value nIdx, Value w0, int64_t n, int64_t k, ValueRange outs) {
       int64_t nc = std::min<int64_t>(64, C - 64 * k);
       auto vt = VectorType::get({WB}, b.getF32Type());
       // Channels [first, last) of the word into the bits c - first of 32-bit lanes.
@@ -1356,7 +1352,7 @@ struct LowerPackKernel : OpConversionPattern<bnn::PackOp> {
             b, loc, idx(first), idx(last), idx(1), ValueRange{zeros, zeros, one},
             [&](OpBuilder &, Location, Value c, ValueRange acc) {
               Value ch = arith::AddIOp::create(b, loc, c, idx(64 * k));
-              Value x = vector::TransferReadOp::create(b, loc, vt, src.x, ValueRange{nIdx, ch, h, w0}, pad,
+              Value x = vector::TransferReadOp::create(b, loc, vt, x3, ValueRange{nIdx, ch, w0}, pad,
                                                        ArrayRef<bool>{n == WB});
               Value thV = src.thresholds.size() == 1
                               ? arith::ConstantOp::create(b, loc, DenseElementsAttr::get(vt, b.getF32FloatAttr(src.thresholds[0]))).getResult()
@@ -1383,36 +1379,32 @@ struct LowerPackKernel : OpConversionPattern<bnn::PackOp> {
         Value w = arith::AddIOp::create(b, loc, w0, idx(l));
         for (int plane = 0; plane < 2; ++plane) {
           Value word = vector::ExtractOp::create(b, loc, planes[plane], ArrayRef<int64_t>{l});
-          cur[plane] = tensor::InsertOp::create(b, loc, word, cur[plane], ValueRange{nIdx, h, w, idx(k)});
+          cur[plane] = tensor::InsertOp::create(b, loc, word, cur[plane], ValueRange{nIdx, w, idx(k)});
         }
       }
       return cur;
     };
-    int64_t mainEnd = W / WB * WB;
+    int64_t mainEnd = HW / WB * WB;
     auto loop = scf::ForOp::create(
-        b, loc, idx(0), idx(xt.getDimSize(0) * H), idx(1), ValueRange{initS, initM},
-        [&](OpBuilder &, Location, Value nh, ValueRange outs) {
-          Value nIdx = arith::DivUIOp::create(b, loc, nh, idx(H));
-          Value h = arith::RemUIOp::create(b, loc, nh, idx(H));
+        b, loc, idx(0), idx(N), idx(1), ValueRange{initS, initM},
+        [&](OpBuilder &, Location, Value nIdx, ValueRange outs) {
           SmallVector<Value> cur(outs.begin(), outs.end());
           for (int64_t k = 0; k < words; ++k) {
             if (mainEnd > 0) {
               auto main = scf::ForOp::create(b, loc, idx(0), idx(mainEnd), idx(WB), cur,
                                              [&](OpBuilder &, Location, Value w0, ValueRange o) {
-                                               scf::YieldOp::create(b, loc, block(nIdx, h, w0, WB, k, o));
+                                               scf::YieldOp::create(b, loc, block(nIdx, w0, WB, k, o));
                                              });
               cur.assign(main.getResults().begin(), main.getResults().end());
             }
-            if (mainEnd < W)
-              cur = block(nIdx, h, idx(mainEnd), W - mainEnd, k, cur);
+            if (mainEnd < HW)
+              cur = block(nIdx, idx(mainEnd), HW - mainEnd, k, cur);
           }
           scf::YieldOp::create(b, loc, cur);
         });
     SmallVector<Value> results;
     for (Value r : loop.getResults())
-      results.push_back(tensor::ExpandShapeOp::create(
-          b, loc, out, tensor::CollapseShapeOp::create(b, loc, r, ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}}),
-          ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}}));
+      results.push_back(tensor::ExpandShapeOp::create(b, loc, out, r, ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}}));
     rewriter.replaceOp(op, results);
     return success();
   }

@@ -184,7 +184,7 @@ func.func @conv_affine_nchw_output(%s: tensor<1x3x4x1xi64>, %m: tensor<1x3x4x1xi
 // CHECK: %[[ONE:.*]] = arith.constant dense<1> : vector<4xi32>
 // CHECK: scf.for %{{.*}} = %{{.*}} to %c12 step %c4
 // CHECK: scf.for %{{.*}} = %{{.*}} to %c32{{.*}} iter_args({{.*}}, %[[BIT:[^ ]*]] = %[[ONE]])
-// CHECK: vector.transfer_read {{.*}} {in_bounds = [true]} : tensor<1x64x1x15xf32>, vector<4xf32>
+// CHECK: vector.transfer_read {{.*}} {in_bounds = [true]} : tensor<1x64x15xf32>, vector<4xf32>
 // CHECK: arith.cmpf olt
 // CHECK: arith.cmpf une
 // CHECK: arith.select %{{.*}}, %[[BIT]], %{{.*}} : vector<4xi1>, vector<4xi32>
@@ -194,7 +194,7 @@ func.func @conv_affine_nchw_output(%s: tensor<1x3x4x1xi64>, %m: tensor<1x3x4x1xi
 // CHECK: arith.extui {{.*}} : vector<4xi32> to vector<4xi64>
 // CHECK: arith.shli {{.*}} : vector<4xi64>
 // CHECK: tensor.insert
-// CHECK: vector.transfer_read {{.*}} : tensor<1x64x1x15xf32>, vector<4xf32>
+// CHECK: vector.transfer_read {{.*}} : tensor<1x64x15xf32>, vector<4xf32>
 // CHECK: tensor.expand_shape {{.*}} into tensor<1x3x5x1xi64>
 // CHECK-NOT: tosa.transpose
 // CHECK-NOT: bnn.

@@ -100,8 +100,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   options.remarks = true;
   options.stopAfter = state->lower ? bnnc::Phase::Lower : bnnc::Phase::Binarize;
   if (state->lower) {
-    bnnc::setModuleTarget(*module, *state->tm);
     options.kernel = bnnc::chooseKernelBlocking(*state->tm);
+    bnnc::setModuleTarget(*module, *state->tm, options.kernel);
   }
   // The cost report, as `bnnc --report-file` takes it: from the module after the binarize phase.
   auto report = [](mlir::ModuleOp m) {

@@ -392,8 +392,8 @@ int main(int argc, char **argv) {
   importTimer.stop();
   if (!module)
     return 1;
-  bnnc::setModuleTarget(*module, *tm);
   pipelineOptions.kernel = bnnc::chooseKernelBlocking(*tm);
+  bnnc::setModuleTarget(*module, *tm, pipelineOptions.kernel);
 
   mlir::PassManager pm(&context);
   // The IR is verified once, after the whole pipeline, not after each of its ~60 passes: that
