@@ -512,6 +512,7 @@ def bench_model(args, model, configs, peaks):
                                               [f"--report-file={report}"])
         c["compile_max_rss_mb"] = usage["max_rss_mb"]
         c.update(memory_figures(obj, report))
+        c.update(work_figures(report))
         c["object_bytes"] = os.path.getsize(obj)
         c["instructions"] = count_instructions(args.objdump, obj)
         want = EXPECTED_POPCOUNT[cfg]
@@ -552,6 +553,7 @@ def bench_model(args, model, configs, peaks):
         c["ratio_cpu"] = res["ort"]["cpu_ms"] / c["cpu_ms"] if c["cpu_ms"] else None
         if "macs" in model:
             layer_metrics(model, cfg, c, peaks)
+        limit_metrics(cfg, c, res["ort"], peaks)
     if "macs" in model:
         macs = model["macs"]
         res["macs"] = macs
@@ -561,6 +563,47 @@ def bench_model(args, model, configs, peaks):
         res["ort"]["gmacs_cpu"] = macs / res["ort"]["cpu_ms"] / 1e6
     res["load_after"] = loadavg()
     return res
+
+
+def work_figures(report):
+    """The model's work by how bnnc executes it, from the cost report: binary MACs (XNOR-popcount),
+    int8 MACs (layers executed on the int8 dot product) and the other MACs (float)."""
+    try:
+        with open(report) as f:
+            layers = json.load(f)["layers"]
+    except (OSError, ValueError, KeyError):
+        return {}
+    w = {"binary_macs": 0, "int8_macs": 0, "float_macs": 0}
+    for l in layers:  # bops and flops count every instance of a repeated layer
+        if l["binary"]:
+            w["binary_macs"] += l["bops"]
+        elif l["exec_act_bits"] == 8 and l["exec_weight_bits"] == 8:
+            w["int8_macs"] += l["flops"]
+        else:
+            w["float_macs"] += l["flops"]
+    return w
+
+
+def limit_metrics(cfg, c, ort, peaks):
+    """The model's limit on this machine (the issue's definition): its binary MACs at the
+    register-blocked popcount peak plus its float MACs at the FMA peak (int8 MACs at the int8
+    dot-product peak where the configuration has VNNI), all from bench/peak.c; bnnc's time as a
+    fraction of it, and the highest ratio to onnxruntime this machine allows (onnxruntime's time
+    over the limit). Element-wise work, pooling and memory traffic are not in the limit."""
+    if not peaks or "binary_macs" not in c:
+        return
+    binary_peak = peaks["bin_scalar_gmacs" if cfg == "default" else "bin_vector_gmacs"]
+    int8_peak = peaks.get("int8_gops") if cfg != "default" else None
+    ms = c["binary_macs"] / binary_peak / 1e6 + 2 * c["float_macs"] / peaks["fp32_gflops"] / 1e6
+    if int8_peak:
+        ms += 2 * c["int8_macs"] / int8_peak / 1e6
+    else:
+        ms += 2 * c["int8_macs"] / peaks["fp32_gflops"] / 1e6
+    c["limit_ms"] = ms
+    c["of_limit_min"] = ms / c["min_ms"]
+    c["of_limit_median"] = ms / c["median_ms"]
+    c["ratio_bound_median"] = ort["median_ms"] / ms
+    c["ratio_bound_min"] = ort["min_ms"] / ms
 
 
 def layer_metrics(model, cfg, c, peaks):
@@ -656,6 +699,28 @@ def print_tables(results, configs):
                          f"{arena / peak:.2f}" if arena is not None and peak else "-",
                          f"{c['object_bytes']:,}"])
     table(["model", "config", "arena B", ".bss B", "peak act. B", "arena/peak", "object B"], rows)
+
+    rows = []
+    for r in results:
+        for cfg in configs:
+            c = r["configs"][cfg]
+            if "limit_ms" not in c:
+                continue
+            rows.append([r["name"], cfg, f"{c['binary_macs'] / 1e9:.3f}",
+                         f"{(c['float_macs'] + c['int8_macs']) / 1e6:.1f}"
+                         + (f" ({c['int8_macs'] / 1e6:.1f} int8)" if c["int8_macs"] else ""),
+                         fmt_ms(c["limit_ms"]), fmt_ms(c["median_ms"]), fmt_ms(c["min_ms"]),
+                         f"{100 * c['of_limit_median']:.1f}%", f"{100 * c['of_limit_min']:.1f}%",
+                         f"{c['ratio_median']:.2f}", f"{c['ratio_bound_median']:.1f}",
+                         f"{c['ratio_bound_min']:.1f}"])
+    if rows:
+        print("\nLimits: each model's binary MACs at this machine's popcount peak plus its float MACs at "
+              "the FMA peak (int8 MACs at the\nint8 dot-product peak where the configuration has it); "
+              "bnnc's time as a fraction of that limit, and the\nhighest ratio to onnxruntime this "
+              "machine allows (onnxruntime's median or min over the limit)")
+        table(["model", "config", "binary G MACs", "other M MACs", "limit ms", "bnnc med",
+               "bnnc min", "% limit (med)", "(min)", "ratio med", "ratio bound med", "(min)"],
+              rows)
 
     layers = [r for r in results if "macs" in r]
     if layers:
