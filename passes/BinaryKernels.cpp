@@ -744,12 +744,17 @@ Value KernelBuilder::storeNCHW(Value n, Value oh, Value ow0, Value chan0, int64_
 SmallVector<Value> KernelBuilder::row(Value n, Value oh, ValueRange outs, bool masked) {
   auto channelLoop = scf::ForOp::create(
       b, loc, idx(0), idx(blocks), idx(1), outs, [&](OpBuilder &, Location, Value ob, ValueRange o) {
-        int64_t mainEnd = s.Wo / P * P;
+        // The masked loop (rows that read an exact zero: rare by design) runs one pixel per
+        // block. Blocking it over P pixels as well doubled the code LLVM compiles for every
+        // faithful layer (ReActNet-A: 1.1 s of its compile time) and gained about 5% only on
+        // rows that take it.
+        int64_t pixels = masked ? 1 : P;
+        int64_t mainEnd = s.Wo / pixels * pixels;
         SmallVector<Value> cur(o.begin(), o.end());
         if (mainEnd > 0) {
-          auto main = scf::ForOp::create(b, loc, idx(0), idx(mainEnd), idx(P), cur,
+          auto main = scf::ForOp::create(b, loc, idx(0), idx(mainEnd), idx(pixels), cur,
                                          [&](OpBuilder &, Location, Value ow, ValueRange oo) {
-                                           scf::YieldOp::create(b, loc, block(n, oh, ob, ow, P, oo, masked));
+                                           scf::YieldOp::create(b, loc, block(n, oh, ob, ow, pixels, oo, masked));
                                          });
           cur.assign(main.getResults().begin(), main.getResults().end());
         }
