@@ -501,6 +501,43 @@ std::optional<float> ElementwiseChain::evaluate(float x, int64_t channel) const 
   return f32(r[resultRegister]);
 }
 
+bool ElementwiseChain::isAffineByConstruction() const {
+  if (!evaluable)
+    return false;
+  // Abstract interpretation over the registers: each holds a value constant in x, affine in x,
+  // or something else. Constant op constant is constant for every op; an affine value stays
+  // affine only through +, - (with a constant or another affine value), negation, and * or /
+  // by a constant.
+  enum State : uint8_t { Constant, Affine, Other };
+  std::vector<State> st(numRegisters, Constant);
+  st[0] = Affine;
+  auto join = [](State x, State y) { return std::max(x, y); };
+  for (const Instr &i : program) {
+    State a = st[i.a], b = st[i.b], out = Other;
+    switch (i.kind) {
+    case Instr::Imm:
+    case Instr::Table: out = Constant; break;
+    case Instr::Copy:
+    case Instr::Neg: out = a; break;
+    case Instr::Add:
+    case Instr::Sub: out = join(a, b); break;
+    case Instr::Mul: out = a == Constant ? b : b == Constant ? a : Other; break;
+    case Instr::Div: out = b == Constant ? a : Other; break;
+    case Instr::Select: out = join(join(a, b), st[i.c]) == Constant ? Constant : Other; break;
+    case Instr::Maximum: case Instr::Minimum: case Instr::MaxNum: case Instr::MinNum:
+    case Instr::CmpGT: case Instr::CmpGE: case Instr::CmpLT: case Instr::CmpLE: case Instr::CmpEQ:
+    case Instr::CmpUNE: case Instr::And: case Instr::Or: case Instr::XOr: case Instr::Pow:
+      out = join(a, b) == Constant ? Constant : Other;
+      break;
+    default: // the one-operand ops (and the table-reading binarizers): constant in, constant out
+      out = a == Constant ? Constant : Other;
+      break;
+    }
+    st[i.dst] = out;
+  }
+  return st[resultRegister] != Other;
+}
+
 namespace {
 
 /// Floats in order as integers: key(a) < key(b) iff a < b (with -0 == +0).

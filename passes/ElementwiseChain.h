@@ -50,6 +50,13 @@ public:
   /// no scalar interpretation.
   std::optional<float> evaluate(float x, int64_t channel) const;
 
+  /// True if f is affine in x by construction, f(x) = a_c * x + b_c, in exact arithmetic: the
+  /// program only adds, subtracts, negates, and multiplies or divides by values that do not
+  /// depend on x (constants, per-channel tables, and arithmetic on them). Float32 rounding makes
+  /// the computed f differ from the affine form in the last bits. False says nothing (a chain
+  /// that is affine on some range, such as an inactive clamp, is not recognized here).
+  bool isAffineByConstruction() const;
+
   /// One step of the chain compiled to a register program: r[dst] = kind(r[a], r[b], r[c]),
   /// where a table operand reads tables[table] at the channel (or its single entry).
   struct Instr {

@@ -76,11 +76,17 @@ struct FoldAffineIntoTransform : OpRewritePattern<bnn::OutputTransformOp> {
     if (mult.empty() || bias.empty() || !K)
       return rewriter.notifyMatchFailure(op, "multiplier and bias are not constant");
     // The op must be affine on every value the transform can produce: y = m * d + b for the
-    // integers |d| <= K (all of them for small layers, else a dense sample and both ends).
+    // integers |d| <= K. An op that is affine by construction (add, subtract or multiply by a
+    // constant: RPReLU's shifts, a scale) is checked at both ends and around 0 only, against
+    // overflow and rounding beyond the tolerance; any other is checked at every integer for
+    // small layers, else at a dense sample and both ends (a non-linear op, such as PReLU or an
+    // active clamp, fails).
     std::vector<int64_t> ds;
-    int64_t stride = *K <= 4096 ? 1 : *K / 2048;
-    for (int64_t d = -*K; d <= *K; d += stride)
-      ds.push_back(d);
+    if (!chain->isAffineByConstruction()) {
+      int64_t stride = *K <= 4096 ? 1 : *K / 2048;
+      for (int64_t d = -*K; d <= *K; d += stride)
+        ds.push_back(d);
+    }
     for (int64_t d : {-*K, int64_t(-1), int64_t(0), int64_t(1), *K})
       ds.push_back(d);
     for (size_t c = 0; c < mult.size(); ++c) {
