@@ -35,6 +35,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/IR/Verifier.h"
+#include "mlir/Support/Timing.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 #include "llvm/Support/MemoryBuffer.h"
@@ -122,6 +123,10 @@ private:
 
   MLIRContext &ctx;
   const ImportOptions &options;
+  /// A timer for one step of the import, nested in the caller's; inert without one.
+  mlir::TimingScope phase(llvm::StringRef name) {
+    return options.timing ? options.timing->nest(name) : mlir::TimingScope();
+  }
   OpBuilder builder;
   std::string path;
   onnx::ModelProto model;
@@ -629,6 +634,7 @@ private:
 //===----------------------------------------------------------------------===//
 
 LogicalResult Importer::load(llvm::StringRef bytes) {
+  mlir::TimingScope timer = phase("parse");
   bool text = path.size() > 8 && path.substr(path.size() - 8) == ".onnxtxt";
   if (text) {
     // OnnxParser reads a NUL-terminated string.
@@ -778,6 +784,7 @@ LogicalResult Importer::prepare() {
                       std::to_string(kMaxOpset));
 
   // bnnc's own checks come first: ONNX's checker and shape inference trust these values.
+  mlir::TimingScope timer = phase("check");
   ValidationError invalid;
   if (!validateModel(model, invalid)) {
     if (invalid.node < 0)
@@ -805,6 +812,7 @@ LogicalResult Importer::prepare() {
     }
   }
 
+  timer = phase("read initializers");
   std::string err;
   for (const auto &init : model.graph().initializer()) {
     Tensor t;
@@ -814,6 +822,7 @@ LogicalResult Importer::prepare() {
   }
 
   // Shape inference, constant folding and shape propagation through custom ops, to a fixed point.
+  timer = phase("shape inference and folding");
   onnx::ShapeInferenceOptions inferOptions{/*check_type=*/false, /*error_mode=*/1,
                                            /*enable_data_propagation=*/true};
   for (int round = 0; round < 16; ++round) {
@@ -847,6 +856,7 @@ OwningOpRef<ModuleOp> Importer::run(const std::string &p, llvm::StringRef bytes,
   path = p;
   if (failed(load(bytes)) || failed(prepare()))
     return nullptr;
+  mlir::TimingScope timer = phase("build IR");
 
   const onnx::GraphProto &graph = model.graph();
   OwningOpRef<ModuleOp> module = ModuleOp::create(FileLineColLoc::get(&ctx, path, 0, 0));

@@ -10,6 +10,10 @@
 #include <string>
 #include <vector>
 
+namespace mlir {
+class TimingScope;
+} // namespace mlir
+
 namespace bnnc {
 
 /// One graph input or output as the compiled entry point sees it (ONNX layout and type).
@@ -32,6 +36,8 @@ struct ImportOptions {
   std::string funcName = "model";
   /// Fixed shapes for graph inputs with dynamic dimensions, by input name.
   std::map<std::string, std::vector<int64_t>> inputShapes;
+  /// If set, the import's steps are timed as timers nested in this one (--time-phases).
+  mlir::TimingScope *timing = nullptr;
 };
 
 /// Reads an ONNX model (binary protobuf, or ONNX text format for `.onnxtxt` files), checks it,

@@ -35,12 +35,10 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <optional>
 
 #if defined(__GLIBC__)
 #include <malloc.h>
-#include <unistd.h>
 #endif
 
 using namespace llvm;
@@ -237,55 +235,26 @@ private:
 
 /// The compile-time evaluator (compiler/ConstantFolder.cpp) allocates and frees weight-sized
 /// tensors in turn: W, |W|, mean|W|, sign(W), sign(W) * alpha, for every layer. glibc serves a
-/// block above its mmap threshold (dynamic, from 128 KiB) by mmap and unmaps it at free, and
-/// trims the top of the heap at free, so each new tensor page-faults all of its pages afresh:
-/// about a third of Bi-Real-Net-18's import time went to the kernel's page faults and zeroing.
-/// Serving blocks up to 32 MiB (glibc's largest threshold on 64-bit) from the heap and never
-/// trimming it lets a freed tensor's pages serve the next one: Bi-Real-18's binarize phase
-/// 2.4 -> 1.3 s, ReActNet-A's 4.6 -> 3.9 s, with the same peak memory (measured, docs/benchmarks.md).
+/// block above its mmap threshold (dynamic, from 128 KiB, at most 32 MiB) by mmap and unmaps it
+/// at free, and trims the top of the heap at free, so each new tensor page-faults all of its
+/// pages afresh: about a third of Bi-Real-Net-18's import time went to the kernel's page faults
+/// and zeroing. Serving every block from the heap (no mmap at all: ReActNet-A's largest folded
+/// tensors are 75 MB) and never trimming it lets a freed tensor's pages serve the next one; only
+/// the heap's high-water mark is ever faulted in.
+///
+/// Transparent huge pages for the heap (glibc.malloc.hugetlb=1, which needs the process to
+/// execute itself again) were tried and dropped: on one virtual machine they halved ReActNet-A's
+/// import (3.1 -> 1.6 s), on another they made it 2.5x slower (1.0 -> 2.5 s: the kernel's
+/// zeroing of fresh 2 MiB pages took 29% of the compile's samples against 0.6% with 4 KiB ones);
+/// docs/design.md, "Compile time". A caller can still set the tunable.
 static void reuseFreedMemory() {
 #if defined(__GLIBC__)
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_MMAP_MAX, 0);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
 #endif
 }
 
-/// What remains of the kernel's share after that is the first touch of each page of the heap's
-/// high-water mark (900 MB for ReActNet-A): in a virtual machine every 4 KiB page fault is a
-/// trip through the hypervisor, a third of the import's time. glibc backs its heap with
-/// transparent huge pages (2 MiB: 512 times fewer faults) when its tunable glibc.malloc.hugetlb
-/// is 1, and where the kernel leaves huge pages to madvise (the common default) that is the only
-/// way to get them for all of the heap, MLIR's and LLVM's allocations included. A tunable is
-/// read only at process start, so bnnc sets it and executes itself again, once; it never
-/// overrides tunables the caller set, and children (the linker) do not inherit it. Measured:
-/// ReActNet-A's import 3.1 -> 1.6 s, its whole compile 12.3 -> 9.0 s of CPU time (docs/benchmarks.md).
-static void useHugePages(char **argv) {
-#if defined(__linux__) && defined(__GLIBC__)
-  static const char kTunable[] = "glibc.malloc.hugetlb=1";
-  if (const char *tunables = std::getenv("GLIBC_TUNABLES")) {
-    if (std::strcmp(tunables, kTunable) == 0)
-      unsetenv("GLIBC_TUNABLES"); // set by the re-execution below: not for children
-    return;
-  }
-  char mode[128] = {0};
-  if (FILE *f = std::fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r")) {
-    size_t n = std::fread(mode, 1, sizeof(mode) - 1, f);
-    mode[n] = '\0';
-    std::fclose(f);
-  }
-  if (!std::strstr(mode, "[madvise]"))
-    return; // "always" needs nothing, "never" cannot be helped
-  if (setenv("GLIBC_TUNABLES", kTunable, 1) != 0)
-    return;
-  execv("/proc/self/exe", argv);
-  unsetenv("GLIBC_TUNABLES"); // the execution failed: go on without
-#else
-  (void)argv;
-#endif
-}
-
 int main(int argc, char **argv) {
-  useHugePages(argv);
   reuseFreedMemory();
   InitLLVM init(argc, argv);
   // MLIR's printing options (--mlir-print-debuginfo shows the ONNX node locations).
@@ -387,6 +356,7 @@ int main(int argc, char **argv) {
 
   bnnc::ModelSignature signature;
   mlir::TimingScope importTimer = rootTimer.nest("import");
+  importOptions.timing = &importTimer;
   mlir::OwningOpRef<mlir::ModuleOp> module =
       bnnc::importOnnxFile(context, inputPath, importOptions, signature);
   importTimer.stop();
