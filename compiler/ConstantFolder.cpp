@@ -86,6 +86,15 @@ struct Folder {
   const std::vector<const Tensor *> &in;
   std::vector<Tensor> &out;
   std::string &error;
+  /// Inputs the caller gives up (see evaluateNode): a result of their shape and type may be
+  /// computed in their storage instead of a fresh weight-sized buffer.
+  const std::vector<Tensor *> &donated;
+
+  /// Input i, if donated and of `dtype` and `shape`.
+  Tensor *donor(size_t i, int32_t dtype, const std::vector<int64_t> &shape) const {
+    Tensor *d = i < donated.size() ? donated[i] : nullptr;
+    return d && d->dtype == dtype && d->shape == shape ? d : nullptr;
+  }
 
   bool fail(const std::string &msg) {
     error = msg;
@@ -116,7 +125,17 @@ struct Folder {
   // Results are filled in order into reserved storage rather than into a zero-filled tensor:
   // a weight-sized result is then written once, not zeroed and written (half the memory traffic
   // of folding a weight subgraph).
-  bool unary(const std::function<double(double)> &fn) {
+  // A donated input of the result's shape and type is overwritten in place (each element is
+  // read before it is written, and a donated input is no other operand: the caller donates only
+  // a constant this node reads once).
+  template <typename Fn>
+  bool unary(Fn fn) {
+    if (Tensor *d = donor(0, in[0]->dtype, in[0]->shape)) {
+      for (double &x : d->data)
+        x = d->cast(fn(x));
+      out.push_back(std::move(*d));
+      return true;
+    }
     Tensor r = Tensor::reserved(in[0]->dtype, in[0]->shape);
     for (double x : in[0]->data)
       r.data.push_back(r.cast(fn(x)));
@@ -124,14 +143,30 @@ struct Folder {
     return true;
   }
 
-  bool binary(int32_t resultType, const std::function<double(double, double)> &fn) {
+  template <typename Fn>
+  bool binary(int32_t resultType, Fn fn) {
     std::vector<int64_t> shape;
     if (!broadcastShapes(in[0]->shape, in[1]->shape, shape))
       return fail("operand shapes do not broadcast");
+    std::vector<int64_t> sa = broadcastStrides(*in[0], shape), sb = broadcastStrides(*in[1], shape);
+    // forEachOffset visits the result's elements in order; a donated operand of the result's
+    // shape is read at the result's own offset.
+    for (size_t k = 0; k < 2; ++k) {
+      Tensor *d = donor(k, resultType, shape);
+      if (!d)
+        continue;
+      std::vector<double> &r = d->data;
+      const std::vector<double> &other = in[1 - k]->data;
+      if (k == 0)
+        forEachOffset(shape, sa, sb, [&](int64_t o, int64_t, int64_t j) { r[o] = d->cast(fn(r[o], other[j])); });
+      else
+        forEachOffset(shape, sa, sb, [&](int64_t o, int64_t i, int64_t) { r[o] = d->cast(fn(other[i], r[o])); });
+      out.push_back(std::move(*d));
+      return true;
+    }
     Tensor r = Tensor::reserved(resultType, shape);
     const std::vector<double> &a = in[0]->data, &b = in[1]->data;
-    // forEachOffset visits the result's elements in order.
-    forEachOffset(shape, broadcastStrides(*in[0], shape), broadcastStrides(*in[1], shape),
+    forEachOffset(shape, sa, sb,
                   [&](int64_t, int64_t i, int64_t j) { r.data.push_back(r.cast(fn(a[i], b[j]))); });
     out.push_back(std::move(r));
     return true;
@@ -199,10 +234,18 @@ struct Folder {
   }
 
   bool reshapeTo(const Tensor &x, const std::vector<int64_t> &shape) {
-    Tensor r = x;
-    r.shape = shape;
-    if (r.numel() != x.numel())
+    Tensor probe; // shape only
+    probe.shape = shape;
+    if (probe.numel() != x.numel())
       return fail("cannot reshape " + std::to_string(x.numel()) + " elements to the requested shape");
+    // The data moves when the input is donated (a reshaped weight), else it is copied.
+    Tensor *d = &x == in[0] ? donor(0, x.dtype, x.shape) : nullptr;
+    Tensor r;
+    if (d)
+      r = std::move(*d);
+    else
+      r = x;
+    r.shape = shape;
     out.push_back(std::move(r));
     return true;
   }
@@ -220,8 +263,13 @@ struct Folder {
       if (!in[i] && (i == 0 || !optionalInputs.count(op)))
         return fail("input " + std::to_string(i) + " is empty, but " + op + " needs it");
 
-    if (op == "Identity")
-      return out.push_back(*in[0]), true;
+    if (op == "Identity") {
+      if (Tensor *d = donor(0, in[0]->dtype, in[0]->shape))
+        out.push_back(std::move(*d));
+      else
+        out.push_back(*in[0]);
+      return true;
+    }
     if (op == "Constant") {
       for (const auto &a : node.attribute()) {
         if (a.name() == "value") {
@@ -672,7 +720,7 @@ const std::vector<std::string> &compileTimeOnlyOps() {
 
 FoldStatus evaluateNode(const onnx::NodeProto &node, int opset,
                         const std::vector<const Tensor *> &inputs, std::vector<Tensor> &outputs,
-                        std::string &error) {
+                        std::string &error, const std::vector<Tensor *> &donated) {
   outputs.clear();
   error.clear();
   bool qonnx = node.domain() == "qonnx.custom_op.general" || node.domain() == "onnx.brevitas" ||
@@ -687,7 +735,7 @@ FoldStatus evaluateNode(const onnx::NodeProto &node, int opset,
   for (size_t i = 0; i < inputs.size(); ++i)
     if (!inputs[i] && i == 0)
       return FoldStatus::NotFoldable;
-  Folder folder{node, opset, inputs, outputs, error};
+  Folder folder{node, opset, inputs, outputs, error, donated};
   if (folder.run()) {
     if (outputs.size() < static_cast<size_t>(node.output_size()))
       return FoldStatus::NotFoldable;
@@ -756,10 +804,14 @@ bool foldConstants(onnx::ModelProto &model, ConstantMap &constants, std::string 
     google::protobuf::RepeatedPtrField<onnx::NodeProto> kept;
     for (const onnx::NodeProto &node : graph->node()) {
       std::vector<const Tensor *> inputs;
+      // A constant this node alone reads (once) and nothing pins is dropped after the fold
+      // anyway: the folder may compute the result in its storage (W -> |W| -> ... in place).
+      std::vector<Tensor *> donated;
       bool allConstant = true;
       for (const std::string &name : node.input()) {
         if (name.empty()) {
           inputs.push_back(nullptr);
+          donated.push_back(nullptr);
           continue;
         }
         auto it = constants.find(name);
@@ -768,6 +820,11 @@ bool foldConstants(onnx::ModelProto &model, ConstantMap &constants, std::string 
           break;
         }
         inputs.push_back(&it->second);
+        // (Nodes with one output only: the folder's status check of a multi-output node comes
+        // after the evaluation.)
+        donated.push_back(readers[name] == 1 && !pinned.count(name) && node.output_size() == 1
+                              ? &it->second
+                              : nullptr);
       }
       Tensor shapeOf;
       if (!allConstant && node.op_type() == "Shape" && node.domain().empty()) {
@@ -785,7 +842,7 @@ bool foldConstants(onnx::ModelProto &model, ConstantMap &constants, std::string 
       FoldStatus status = FoldStatus::NotFoldable;
       if (allConstant) {
         std::string err;
-        status = evaluateNode(node, opset, inputs, outputs, err);
+        status = evaluateNode(node, opset, inputs, outputs, err, donated);
         if (status == FoldStatus::Error) {
           // Unnamed nodes are named by their first output (folding renumbers the graph).
           error = (node.name().empty()

@@ -26,10 +26,12 @@ namespace bnnc {
 enum class FoldStatus { Folded, NotFoldable, Error };
 
 /// Evaluates `node` (default ONNX domain, at `opset`) on constant `inputs` (a null entry is an
-/// omitted optional input). On Folded, `outputs` holds one tensor per node output.
+/// omitted optional input). On Folded, `outputs` holds one tensor per node output. A non-null
+/// `donated[i]` (the same tensor as inputs[i]) is given up by the caller: the result may be
+/// computed in its storage, leaving it in an unspecified state, whatever the status.
 FoldStatus evaluateNode(const onnx::NodeProto &node, int opset,
                         const std::vector<const Tensor *> &inputs, std::vector<Tensor> &outputs,
-                        std::string &error);
+                        std::string &error, const std::vector<Tensor *> &donated = {});
 
 /// The ops that only exist at compile time in bnnc: the folder evaluates them when their inputs
 /// are constant (shape computations, constant generators); the importer has no runtime form.

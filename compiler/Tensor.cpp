@@ -270,16 +270,29 @@ Tensor transpose(const Tensor &t, const std::vector<int64_t> &perm) {
   for (size_t i = 0; i < perm.size(); ++i)
     shape[i] = t.shape[perm[i]];
   Tensor out = Tensor::reserved(t.dtype, shape);
-  std::vector<int64_t> inStrides = t.strides();
-  std::vector<int64_t> idx(perm.size(), 0);
-  for (int64_t flat = 0, n = out.numel(); flat < n; ++flat) {
-    int64_t src = 0;
-    for (size_t i = 0; i < perm.size(); ++i)
-      src += idx[i] * inStrides[perm[i]];
-    out.data.push_back(t.data[src]);
-    for (int64_t i = static_cast<int64_t>(idx.size()) - 1; i >= 0; --i) {
+  int64_t n = out.numel();
+  if (n == 0)
+    return out;
+  if (shape.empty()) {
+    out.data.push_back(t.data[0]);
+    return out;
+  }
+  // The result in order; the source offset advances by the input's stride of each result axis
+  // (kept up to date incrementally, not recomputed from the multi-index per element).
+  std::vector<int64_t> inStrides = t.strides(), step(perm.size());
+  for (size_t i = 0; i < perm.size(); ++i)
+    step[i] = inStrides[perm[i]];
+  size_t rank = shape.size();
+  std::vector<int64_t> idx(rank, 0);
+  int64_t inner = shape[rank - 1], innerStep = step[rank - 1], src = 0;
+  for (int64_t flat = 0; flat < n; flat += inner) {
+    for (int64_t k = 0; k < inner; ++k)
+      out.data.push_back(t.data[src + k * innerStep]);
+    for (int64_t i = static_cast<int64_t>(rank) - 2; i >= 0; --i) {
+      src += step[i];
       if (++idx[i] < shape[i])
         break;
+      src -= step[i] * shape[i];
       idx[i] = 0;
     }
   }

@@ -256,3 +256,48 @@ TEST(ConstantFolder, CompileTimeOnlyOpsAreFolded) {
     }
   }
 }
+
+TEST(ConstantFolder, DonatedInputsGiveTheSameResultsInPlace) {
+  // A donated input (a constant the node alone reads) may hold the result; the values must be
+  // those of the fresh-buffer evaluation, for unary ops, for either operand of a broadcasting
+  // binary op, and for a reshape; an operand of another shape or type is not overwritten.
+  std::mt19937 rng(11);
+  std::normal_distribution<float> dist;
+  Tensor w(kFloat, {4, 3, 2, 2}), alpha(kFloat, {4, 1, 1, 1});
+  for (double &v : w.data)
+    v = static_cast<float>(dist(rng));
+  for (double &v : alpha.data)
+    v = static_cast<float>(std::fabs(dist(rng)));
+  auto run = [&](const onnx::NodeProto &n, std::vector<const Tensor *> in, std::vector<Tensor *> donated) {
+    std::vector<Tensor> out;
+    std::string error;
+    EXPECT_EQ(evaluateNode(n, 13, in, out, error, donated), FoldStatus::Folded) << error;
+    return out.empty() ? Tensor() : std::move(out[0]);
+  };
+  for (const char *op : {"Abs", "Sign", "Neg", "Relu"}) {
+    Tensor expected = eval(node(op, 1), {&w});
+    Tensor mine = w;
+    const double *storage = mine.data.data();
+    Tensor got = run(node(op, 1), {&mine}, {&mine});
+    EXPECT_EQ(got.data, expected.data) << op;
+    EXPECT_EQ(got.shape, expected.shape) << op;
+    EXPECT_EQ(got.data.data(), storage) << op << " was not computed in place";
+  }
+  // sign(W) * alpha with W donated (result shape), then alpha * sign(W) with W second.
+  Tensor sw = eval(node("Sign", 1), {&w});
+  Tensor expected = eval(node("Mul", 2), {&sw, &alpha});
+  Tensor a = sw, b = sw;
+  Tensor got = run(node("Mul", 2), {&a, &alpha}, {&a, &alpha});
+  EXPECT_EQ(got.data, expected.data);
+  EXPECT_EQ(alpha.data.size(), 4u); // the broadcast operand is not the result's shape: kept
+  got = run(node("Mul", 2), {&alpha, &b}, {nullptr, &b});
+  EXPECT_EQ(got.data, expected.data);
+  // A reshape moves the data.
+  Tensor shape(kInt64, {2}, {4, 12});
+  Tensor r = w;
+  const double *storage = r.data.data();
+  got = run(node("Reshape", 2), {&r, &shape}, {&r, nullptr});
+  EXPECT_EQ(got.shape, (std::vector<int64_t>{4, 12}));
+  EXPECT_EQ(got.data, w.data);
+  EXPECT_EQ(got.data.data(), storage);
+}

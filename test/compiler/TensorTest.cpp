@@ -62,6 +62,28 @@ TEST(Tensor, TransposeMatchesIndexArithmetic) {
   EXPECT_EQ(back.data, t.data);
 }
 
+TEST(Tensor, TransposeEdgeShapes) {
+  // Rank 0 and 1, a unit axis innermost, an empty tensor, and a rank-3 rotation.
+  Tensor scalar(kFloat, {}, {7});
+  EXPECT_EQ(transpose(scalar, {}).data, (std::vector<double>{7}));
+  Tensor vec(kFloat, {3}, {1, 2, 3});
+  EXPECT_EQ(transpose(vec, {0}).data, vec.data);
+  Tensor col(kFloat, {3, 1}, {1, 2, 3});
+  Tensor row = transpose(col, {1, 0});
+  EXPECT_EQ(row.shape, (std::vector<int64_t>{1, 3}));
+  EXPECT_EQ(row.data, col.data);
+  Tensor empty(kFloat, {2, 0, 3});
+  EXPECT_TRUE(transpose(empty, {2, 0, 1}).data.empty());
+  Tensor t(kFloat, {2, 3, 4});
+  for (size_t i = 0; i < t.data.size(); ++i)
+    t.data[i] = static_cast<double>(i);
+  Tensor r = transpose(t, {2, 0, 1}); // [4, 2, 3]: r[k][i][j] = t[i][j][k]
+  for (int64_t i = 0; i < 2; ++i)
+    for (int64_t j = 0; j < 3; ++j)
+      for (int64_t k = 0; k < 4; ++k)
+        EXPECT_EQ(r.data[(k * 2 + i) * 3 + j], t.data[(i * 3 + j) * 4 + k]);
+}
+
 TEST(Tensor, ProtoRoundTripKeepsValues) {
   Tensor t(kInt64, {3}, {1, -2, 0});
   t.data[2] = 9.3e18; // larger than INT64_MAX as a double: clamps, as Slice's "to the end"
