@@ -54,41 +54,15 @@ std::optional<std::string> classifyTernaryWeights(int64_t channels, int64_t taps
   return std::nullopt;
 }
 
-std::optional<std::string> classifyBinaryWeights(int64_t outChannels, int64_t rows, int64_t inner,
-                                                 const std::function<float(int64_t, int64_t, int64_t)> &at,
-                                                 BinaryWeights &out) {
-  out.words = wordsFor(inner);
-  out.alpha.assign(outChannels, 0.0f);
-  out.bits.assign(outChannels * rows * out.words, 0);
-  out.zeros.clear();
-  for (int64_t o = 0; o < outChannels; ++o) {
-    // alpha: the first non-zero magnitude (0 if the whole channel is 0: its output is the bias
-    // whatever the bits, so no zero is listed for it).
-    float alpha = 0.0f;
-    for (int64_t r = 0; r < rows && alpha == 0.0f; ++r)
-      for (int64_t i = 0; i < inner && alpha == 0.0f; ++i)
-        alpha = std::fabs(at(o, r, i));
-    for (int64_t r = 0; r < rows; ++r)
-      for (int64_t i = 0; i < inner; ++i) {
-        float w = at(o, r, i);
-        if (w == 0.0f) {
-          // A ternary weight (Sign of an exact 0): packed as +1 (bit 0), corrected exactly.
-          if (alpha > 0.0f)
-            out.zeros.push_back((o * rows + r) * inner + i);
-          continue;
-        }
-        if (std::fabs(std::fabs(w) - alpha) > kWeightTolerance * alpha)
-          return "weights are not +-alpha per output channel (channel " + std::to_string(o) +
-                 " has " + std::to_string(alpha) + " and " + std::to_string(w) + ")";
-        if (std::signbit(w))
-          out.bits[(o * rows + r) * out.words + i / 64] |= uint64_t(1) << (i % 64);
-      }
-    out.alpha[o] = alpha;
-  }
-  int64_t total = outChannels * rows * inner;
-  if (static_cast<double>(out.zeros.size()) > kMaxZeroWeightFraction * static_cast<double>(total))
-    return "too many exact-zero weights for a sparse correction (" +
-           std::to_string(out.zeros.size()) + " of " + std::to_string(total) + ")";
+std::string notBinaryReason(int64_t o, float alpha, float w) {
+  return "weights are not +-alpha per output channel (channel " + std::to_string(o) + " has " +
+         std::to_string(alpha) + " and " + std::to_string(w) + ")";
+}
+
+std::optional<std::string> tooManyZeros(size_t zeros, int64_t total) {
+  if (static_cast<double>(zeros) > kMaxZeroWeightFraction * static_cast<double>(total))
+    return "too many exact-zero weights for a sparse correction (" + std::to_string(zeros) +
+           " of " + std::to_string(total) + ")";
   return std::nullopt;
 }
 

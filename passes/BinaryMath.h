@@ -10,6 +10,7 @@
 #ifndef BNNC_PASSES_BINARYMATH_H
 #define BNNC_PASSES_BINARYMATH_H
 
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -55,12 +56,50 @@ constexpr double kMaxZeroWeightFraction = 0.01;
 /// in float32 (mean|W|, a power of two ...) and multiplied into every weight.
 constexpr double kWeightTolerance = 1e-6;
 
+/// The reason classifyBinaryWeights gives for weight `w` in channel `o` of magnitude `alpha`.
+std::string notBinaryReason(int64_t o, float alpha, float w);
+/// The reason for more than kMaxZeroWeightFraction of `total` weights being zero, if so.
+std::optional<std::string> tooManyZeros(size_t zeros, int64_t total);
+
 /// Classifies weights read by `at(o, r, i)` (output channel o, row r of `rows`, element i of
 /// `inner`, packed per row) as +-alpha_o, with exact zeros allowed (listed in `zeros`) up to
-/// kMaxZeroWeightFraction of the weights. Returns the reason when they are not.
+/// kMaxZeroWeightFraction of the weights. Returns the reason when they are not. A template, so
+/// that the accessor is inlined: it runs on every weight of every layer (tens of millions in a
+/// large model), where a std::function call per weight was a tenth of the fusion pass.
+template <typename At>
 std::optional<std::string> classifyBinaryWeights(int64_t outChannels, int64_t rows, int64_t inner,
-                                                 const std::function<float(int64_t, int64_t, int64_t)> &at,
-                                                 BinaryWeights &out);
+                                                 const At &at, BinaryWeights &out) {
+  out.words = wordsFor(inner);
+  out.alpha.assign(outChannels, 0.0f);
+  out.bits.assign(outChannels * rows * out.words, 0);
+  out.zeros.clear();
+  for (int64_t o = 0; o < outChannels; ++o) {
+    // alpha: the first non-zero magnitude (0 if the whole channel is 0: its output is the bias
+    // whatever the bits, so no zero is listed for it).
+    float alpha = 0.0f;
+    for (int64_t r = 0; r < rows && alpha == 0.0f; ++r)
+      for (int64_t i = 0; i < inner && alpha == 0.0f; ++i)
+        alpha = std::fabs(static_cast<float>(at(o, r, i)));
+    for (int64_t r = 0; r < rows; ++r) {
+      uint64_t *row = out.bits.data() + (o * rows + r) * out.words;
+      for (int64_t i = 0; i < inner; ++i) {
+        float w = at(o, r, i);
+        if (w == 0.0f) {
+          // A ternary weight (Sign of an exact 0): packed as +1 (bit 0), corrected exactly.
+          if (alpha > 0.0f)
+            out.zeros.push_back((o * rows + r) * inner + i);
+          continue;
+        }
+        if (std::fabs(std::fabs(w) - alpha) > kWeightTolerance * alpha)
+          return notBinaryReason(o, alpha, w);
+        if (std::signbit(w))
+          row[i / 64] |= uint64_t(1) << (i % 64);
+      }
+    }
+    out.alpha[o] = alpha;
+  }
+  return tooManyZeros(out.zeros.size(), outChannels * rows * inner);
+}
 
 /// Integer thresholds of a binarized layer output, per channel (BINARY_SEMANTICS §5): the
 /// value is -1 for d < low, 0 for low <= d < high, +1 for d >= high; mirrored (+1 below low,

@@ -112,6 +112,16 @@ std::optional<std::pair<Value, float>> binaryActivations(Value v, std::string &w
   return std::nullopt;
 }
 
+/// The elements of a float32 constant as one contiguous array: its own storage, or (a splat)
+/// `storage` filled with the value. Weight classification reads every weight of every layer; the
+/// attribute's element iterator costs several times a plain load per element.
+const float *floatData(DenseElementsAttr attr, std::vector<float> &storage) {
+  if (!attr.isSplat())
+    return reinterpret_cast<const float *>(attr.getRawData().data());
+  storage.assign(attr.getNumElements(), attr.getSplatValue<float>());
+  return storage.data();
+}
+
 /// What every binary conv needs: binary activations, float32 constant weights (set in `w`) and
 /// bias.
 template <typename ConvOp>
@@ -132,7 +142,8 @@ std::string whyNotBinaryConv(tosa::Conv2DOp conv, bnn::BinaryWeights *weights) {
   if (std::string why = whyNotBinaryConvOperands(conv, w); !why.empty())
     return why;
   auto shape = w.getType().getShape(); // O, KH, KW, I
-  auto values = w.getValues<float>();
+  std::vector<float> storage;
+  const float *values = floatData(w, storage);
   bnn::BinaryWeights local;
   return bnn::classifyBinaryWeights(
              shape[0], shape[1] * shape[2], shape[3],
@@ -180,7 +191,8 @@ std::string whyNotBinaryMatMul(tosa::MatMulOp mm, bnn::BinaryWeights *weights) {
   auto shape = b.getType().getShape(); // 1, K, N
   if (shape[0] != 1)
     return "batched constant right operands are not supported";
-  auto values = b.getValues<float>();
+  std::vector<float> storage;
+  const float *values = floatData(b, storage);
   int64_t K = shape[1], N = shape[2];
   bnn::BinaryWeights local;
   return bnn::classifyBinaryWeights(

@@ -51,7 +51,12 @@ struct NormalizeStep : RewritePattern {
     for (Value v : llvm::reverse(path))
       if (!llvm::is_contained(sources, v))
         sources.push_back(v);
+    auto binarize = dyn_cast<bnn::BinarizeOp>(op);
     for (Value source : sources) {
+      // A binarize of its own input is canonical by definition (the step is its thresholds and
+      // tie): not classified again on every visit of the greedy driver.
+      if (binarize && source == binarize.getInput())
+        continue;
       auto chain = bnn::ElementwiseChain::build(op->getResult(0), source);
       if (!chain)
         continue;
