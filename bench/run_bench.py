@@ -48,6 +48,12 @@ minimums and for CPU time. On a loaded machine the minimum and the CPU time are 
 estimates of the undisturbed time; none of them removes the slowdown from a busy sibling vCPU
 (two vCPUs here share one core's throughput).
 
+Every model also gets its limit on this machine (the issues' definition): its binary MACs at the
+popcount peak plus its float MACs at the FMA peak (int8 MACs at the int8 dot-product peak where the
+configuration has VNNI), from the cost report's layers and bench/peak.c; bnnc's time as a fraction
+of it, and the highest ratio to onnxruntime the machine allows (onnxruntime's time over the
+limit): a ratio goal above that bound cannot be met on this machine.
+
 Layer models also get throughput: their MACs per image (Ho*Wo*Cout*Cin*k*k, the count that
 bench/gen_bench_models.py writes into the manifest) over the time, in G binary-MAC/s for the binary
 layers and GFLOP/s for the float ones, against the peaks of docs (TOOLCHAIN.md: about 1240 G
