@@ -654,6 +654,8 @@ def instr_text(c):
         w = "/".join(f"{i['vpopcntq_' + r]}{r[0]}" for r in ("zmm", "ymm", "xmm")
                      if i["vpopcntq_" + r])
         parts.append(f"vpopcntq {i['vpopcntq']} ({w})")
+    if i["vpopcntd"]:
+        parts.append(f"vpopcntd {i['vpopcntd']}")
     if i["gather"]:
         parts.append(f"gather {i['gather']}")
     if i["pshufb"] and i["psadbw"]:

@@ -210,6 +210,18 @@ public:
                 const Epilogue &epi)
       : b(b), loc(loc), s(s), L(cfg.lanes), V(cfg.vectors), P(cfg.pixels), epi(epi),
         duplicateInput(cfg.duplicateInputWords && cfg.lanes > 1) {
+    // 32-bit words: a layer whose input has at most 32 channels fills only the low half of its
+    // one 64-bit word per position, so a vector popcount of i64 lanes counts 32 bits of padding
+    // per lane. Its kernel works on the low halves instead: i32 lanes, twice as many per
+    // vector (vpopcntd on AVX-512), so each popcount covers twice the channels. The planes
+    // stay i64 (the high halves are 0 in sign and mask); the input words are truncated as they
+    // are read. Not with the byte accumulators (NEON's, already narrow) or the lane-repeated
+    // input copy (a copy of i64 words).
+    half = cfg.narrowWords && s.words == 1 && s.inChannels <= 32 && cfg.lanes > 1 &&
+           !duplicateInput && cfg.accumulate != bnn::KernelAccumulate::Bytes &&
+           64 % (2 * cfg.lanes * cfg.vectors) == 0; // the block's bits still fit one word
+    if (half)
+      L *= 2;
     OB = L * V;
     // `pixels` is the largest block the registers hold; per accumulator a step is xor,
     // popcount and add.
@@ -244,6 +256,8 @@ private:
   bool duplicateInput;
   /// Per-byte popcounts in u8 lanes, flushed into the i64 accumulators every `chunk` steps.
   bool bytes = false;
+  /// 32-bit words (see the constructor): accumulators, weights and per-channel integers in i32.
+  bool half = false;
   int64_t span = 0, chunk = 0;
 
   /// The inner accumulator of one vector of L words: L i64 lanes, or 8L u8 lanes.
@@ -279,6 +293,14 @@ private:
   }
 
   Type i64() { return b.getI64Type(); }
+  /// The element type of the accumulators, weight words and per-channel integers.
+  Type accType() { return half ? b.getI32Type() : b.getI64Type(); }
+  /// An input word read from an i64 plane, as the kernel's word.
+  Value word(Value w64) { return half ? arith::TruncIOp::create(b, loc, b.getI32Type(), w64).getResult() : w64; }
+  /// `d` (accumulator lanes) as i32 lanes.
+  Value toI32(Value d) {
+    return half ? d : arith::TruncIOp::create(b, loc, lanesOf(b.getI32Type()), d).getResult();
+  }
   /// `elem` in L lanes: a vector, or the scalar itself when L == 1.
   Type lanesOf(Type elem) { return L == 1 ? elem : Type(VectorType::get({L}, elem)); }
   Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
@@ -311,6 +333,13 @@ private:
     Value packed = vector::BitCastOp::create(b, loc, VectorType::get({1}, word), bits);
     Value scalar = vector::ExtractOp::create(b, loc, packed, ArrayRef<int64_t>{0});
     return arith::ExtUIOp::create(b, loc, i64(), scalar);
+  }
+  /// Integers (each fits the type: thresholds and counts are within +-K) as a tensor of accType().
+  Value intTensor(ArrayRef<int64_t> shape, ArrayRef<int64_t> values) {
+    if (!half)
+      return constTensor<int64_t>(shape, i64(), values);
+    SmallVector<int32_t> narrow(values.begin(), values.end());
+    return constTensor<int32_t>(shape, b.getI32Type(), narrow);
   }
   template <typename T>
   Value constTensor(ArrayRef<int64_t> shape, Type elem, ArrayRef<T> values) {
@@ -444,9 +473,9 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
   int64_t span = s.KW * s.words;
   // Loop values: pixels * V accumulators, then (masked) pixels valid-tap counts.
   int64_t nAcc = pixels * V;
-  SmallVector<Value> init(nAcc, splat(i64(), 0));
+  SmallVector<Value> init(nAcc, splat(accType(), 0));
   if (masked)
-    init.append(pixels, arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0)));
+    init.append(pixels, arith::ConstantOp::create(b, loc, b.getIntegerAttr(accType(), 0)));
   Value ih0 = mul(oh, s.sh);
   SmallVector<Value> colBase;
   for (int64_t p = 0; p < pixels; ++p)
@@ -469,13 +498,13 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
         // The input word in every lane: one vector load of the lane-repeated copy, or a load
         // and a broadcast.
         Value bx = signDup ? load(signDup, ValueRange{n, ih, col, idx(0)})
-                           : broadcast(tensor::ExtractOp::create(b, loc, signFlat, ValueRange{n, ih, col}));
+                           : broadcast(word(tensor::ExtractOp::create(b, loc, signFlat, ValueRange{n, ih, col})));
         for (int64_t v = 0; v < V; ++v)
           next[p * V + v] = accumulate(next[p * V + v], arith::XOrIOp::create(b, loc, bx, w[v]));
         continue;
       }
-      Value x = tensor::ExtractOp::create(b, loc, signFlat, ValueRange{n, ih, col});
-      Value m = tensor::ExtractOp::create(b, loc, maskFlat, ValueRange{n, ih, col});
+      Value x = word(tensor::ExtractOp::create(b, loc, signFlat, ValueRange{n, ih, col}));
+      Value m = word(tensor::ExtractOp::create(b, loc, maskFlat, ValueRange{n, ih, col}));
       Value bs = broadcast(arith::AndIOp::create(b, loc, x, m));
       Value bm = broadcast(m);
       for (int64_t v = 0; v < V; ++v) {
@@ -552,7 +581,7 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
       std::tie(r.neg, r.nz) = packBits(b, loc, r.y, loadN(packT), epi.packTie);
     return r;
   };
-  Value one = splat(i64(), 1);
+  Value one = splat(accType(), 1);
   Value c0 = ob; // first channel of the block = ob * OB
   Value chan0 = mul(c0, OB);
   Value rc;
@@ -584,26 +613,28 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
       else if (padded)
         baseV = load(base, ValueRange{rc, cc, chan});
       else
-        baseV = splat(i64(), s.inChannels * s.KH * s.KW);
+        baseV = splat(accType(), s.inChannels * s.KH * s.KW);
       Value acc = reduction.getResult(p * V + v);
       Value d = arith::SubIOp::create(b, loc, baseV, arith::ShLIOp::create(b, loc, acc, one));
       if (zeroCorr) {
         // Ternary weights: each zero weight was packed as +1; take its input value back out.
-        Value corr = arith::ExtSIOp::create(b, loc, lanesOf(i64()), load(zeroCorr, ValueRange{n, oh, ow, chan}));
+        Value corr = load(zeroCorr, ValueRange{n, oh, ow, chan}); // i32
+        if (!half)
+          corr = arith::ExtSIOp::create(b, loc, lanesOf(i64()), corr);
         d = arith::SubIOp::create(b, loc, d, corr);
       }
       SmallVector<Value> at = {n, oh, ow, chan};
       if (wideEpilogue) {
-        wideD.push_back(arith::TruncIOp::create(b, loc, lanesOf(b.getI32Type()), d));
+        wideD.push_back(toI32(d));
         continue;
       }
       switch (epi.kind) {
       case EpilogueKind::Raw: {
-        results[0] = store(arith::TruncIOp::create(b, loc, lanesOf(b.getI32Type()), d), results[0], at);
+        results[0] = store(toI32(d), results[0], at);
         break;
       }
       case EpilogueKind::Affine: {
-        AffineOut a = affine(arith::TruncIOp::create(b, loc, lanesOf(b.getI32Type()), d), chan, at, L);
+        AffineOut a = affine(toI32(d), chan, at, L);
         if (epi.pack)
           addLaneBits(v, a.neg, a.nz);
         if (epi.toNCHW)
@@ -618,7 +649,7 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
         Value below = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, d, load(lowT, ValueRange{chan}));
         Value above = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, d, load(highT, ValueRange{chan}));
         Value desc = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
-                                           load(descT, ValueRange{chan}), splat(i64(), 0));
+                                           load(descT, ValueRange{chan}), splat(accType(), 0));
         addLaneBits(v, arith::SelectOp::create(b, loc, desc, above, below),
                     arith::OrIOp::create(b, loc, below, above));
         break;
@@ -775,15 +806,15 @@ SmallVector<Value> KernelBuilder::build(Value sign, Value mask, ArrayRef<uint64_
   std::vector<uint64_t> blocked = bnn::blockWeights(weights.data(), s.O, s.KH * s.KW, s.words, OB);
   SmallVector<APInt> wBits;
   for (uint64_t x : blocked)
-    wBits.push_back(APInt(64, x));
-  weightsT = constTensor<APInt>({blocks, s.KH, s.KW * s.words, OB}, i64(), wBits);
+    wBits.push_back(APInt(64, x).trunc(accType().getIntOrFloatBitWidth())); // half: bits 32-63 are 0
+  weightsT = constTensor<APInt>({blocks, s.KH, s.KW * s.words, OB}, accType(), wBits);
   padded = s.pad[0] || s.pad[1] || s.pad[2] || s.pad[3];
   if (padded) {
     bnn::BorderClasses rows = bnn::borderClasses(s.Ho, s.H, s.KH, s.sh, s.dh, s.pad[0]);
     bnn::BorderClasses cols = bnn::borderClasses(s.Wo, s.W, s.KW, s.sw, s.dw, s.pad[2]);
     std::vector<int64_t> table = bnn::bipolarConvBase(rows, cols, weights.data(), s.O, Opad, s.KH,
                                                       s.KW, s.words, s.inChannels);
-    base = constTensor<int64_t>({int64_t(rows.taps.size()), int64_t(cols.taps.size()), Opad}, i64(), table);
+    base = intTensor({int64_t(rows.taps.size()), int64_t(cols.taps.size()), Opad}, table);
     rowClass = constTensor<int32_t>({s.Ho}, b.getI32Type(), rows.classOf);
     colClass = constTensor<int32_t>({s.Wo}, b.getI32Type(), cols.classOf);
   }
@@ -816,9 +847,10 @@ SmallVector<Value> KernelBuilder::build(Value sign, Value mask, ArrayRef<uint64_
     break;
   case EpilogueKind::Threshold: {
     // Padded channels: every d lies in [INT64_MIN, INT64_MAX), so the value is 0 (both bits 0).
-    lowT = constTensor<int64_t>({Opad}, i64(), bnn::channelVector<int64_t>(epi.low, s.O, Opad, INT64_MIN));
-    highT = constTensor<int64_t>({Opad}, i64(), bnn::channelVector<int64_t>(epi.high, s.O, Opad, INT64_MAX));
-    descT = constTensor<int64_t>({Opad}, i64(), bnn::channelVector<int64_t>(epi.desc, s.O, Opad, 0));
+    // Padding channels: never below low, always above high (their bits are discarded).
+    lowT = intTensor({Opad}, bnn::channelVector<int64_t>(epi.low, s.O, Opad, half ? INT32_MIN : INT64_MIN));
+    highT = intTensor({Opad}, bnn::channelVector<int64_t>(epi.high, s.O, Opad, half ? INT32_MAX : INT64_MAX));
+    descT = intTensor({Opad}, bnn::channelVector<int64_t>(epi.desc, s.O, Opad, 0));
     outs = {freshPlane(b, loc, outShape(outWords), /*zero=*/true),
             freshPlane(b, loc, outShape(outWords), /*zero=*/true)};
     break;
@@ -1426,6 +1458,7 @@ struct BNNLowerBinaryKernelsPass
   void runOnOperation() override {
     bnn::KernelConfig cfg{lanes, vectors, pixels, bnn::KernelAccumulate::Words};
     cfg.duplicateInputWords = duplicateInput;
+    cfg.narrowWords = narrowWords;
     if (accumulate == "bytes")
       cfg.accumulate = bnn::KernelAccumulate::Bytes;
     else if (accumulate != "words") {

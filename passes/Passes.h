@@ -47,6 +47,9 @@ struct KernelConfig {
   /// repeated `lanes` times, as one full vector load, instead of a load-and-broadcast (NEON's
   /// ld1r, which takes a vector pipe slot on Cortex-A72/A55 besides the load).
   bool duplicateInputWords = false;
+  /// Binary kernels: a layer with at most 32 input channels (one half-filled word) works on
+  /// 32-bit words, twice the channels per vector popcount.
+  bool narrowWords = true;
 };
 
 /// Floats per vector register of the float kernels: twice the i64 words, at least 4.

@@ -71,7 +71,10 @@ def BNNLowerBinaryKernels : Pass<"bnn-lower-binary-kernels", "mlir::func::FuncOp
            "lanes, widened into the i64 accumulators every chunk of up to 31 steps">,
     Option<"duplicateInput", "duplicate-input", "bool", "false",
            "Read each input word of the bipolar loop as one full-vector load from a copy of the "
-           "packed input with the word repeated in every lane, instead of a load-and-broadcast">
+           "packed input with the word repeated in every lane, instead of a load-and-broadcast">,
+    Option<"narrowWords", "narrow-words", "bool", "true",
+           "Layers with at most 32 input channels work on 32-bit words: i32 lanes, twice as many "
+           "per vector (with words accumulation, lanes > 1 and 2 * lanes * vectors dividing 64)">
   ];
   let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::arith::ArithDialect",
                            "mlir::math::MathDialect", "mlir::tensor::TensorDialect",

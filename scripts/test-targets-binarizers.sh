@@ -2,12 +2,13 @@
 # The binarizer end-to-end models (BUILD/test/e2e-binarizers) on every target, under qemu-user
 # for the foreign ones: QONNX models against the numpy reference, the others against
 # onnxruntime. Prints one line per model and target, then a summary. See docs/targets.md.
-# Usage: scripts/test-targets-binarizers.sh [TARGET ...]
+# Usage: scripts/test-targets-binarizers.sh [TARGET ...] (as scripts/test-targets.sh; `native`
+# is this machine with -mcpu=native)
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${BNNC_BUILD_DIR:-$root/build}"
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(x86_64 aarch64 armv7 riscv64 riscv64-rvv)
+[ ${#targets[@]} -gt 0 ] || targets=(x86_64 aarch64 armv7 riscv64 riscv64-rvv native)
 models="$build/test/e2e-binarizers"
 [ -f "$models/manifest.json" ] || cmake --build "$build" --target bnnc-e2e-binarizers || exit 1
 export BNNC_RUNTIME_DIR="${BNNC_RUNTIME_DIR:-$root/runtime}"
@@ -23,7 +24,9 @@ for onnx in "$models"/*.onnx; do
     else
       checker=("$root/test/e2e/check_model.py" --node "$node" --ort-runner "$root/test/reference/run_ort.js")
     fi
-    line=$(/usr/bin/python3 "${checker[@]}" --bnnc "$build/bin/bnnc" --target "$t" "$onnx" \
+    # check_model.py's --target also picks the qemu runner; `native` is the host, -mcpu=native.
+    if [ "$t" = native ]; then flags=(--bnnc-arg=-mcpu=native); else flags=(--target "$t"); fi
+    line=$(/usr/bin/python3 "${checker[@]}" --bnnc "$build/bin/bnnc" "${flags[@]}" "$onnx" \
              --inputs "$models/$name.in0.npy" --workdir "$work/$name/$t" 2>&1 | head -1)
     if [[ "$line" == PASS* ]]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
     printf '%-12s %s\n' "$t" "$line"

@@ -5,7 +5,8 @@
 # Prints a models x targets table and the run time. See docs/targets.md.
 #
 # Usage: scripts/test-targets.sh [-j JOBS] [TARGET ...]
-#   default targets: x86_64 aarch64 armv7 riscv64 riscv64-rvv; JOBS: the number of CPUs.
+#   default targets: x86_64 aarch64 armv7 riscv64 riscv64-rvv native; JOBS: the number of CPUs.
+#   `native` is this machine with -mcpu=native (AVX-512 kernels where the CPU has them).
 # Needs a built bnnc and the generated models (scripts/setup.sh, then
 # cmake --build build --target bnnc-e2e-models) and the cross packages setup.sh installs.
 set -uo pipefail
@@ -14,7 +15,7 @@ build="${BNNC_BUILD_DIR:-$root/build}"
 jobs="$(nproc 2>/dev/null || echo 2)"
 if [ "${1:-}" = "-j" ]; then jobs="$2"; shift 2; fi
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(x86_64 aarch64 armv7 riscv64 riscv64-rvv)
+[ ${#targets[@]} -gt 0 ] || targets=(x86_64 aarch64 armv7 riscv64 riscv64-rvv native)
 
 bnnc="$build/bin/bnnc"
 models="$build/test/e2e-models"
@@ -36,13 +37,22 @@ runner() {
 }
 
 # One cell: MODEL TARGET -> $out/MODEL/TARGET/{log,status}.
+# bnnc's target flags, and check_model.py's (its --target also picks the qemu runner): `native`
+# is the host with -mcpu=native.
+target_flags() {
+  if [ "$1" = native ]; then echo "-mcpu=native"; else echo "-target=$1"; fi
+}
+checker_flags() {
+  if [ "$1" = native ]; then echo "--bnnc-arg=-mcpu=native"; else echo "--target $1"; fi
+}
+
 cell() {
   local model="$1" target="$2" dir="$out/$1/$2" start status
   rm -rf "$dir" && mkdir -p "$dir"
   start=$(date +%s%N)
   if [ "$model" = digits ]; then
     {
-      "$bnnc" "$root/examples/digits/digits.onnx" --emit=exe -target="$target" -o "$dir/prog" &&
+      "$bnnc" "$root/examples/digits/digits.onnx" --emit=exe "$(target_flags "$target")" -o "$dir/prog" &&
         $(runner "$target") "$dir/prog" "$root/examples/digits/test_inputs.npy" -o "$dir/logits.npy" &&
         "$python" "$root/examples/digits/check_predictions.py" --logits "$dir/logits.npy"
     } > "$dir/log" 2>&1
@@ -50,13 +60,13 @@ cell() {
     local inputs=("$models/$model".in*.npy)
     "$python" "$root/test/e2e/check_model.py" --bnnc "$bnnc" --node "$node" \
       --ort-runner "$root/test/reference/run_ort.js" "$models/$model.onnx" \
-      --inputs "${inputs[@]}" --workdir "$dir/work" --target "$target" > "$dir/log" 2>&1
+      --inputs "${inputs[@]}" --workdir "$dir/work" $(checker_flags "$target") > "$dir/log" 2>&1
   fi
   status=$?
   awk -v s="$([ $status = 0 ] && echo PASS || echo FAIL)" -v t0="$start" -v t1="$(date +%s%N)" \
     'BEGIN { printf "%s %.1f\n", s, (t1 - t0) / 1e9 }' > "$dir/status"
 }
-export -f cell runner
+export -f cell runner target_flags checker_flags
 export root bnnc models python node out
 
 names=()

@@ -1,5 +1,5 @@
 // RUN: %bnnc_opt %s -bnn-lower-binary-kernels="lanes=2 vectors=2 pixels=2 duplicate-input=true" | FileCheck %s
-// RUN: %bnnc_opt %s -bnn-lower-binary-kernels="lanes=2 vectors=2 pixels=2" | FileCheck %s --check-prefix=BCAST
+// RUN: %bnnc_opt %s -bnn-lower-binary-kernels="lanes=2 vectors=2 pixels=2 narrow-words=false" | FileCheck %s --check-prefix=BCAST
 
 // With duplicate-input, the padded, row-flattened input plane [1, 6, 6 * 1 words] is copied once
 // with each word repeated in both lanes ([1, 6, 6, 2], linalg.broadcast), and the bipolar loop

@@ -1,4 +1,6 @@
-// RUN: %bnnc_opt %s -bnn-lower-binary-kernels="lanes=2 vectors=2 pixels=3" -split-input-file -verify-diagnostics | FileCheck %s
+// RUN: %bnnc_opt %s -bnn-lower-binary-kernels="lanes=2 vectors=2 pixels=3 narrow-words=false" -split-input-file -verify-diagnostics | FileCheck %s
+// The functions here check the kernel on 64-bit words (narrow-words=false); a layer with at most
+// 32 input channels otherwise works on 32-bit words: bnn-lower-binary-kernels-narrow.mlir.
 
 // A bipolar conv with its output transform: one kernel. Weights [O=4][KH=2][KW=1][1 word] are
 // re-laid out as [O/4][KH][KW*words][4] (one block of lanes * vectors = 4 channels); the top
