@@ -562,8 +562,14 @@ struct LowerTilingAvgPool : OpConversionPattern<tosa::AvgPool2dOp> {
 
 /// Max pooling (the stem's 3x3/2 of ResNet and Bi-Real): the input padded with -inf (a pad
 /// never wins, as TOSA and ONNX ignore padding; no window is padding only, since pad < kernel),
-/// then the maximum of the taps in window order: arith.maximumf (NaN propagates) or, with
-/// nan_mode IGNORE, arith.maxnumf, as tosa-to-linalg combines them.
+/// then the maximum of the taps in window order. With nan_mode PROPAGATE, TOSA's maximum of the
+/// running value m and a tap t is NaN if either is, else `m >= t ? m : t` (a tie of +0 and -0
+/// keeps m); tosa-to-linalg writes it as arith.maximumf, which instead orders -0 below +0, and
+/// that costs about six instructions per tap on x86 (sign tests and blends around vmaxps).
+/// Here each tap costs one `t > m ? t : m` (equal to `m >= t ? m : t` on non-NaN values: a
+/// single maxps(t, m)), and NaN is tracked apart: an unordered compare is true if either
+/// operand is NaN, so one per pair of taps, OR-ed, decides once at the end whether the result
+/// is NaN. With nan_mode IGNORE: arith.maxnumf, as tosa-to-linalg.
 struct LowerMaxPool : OpConversionPattern<tosa::MaxPool2dOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -579,10 +585,25 @@ struct LowerMaxPool : OpConversionPattern<tosa::MaxPool2dOp> {
                          op.getKernel()[1], op.getStride()[0], op.getStride()[1],
                          [&](OpBuilder &b, Location l, ValueRange taps) -> Value {
                            Value m = taps[0];
-                           for (Value t : taps.drop_front())
-                             m = ignoreNaN ? arith::MaxNumFOp::create(b, l, m, t).getResult()
-                                           : arith::MaximumFOp::create(b, l, m, t).getResult();
-                           return m;
+                           if (ignoreNaN) {
+                             for (Value t : taps.drop_front())
+                               m = arith::MaxNumFOp::create(b, l, m, t);
+                             return m;
+                           }
+                           for (Value t : taps.drop_front()) {
+                             // TOSA's m >= t ? m : t, written t > m ? t : m (the same on every
+                             // non-NaN pair, ties keeping m): x86's maxps(t, m) exactly.
+                             Value greater = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, t, m);
+                             m = arith::SelectOp::create(b, l, greater, t, m);
+                           }
+                           Value anyNaN;
+                           for (size_t k = 0; k < taps.size(); k += 2) {
+                             Value other = k + 1 < taps.size() ? taps[k + 1] : taps[k];
+                             Value nan = arith::CmpFOp::create(b, l, arith::CmpFPredicate::UNO, taps[k], other);
+                             anyNaN = anyNaN ? arith::OrIOp::create(b, l, anyNaN, nan).getResult() : nan;
+                           }
+                           Value qnan = arith::ConstantOp::create(b, l, b.getF32FloatAttr(NAN));
+                           return arith::SelectOp::create(b, l, anyNaN, qnan, m);
                          });
     rewriter.replaceOp(op, y);
     return success();

@@ -107,8 +107,10 @@ func.func @avg_pool_padded(%x: tensor<1x4x6x8xf32>) -> tensor<1x4x6x8xf32> {
 
 // A max pooling (3x3 / 2, pad 1) reads its padded input through 9 strided slices; the padding
 // is a fill with -inf (a pad never wins) and the input inserted into it, and the taps are
-// combined in window order with arith.maximumf (NaN propagates, as tosa-to-linalg). With
-// stride 1 (2x2 on 5x5), the slices have the output's shape, not the input's.
+// combined in window order by TOSA's `m >= t ? m : t`, written `t > m ? t : m` (one maxps each),
+// with NaN tracked apart: an
+// unordered compare per pair of taps (5 for 9 taps), OR-ed, selects NaN at the end (TOSA's
+// PROPAGATE). With stride 1 (2x2 on 5x5), the slices have the output's shape, not the input's.
 // CHECK-LABEL: func.func @max_pool(
 // CHECK: %[[NEGINF:.*]] = arith.constant 0xFF800000 : f32
 // CHECK: %[[F:.*]] = linalg.fill ins(%[[NEGINF]] : f32) outs(%{{.*}} : tensor<1x7x7x8xf32>)
@@ -116,13 +118,22 @@ func.func @avg_pool_padded(%x: tensor<1x4x6x8xf32>) -> tensor<1x4x6x8xf32> {
 // CHECK: tensor.extract_slice %[[P]][0, 0, 0, 0] [1, 3, 3, 8] [1, 2, 2, 1]
 // CHECK: %[[T22:.*]] = tensor.extract_slice %[[P]][0, 2, 2, 0] [1, 3, 3, 8] [1, 2, 2, 1]
 // CHECK: linalg.generic {{.*}} ins({{.*}}, %[[T22]] :
-// CHECK-COUNT-8: arith.maximumf
-// CHECK: linalg.yield
+// CHECK: ^bb0(%[[A0:[^:]*]]: f32, %[[A1:[^:]*]]: f32,
+// CHECK: %[[G:.*]] = arith.cmpf ogt, %[[A1]], %[[A0]] : f32
+// CHECK: arith.select %[[G]], %[[A1]], %[[A0]] : f32
+// CHECK-COUNT-7: arith.cmpf ogt
+// CHECK-NOT: arith.maximumf
+// CHECK: arith.cmpf uno, %[[A0]], %[[A1]] : f32
+// CHECK-COUNT-4: arith.cmpf uno
+// CHECK: %[[NAN:.*]] = arith.constant 0x7FC00000 : f32
+// CHECK: %[[R:.*]] = arith.select %{{.*}}, %[[NAN]], %{{.*}} : f32
+// CHECK: linalg.yield %[[R]]
 // CHECK-NOT: tosa.max_pool2d
 // CHECK-LABEL: func.func @max_pool_stride1
 // CHECK: tensor.extract_slice %arg0[0, 1, 1, 0] [1, 4, 4, 8] [1, 1, 1, 1] : tensor<1x5x5x8xf32> to tensor<1x4x4x8xf32>
 // CHECK: linalg.generic
-// CHECK-COUNT-3: arith.maximumf
+// CHECK-COUNT-3: arith.cmpf ogt
+// CHECK-COUNT-2: arith.cmpf uno
 func.func @max_pool(%x: tensor<1x5x5x8xf32>) -> tensor<1x3x3x8xf32> {
   %y = tosa.max_pool2d %x {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 2, 2>}
      : (tensor<1x5x5x8xf32>) -> tensor<1x3x3x8xf32>
