@@ -220,6 +220,7 @@ public:
     half = cfg.narrowWords && s.words == 1 && s.inChannels <= 32 && cfg.lanes > 1 &&
            !duplicateInput && cfg.accumulate != bnn::KernelAccumulate::Bytes &&
            64 % (2 * cfg.lanes * cfg.vectors) == 0; // the block's bits still fit one word
+    L64 = L;
     if (half)
       L *= 2;
     OB = L * V;
@@ -251,6 +252,8 @@ private:
   Location loc;
   const LayerShape &s;
   int64_t L, V, P, OB, blocks, Opad, outWords;
+  /// i64 words per vector register: the configuration's lanes (L is twice that on 32-bit words).
+  int64_t L64 = 1;
   const Epilogue &epi;
   /// The bipolar loop reads its input words from signDup (see KernelConfig).
   bool duplicateInput;
@@ -846,8 +849,8 @@ SmallVector<Value> KernelBuilder::build(Value sign, Value mask, ArrayRef<uint64_
     }
     break;
   case EpilogueKind::Threshold: {
-    // Padded channels: every d lies in [INT64_MIN, INT64_MAX), so the value is 0 (both bits 0).
-    // Padding channels: never below low, always above high (their bits are discarded).
+    // Padded channels: every d lies in [INT_MIN, INT_MAX) of the accumulators' width, so the
+    // value is 0 (both bits 0).
     lowT = intTensor({Opad}, bnn::channelVector<int64_t>(epi.low, s.O, Opad, half ? INT32_MIN : INT64_MIN));
     highT = intTensor({Opad}, bnn::channelVector<int64_t>(epi.high, s.O, Opad, half ? INT32_MAX : INT64_MAX));
     descT = intTensor({Opad}, bnn::channelVector<int64_t>(epi.desc, s.O, Opad, 0));
@@ -886,13 +889,16 @@ SmallVector<Value> KernelBuilder::build(Value sign, Value mask, ArrayRef<uint64_
       expectedRow.push_back(expected[j % s.words]);
     Value expectedT = constTensor<APInt>({rowWords}, i64(), expectedRow);
     Value maskRows = tensor::CollapseShapeOp::create(b, loc, mask, ArrayRef<ReassociationIndices>{{0, 1}, {2, 3}});
-    int64_t step = rowWords % L == 0 ? L : 1;
+    // In i64 words, the planes' own width, also where the kernel works on 32-bit words.
+    int64_t step = rowWords % L64 == 0 ? L64 : 1;
     Value zero = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
     Value empty = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{s.N * s.H}, i64());
     auto rowsLoop = scf::ForOp::create(
         b, loc, idx(0), idx(s.N * s.H), idx(1), ValueRange{empty}, [&](OpBuilder &, Location, Value r, ValueRange t) {
-          Type accT = step == 1 ? i64() : Type(VectorType::get({L}, i64()));
-          Value acc0 = step == 1 ? zero : splat(i64(), 0);
+          Type accT = step == 1 ? i64() : Type(VectorType::get({L64}, i64()));
+          Value acc0 = step == 1 ? zero
+                                 : arith::ConstantOp::create(b, loc, DenseElementsAttr::get(cast<VectorType>(accT),
+                                                                                            b.getI64IntegerAttr(0))).getResult();
           auto words = scf::ForOp::create(
               b, loc, idx(0), idx(rowWords), idx(step), ValueRange{acc0}, [&](OpBuilder &, Location, Value j, ValueRange a) {
                 Value m, e;
@@ -900,8 +906,8 @@ SmallVector<Value> KernelBuilder::build(Value sign, Value mask, ArrayRef<uint64_
                   m = tensor::ExtractOp::create(b, loc, maskRows, ValueRange{r, j});
                   e = tensor::ExtractOp::create(b, loc, expectedT, ValueRange{j});
                 } else {
-                  m = load(maskRows, ValueRange{r, j});
-                  e = load(expectedT, ValueRange{j});
+                  m = bnn::loadLanes(b, loc, maskRows, ValueRange{r, j}, L64);
+                  e = bnn::loadLanes(b, loc, expectedT, ValueRange{j}, L64);
                 }
                 scf::YieldOp::create(b, loc, ValueRange{arith::OrIOp::create(b, loc, a[0], arith::XOrIOp::create(b, loc, m, e)).getResult()});
               });
