@@ -356,6 +356,15 @@ def compile_model(args, model, cfg, out, emit, usage=None, extra=()):
     return time.monotonic() - t0, r.stderr
 
 
+def load_report(path):
+    """bnnc's JSON cost report (--report-file), or None if it cannot be read."""
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
 def memory_figures(obj, report):
     """The scratch arena (the header's NAME_SCRATCH_SIZE), the object's .bss and the cost
     report's peak of live activations, in bytes."""
@@ -365,9 +374,8 @@ def memory_figures(obj, report):
         with open(header) as f:
             m = re.search(r"_SCRATCH_SIZE (\d+)u", f.read())
         fig["scratch_bytes"] = int(m.group(1)) if m else None
-        with open(report) as f:
-            fig["peak_activation_bytes"] = json.load(f)["totals"]["peak_activation_bytes"]
-    except (OSError, ValueError, KeyError):
+        fig["peak_activation_bytes"] = report["totals"]["peak_activation_bytes"]
+    except (OSError, TypeError, KeyError):
         pass
     fig["bss_bytes"] = sum(size for name, size in sections(obj).items()
                            if name == ".bss" or name.startswith(".bss."))
@@ -517,8 +525,9 @@ def bench_model(args, model, configs, peaks):
         c["compile_obj_s"], _ = compile_model(args, model, cfg, obj, "obj", usage,
                                               [f"--report-file={report}"])
         c["compile_max_rss_mb"] = usage["max_rss_mb"]
-        c.update(memory_figures(obj, report))
-        c.update(work_figures(report))
+        report_doc = load_report(report)
+        c.update(memory_figures(obj, report_doc))
+        c.update(work_figures(report_doc))
         c["object_bytes"] = os.path.getsize(obj)
         c["instructions"] = count_instructions(args.objdump, obj)
         want = EXPECTED_POPCOUNT[cfg]
@@ -575,9 +584,8 @@ def work_figures(report):
     """The model's work by how bnnc executes it, from the cost report: binary MACs (XNOR-popcount),
     int8 MACs (layers executed on the int8 dot product) and the other MACs (float)."""
     try:
-        with open(report) as f:
-            layers = json.load(f)["layers"]
-    except (OSError, ValueError, KeyError):
+        layers = report["layers"]
+    except (TypeError, KeyError):
         return {}
     w = {"binary_macs": 0, "int8_macs": 0, "float_macs": 0}
     for l in layers:  # bops and flops count every instance of a repeated layer
