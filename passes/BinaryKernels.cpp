@@ -353,6 +353,12 @@ private:
   // Values shared by the loops.
   Value signFlat, signDup, maskFlat, weightsT, base, rowClass, colClass, rowBad, zeroCorr;
   Value mulT, biasT, lowT, highT, descT, packT, validT;
+  /// The folded affine epilogue's constants (see `block`): -2 mul per channel, and mul * base +
+  /// bias per channel, or per (row class, column class, channel) when the layer is padded.
+  Value foldedMulT, foldedBiasT;
+  /// The border base per (row class, column class, channel), and that table's shape.
+  std::vector<int64_t> baseTable;
+  SmallVector<int64_t> classShape;
   bool padded = false;
 
   SmallVector<Value> row(Value n, Value oh, ValueRange outs, bool masked);
@@ -572,13 +578,29 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
   struct AffineOut {
     Value y, neg, nz;
   };
+  //
+  // Folded (the bipolar loop without ternary corrections, where base is a constant per border
+  // class and channel): y = mul * (base - 2A) + bias = (-2 mul) * A + (mul * base + bias), so
+  // the epilogue takes A itself: one conversion and a multiply-add (contractible into one FMA),
+  // with -2 mul exact and mul * base + bias rounded once at compile time (foldedMulT,
+  // foldedBiasT). The value differs from the unfolded order by float rounding only.
+  bool fold = epi.kind == EpilogueKind::Affine && !masked && !zeroCorr;
+  Value rc, cc;
   auto affine = [&](Value d32, Value chan, ArrayRef<Value> at, int64_t lanes) {
     auto loadN = [&](Value t) { return bnn::loadLanes(b, loc, t, ValueRange{chan}, lanes); };
     Type f32 = b.getF32Type();
     Value f = arith::SIToFPOp::create(b, loc, lanes == 1 ? f32 : Type(VectorType::get({lanes}, f32)), d32);
     AffineOut r;
-    r.y = arith::MulFOp::create(b, loc, loadN(mulT), f);
-    r.y = arith::AddFOp::create(b, loc, r.y, loadN(biasT));
+    if (fold) {
+      auto contract = arith::FastMathFlagsAttr::get(b.getContext(), arith::FastMathFlags::contract);
+      Value bias = padded ? bnn::loadLanes(b, loc, foldedBiasT, ValueRange{rc, cc, chan}, lanes)
+                          : loadN(foldedBiasT);
+      r.y = arith::MulFOp::create(b, loc, loadN(foldedMulT), f, contract);
+      r.y = arith::AddFOp::create(b, loc, r.y, bias, contract);
+    } else {
+      r.y = arith::MulFOp::create(b, loc, loadN(mulT), f);
+      r.y = arith::AddFOp::create(b, loc, r.y, loadN(biasT));
+    }
     r.y = bnn::applyEpilogueChain(b, loc, epi.chain, epi.op->getResult(0), r.y, at, lanes);
     if (epi.pack)
       std::tie(r.neg, r.nz) = packBits(b, loc, r.y, loadN(packT), epi.packTie);
@@ -587,14 +609,12 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
   Value one = splat(accType(), 1);
   Value c0 = ob; // first channel of the block = ob * OB
   Value chan0 = mul(c0, OB);
-  Value rc;
   if (!masked && padded)
     rc = arith::IndexCastOp::create(b, loc, b.getIndexType(),
                                     tensor::ExtractOp::create(b, loc, rowClass, ValueRange{oh}));
   SmallVector<Value> ys(pixels * V);
   for (int64_t p = 0; p < pixels; ++p) {
     Value ow = add(ow0, idx(p));
-    Value cc;
     if (!masked && padded)
       cc = arith::IndexCastOp::create(b, loc, b.getIndexType(),
                                       tensor::ExtractOp::create(b, loc, colClass, ValueRange{ow}));
@@ -610,6 +630,24 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
     SmallVector<Value> wideD; // the V vectors of d as i32, for the wide affine epilogue
     for (int64_t v = 0; v < V; ++v) {
       Value chan = add(chan0, idx(v * L));
+      SmallVector<Value> at = {n, oh, ow, chan};
+      Value acc = reduction.getResult(p * V + v);
+      if (fold) {
+        // The affine epilogue reads A itself (see `affine`).
+        Value a = toI32(acc);
+        if (wideEpilogue) {
+          wideD.push_back(a);
+          continue;
+        }
+        AffineOut r = affine(a, chan, at, L);
+        if (epi.pack)
+          addLaneBits(v, r.neg, r.nz);
+        if (epi.toNCHW)
+          ys[p * V + v] = r.y;
+        else
+          results[0] = store(r.y, results[0], at);
+        continue;
+      }
       Value baseV;
       if (masked)
         baseV = broadcast(reduction.getResult(nAcc + p));
@@ -617,7 +655,6 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
         baseV = load(base, ValueRange{rc, cc, chan});
       else
         baseV = splat(accType(), s.inChannels * s.KH * s.KW);
-      Value acc = reduction.getResult(p * V + v);
       Value d = arith::SubIOp::create(b, loc, baseV, arith::ShLIOp::create(b, loc, acc, one));
       if (zeroCorr) {
         // Ternary weights: each zero weight was packed as +1; take its input value back out.
@@ -626,7 +663,6 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
           corr = arith::ExtSIOp::create(b, loc, lanesOf(i64()), corr);
         d = arith::SubIOp::create(b, loc, d, corr);
       }
-      SmallVector<Value> at = {n, oh, ow, chan};
       if (wideEpilogue) {
         wideD.push_back(toI32(d));
         continue;
@@ -817,7 +853,12 @@ SmallVector<Value> KernelBuilder::build(Value sign, Value mask, ArrayRef<uint64_
     bnn::BorderClasses cols = bnn::borderClasses(s.Wo, s.W, s.KW, s.sw, s.dw, s.pad[2]);
     std::vector<int64_t> table = bnn::bipolarConvBase(rows, cols, weights.data(), s.O, Opad, s.KH,
                                                       s.KW, s.words, s.inChannels);
-    base = intTensor({int64_t(rows.taps.size()), int64_t(cols.taps.size()), Opad}, table);
+    classShape = {int64_t(rows.taps.size()), int64_t(cols.taps.size()), Opad};
+    // An affine epilogue without ternary corrections reads the base only through its folded
+    // bias (below).
+    if (epi.kind != EpilogueKind::Affine || !s.zeroTaps.empty())
+      base = intTensor(classShape, table);
+    baseTable = std::move(table);
     rowClass = constTensor<int32_t>({s.Ho}, b.getI32Type(), rows.classOf);
     colClass = constTensor<int32_t>({s.Wo}, b.getI32Type(), cols.classOf);
   }
@@ -830,6 +871,24 @@ SmallVector<Value> KernelBuilder::build(Value sign, Value mask, ArrayRef<uint64_
   case EpilogueKind::Affine:
     mulT = constTensor<float>({Opad}, b.getF32Type(), bnn::channelVector<float>(epi.mul, s.O, Opad, 0.0f));
     biasT = constTensor<float>({Opad}, b.getF32Type(), bnn::channelVector<float>(epi.bias, s.O, Opad, 0.0f));
+    if (s.zeroTaps.empty()) {
+      // y = (-2 mul) * A + (mul * base + bias), base = K unpadded (block): mul * base + bias
+      // in double, rounded once.
+      SmallVector<float> m = bnn::channelVector<float>(epi.mul, s.O, Opad, 0.0f);
+      SmallVector<float> bias = bnn::channelVector<float>(epi.bias, s.O, Opad, 0.0f);
+      SmallVector<float> m2, folded;
+      for (float x : m)
+        m2.push_back(-2.0f * x);
+      int64_t K = s.inChannels * s.KH * s.KW;
+      int64_t entries = padded ? int64_t(baseTable.size()) : Opad;
+      for (int64_t i = 0; i < entries; ++i) {
+        int64_t c = i % Opad;
+        double base = padded ? double(baseTable[i]) : double(K);
+        folded.push_back(float(double(m[c]) * base + double(bias[c])));
+      }
+      foldedMulT = constTensor<float>({Opad}, b.getF32Type(), m2);
+      foldedBiasT = constTensor<float>(padded ? classShape : SmallVector<int64_t>{Opad}, b.getF32Type(), folded);
+    }
     outs.push_back(tensor::EmptyOp::create(
         b, loc, epi.toNCHW ? SmallVector<int64_t>{s.N, Opad, s.Ho, s.Wo} : outShape(Opad), b.getF32Type()));
     if (epi.pack) {

@@ -1,16 +1,18 @@
-// RUN: %bnnc_opt %s -bnn-lower-binary-kernels="lanes=2 vectors=2 pixels=3" | FileCheck %s
-// RUN: %bnnc_opt %s -bnn-lower-binary-kernels="lanes=2 vectors=2 pixels=3 narrow-words=false" | FileCheck %s --check-prefix=WIDE
+// RUN: %bnnc_opt %s -bnn-lower-binary-kernels="lanes=2 vectors=2 pixels=3" -split-input-file | FileCheck %s
+// RUN: %bnnc_opt %s -bnn-lower-binary-kernels="lanes=2 vectors=2 pixels=3 narrow-words=false" -split-input-file | FileCheck %s --check-prefix=WIDE
 
 // An input of 3 channels fills 3 bits of its one 64-bit word per position: the kernel works on
 // 32-bit words instead (the planes stay i64; each input word is truncated as it is read), so a
 // vector of "lanes=2" i64 holds 4 i32 lanes and a block covers lanes * 2 * vectors = 8 channels.
-// Weights are re-laid out as i32 [O/8][KH][KW*words][8], the border base table is i32, the
-// accumulators are vector<4xi32> (vpopcntd on AVX-512), and d = base - 2A is already i32: the
-// two vectors are joined for the affine epilogue without a truncation. The masked loop (rows
-// with an exact zero; this input is faithful) counts its valid taps in i32 as well.
+// Weights are re-laid out as i32 [O/8][KH][KW*words][8], the accumulators are vector<4xi32>
+// (vpopcntd on AVX-512) and already i32 for the epilogue: the two vectors are joined for the
+// affine epilogue without a truncation. The bipolar loop's epilogue is folded (y = (-2 mul) * A
+// + (mul * base + bias), the folded bias per border class: no integer base table); the masked
+// loop (rows with an exact zero; this input is faithful) counts its valid taps in i32 and
+// computes d = base - 2A from them.
 // CHECK-LABEL: func.func @conv_affine
 // CHECK-DAG: arith.constant dense<{{\[\[\[\[}}1, 3, 5, 7, 1, 3, 5, 7]], {{\[\[}}2, 4, 6, 0, 2, 4, 6, 0]]]]> : tensor<1x2x1x8xi32>
-// CHECK-DAG: arith.constant dense<{{\[\[\[}}5, 7, 7, 9, 5, 7, 7, 9]], {{\[\[}}6, 6, 6, 6, 6, 6, 6, 6]]]> : tensor<2x1x8xi32>
+// CHECK-DAG: arith.constant dense<{{\[\[\[}}2.500000e+00, 8.000000e+00, 1.400000e+01, -1.000000e+01, 2.500000e+00, 8.000000e+00, 1.400000e+01, -1.000000e+01]], {{\[\[}}3.000000e+00, 7.000000e+00, 1.200000e+01, -7.000000e+00, 3.000000e+00, 7.000000e+00, 1.200000e+01, -7.000000e+00]]]> : tensor<2x1x8xf32>
 // The masked loop, one pixel per block:
 // CHECK: scf.for {{.*}} -> (vector<4xi32>, vector<4xi32>, i32)
 // CHECK: vector.transfer_read {{.*}} : tensor<1x2x1x8xi32>, vector<4xi32>
@@ -19,6 +21,8 @@
 // CHECK: arith.andi %[[X]], %[[M]] : i32
 // CHECK: math.ctpop %{{.*}} : vector<4xi32>
 // CHECK: math.ctpop %[[M]] : i32
+// CHECK: arith.shli {{.*}} : vector<4xi32>
+// CHECK: arith.subi {{.*}} : vector<4xi32>
 // The bipolar loop, 3 pixels per block:
 // CHECK: scf.for {{.*}} -> (vector<4xi32>, vector<4xi32>, vector<4xi32>, vector<4xi32>, vector<4xi32>, vector<4xi32>)
 // CHECK: %[[W0:.*]] = vector.transfer_read {{.*}} : tensor<1x2x1x8xi32>, vector<4xi32>
@@ -26,11 +30,11 @@
 // CHECK: %[[BX:.*]] = vector.broadcast %[[W]] : i32 to vector<4xi32>
 // CHECK: %[[D:.*]] = arith.xori %[[BX]], %[[W0]] : vector<4xi32>
 // CHECK: math.ctpop %[[D]] : vector<4xi32>
-// CHECK: arith.shli {{.*}} : vector<4xi32>
-// CHECK: arith.subi {{.*}} : vector<4xi32>
 // CHECK-NOT: arith.trunci {{.*}} : vector
+// CHECK-NOT: arith.shli
 // CHECK: vector.shuffle {{.*}} [0, 1, 2, 3, 4, 5, 6, 7] : vector<4xi32>, vector<4xi32>
 // CHECK: arith.sitofp {{.*}} : vector<8xi32> to vector<8xf32>
+// CHECK: arith.mulf {{.*}} fastmath<contract> : vector<8xf32>
 // CHECK: vector.transfer_write {{.*}} : vector<8xf32>, tensor<1x4x4x8xf32>
 
 // narrow-words=false keeps the 64-bit words (two blocks of 4 channels, vector<2xi64>).
@@ -48,4 +52,25 @@ func.func @conv_affine(%s: tensor<1x4x4x1xi64>, %m: tensor<1x4x4x1xi64>) -> tens
      : (tensor<1x4x4x1xi64>, tensor<1x4x4x1xi64>, tensor<8x2x1x1xi64>) -> tensor<1x4x4x8xi32>
   %y = bnn.output_transform %d, %mul, %bias : (tensor<1x4x4x8xi32>, tensor<8xf32>, tensor<8xf32>) -> tensor<1x4x4x8xf32>
   return %y : tensor<1x4x4x8xf32>
+}
+
+// -----
+
+// A threshold epilogue reads d = base - 2A in i32: the border base table is i32.
+// CHECK-LABEL: func.func @conv_threshold
+// CHECK-DAG: arith.constant dense<{{\[\[\[}}5, 7, 7, 9, 5, 7, 7, 9]], {{\[\[}}6, 6, 6, 6, 6, 6, 6, 6]]]> : tensor<2x1x8xi32>
+// CHECK: scf.for {{.*}} -> (vector<4xi32>, vector<4xi32>, vector<4xi32>, vector<4xi32>, vector<4xi32>, vector<4xi32>)
+// CHECK: arith.shli {{.*}} : vector<4xi32>
+// CHECK: arith.subi {{.*}} : vector<4xi32>
+// CHECK: arith.cmpi slt, {{.*}} : vector<4xi32>
+func.func @conv_threshold(%s: tensor<1x4x4x1xi64>, %m: tensor<1x4x4x1xi64>) -> (tensor<1x4x4x1xi64>, tensor<1x4x4x1xi64>) {
+  %w = arith.constant dense<[[[[1]],[[2]]],[[[3]],[[4]]],[[[5]],[[6]]],[[[7]],[[0]]],[[[1]],[[2]]],[[[3]],[[4]]],[[[5]],[[6]]],[[[7]],[[0]]]]> : tensor<8x2x1x1xi64>
+  %low = arith.constant dense<[-3, 0, 1, 2, -3, 0, 1, 2]> : tensor<8xi32>
+  %high = arith.constant dense<[-3, 1, 1, 3, -3, 1, 1, 3]> : tensor<8xi32>
+  %desc = arith.constant dense<false> : tensor<8xi1>
+  %d = bnn.bconv2d %s, %m, %w {in_channels = 3 : i64, pad = array<i64: 1, 0, 0, 0>,
+         stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, bipolar}
+     : (tensor<1x4x4x1xi64>, tensor<1x4x4x1xi64>, tensor<8x2x1x1xi64>) -> tensor<1x4x4x8xi32>
+  %bs, %bm = bnn.threshold %d, %low, %high, %desc : (tensor<1x4x4x8xi32>, tensor<8xi32>, tensor<8xi32>, tensor<8xi1>) -> (tensor<1x4x4x1xi64>, tensor<1x4x4x1xi64>)
+  return %bs, %bm : tensor<1x4x4x1xi64>, tensor<1x4x4x1xi64>
 }
