@@ -351,6 +351,12 @@ LayerCost CostModel<bnn::PackOp>::getLayerCost(Operation *op) const {
 }
 
 template <>
+LayerCost CostModel<bnn::ConcatPackedOp>::getLayerCost(Operation *op) const {
+  // Per 64-bit result word and input: a shift and an OR.
+  return scalarCost(op, "concat", op->getResult(0), 2 * op->getNumOperands());
+}
+
+template <>
 LayerCost CostModel<bnn::BMaxPool2DOp>::getLayerCost(Operation *op) const {
   auto p = cast<bnn::BMaxPool2DOp>(op);
   auto k = p.getKernel();
@@ -544,6 +550,7 @@ void bnnc::registerCostModels(DialectRegistry &registry) {
     bnn::QuantOp::attachInterface<CostModel<bnn::QuantOp>>(*ctx);
     bnn::MultiThresholdOp::attachInterface<CostModel<bnn::MultiThresholdOp>>(*ctx);
     bnn::PackOp::attachInterface<CostModel<bnn::PackOp>>(*ctx);
+    bnn::ConcatPackedOp::attachInterface<CostModel<bnn::ConcatPackedOp>>(*ctx);
     bnn::BMaxPool2DOp::attachInterface<CostModel<bnn::BMaxPool2DOp>>(*ctx);
   });
   registry.addExtension(+[](MLIRContext *ctx, tosa::TosaDialect *) {

@@ -309,6 +309,43 @@ struct LowerPack : OpRewritePattern<bnn::PackOp> {
   }
 };
 
+/// concat_packed: input i (channels from offset o_i) ORed into the result's words from o_i / 64
+/// on, shifted left by o_i % 64 (the verifier guarantees no word spills into the next):
+///   out[..., o_i / 64 + k] |= in_i[..., k] << (o_i % 64).
+struct LowerConcatPacked : OpRewritePattern<bnn::ConcatPackedOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(bnn::ConcatPackedOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto outType = op.getType();
+    int64_t rank = outType.getRank();
+    Value out = zeroFilled(rewriter, loc, outType.getShape(), rewriter.getI64Type());
+    AffineMap id = rewriter.getMultiDimIdentityMap(rank);
+    SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+    int64_t offset = 0;
+    for (auto [in, c] : llvm::zip(op.getInputs(), op.getChannels())) {
+      auto t = cast<RankedTensorType>(in.getType());
+      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)), sizes, strides(rank, rewriter.getIndexAttr(1));
+      offsets.back() = rewriter.getIndexAttr(offset / 64);
+      for (int64_t d : t.getShape())
+        sizes.push_back(rewriter.getIndexAttr(d));
+      Value slice = tensor::ExtractSliceOp::create(rewriter, loc, t, out, offsets, sizes, strides);
+      int64_t shift = offset % 64;
+      auto merged = linalg::GenericOp::create(
+          rewriter, loc, TypeRange{t}, ValueRange{in}, ValueRange{slice}, ArrayRef<AffineMap>{id, id},
+          iters, [&](OpBuilder &b, Location l, ValueRange a) {
+            Value bits = a[0];
+            if (shift)
+              bits = arith::ShLIOp::create(b, l, bits, arith::ConstantOp::create(b, l, b.getI64IntegerAttr(shift)));
+            linalg::YieldOp::create(b, l, ValueRange{arith::OrIOp::create(b, l, a[1], bits).getResult()});
+          });
+      out = tensor::InsertSliceOp::create(rewriter, loc, merged.getResult(0), out, offsets, sizes, strides);
+      offset += c;
+    }
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+};
+
 /// The XNOR-popcount reduction shared by bconv2d and bmatmul:
 ///   A += popcount(m & (s ^ w)),  B += popcount(m),  d = B - 2A.
 /// Each valid +-1 product is +1 where the bits agree, so the dot product over the m-selected
@@ -688,7 +725,7 @@ struct BNNLowerToLinalgPass : bnn::impl::BNNLowerToLinalgBase<BNNLowerToLinalgPa
 
 void bnn::populateBNNToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<LowerSign, LowerBipolarSign, LowerQuant, LowerMultiThreshold, LowerBinarize,
-               LowerPack, LowerBConv2D, LowerBDepthwiseConv2D, LowerBMatMul, LowerBMatMulAct,
+               LowerPack, LowerConcatPacked, LowerBConv2D, LowerBDepthwiseConv2D, LowerBMatMul, LowerBMatMulAct,
                LowerOutputTransform,
                LowerThreshold,
                LowerBMaxPool2D>(

@@ -1618,6 +1618,50 @@ bool bnn::fusableEpilogueStep(linalg::GenericOp g, Value v) {
   return true;
 }
 
+bool bnn::isTilingAvgPool(Operation *op) {
+  auto pool = dyn_cast_if_present<tosa::AvgPool2dOp>(op);
+  if (!pool)
+    return false;
+  auto in = dyn_cast<RankedTensorType>(pool.getInput().getType());
+  auto out = dyn_cast<RankedTensorType>(pool.getType());
+  if (!in || !out || !in.hasStaticShape() || !out.hasStaticShape() || !in.getElementType().isF32())
+    return false;
+  if (pool.getKernel() != pool.getStride() || llvm::any_of(pool.getPad(), [](int64_t p) { return p != 0; }))
+    return false;
+  for (Value zp : {pool.getInputZp(), pool.getOutputZp()}) {
+    DenseFPElementsAttr attr;
+    if (!matchPattern(zp, m_Constant(&attr)) ||
+        !llvm::all_of(attr.getValues<APFloat>(), [](const APFloat &v) { return v.isZero(); }))
+      return false;
+  }
+  return true;
+}
+
+/// The tiling average pool `pool` at output position `at` (n, oh, ow, c) on `lanes` channels,
+/// from its window: (((0 + x_00) + x_01) + ...) / (KH * KW) (see isTilingAvgPool).
+static Value windowAverage(OpBuilder &b, Location loc, tosa::AvgPool2dOp pool, ArrayRef<Value> at,
+                           int64_t lanes) {
+  int64_t KH = pool.getKernel()[0], KW = pool.getKernel()[1];
+  Type f32 = b.getF32Type();
+  auto splat = [&](float x) -> Value {
+    if (lanes == 1)
+      return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(x));
+    auto t = VectorType::get({lanes}, f32);
+    return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(t, b.getF32FloatAttr(x)));
+  };
+  auto index = [&](Value v, int64_t scale, int64_t offset) -> Value {
+    Value r = arith::MulIOp::create(b, loc, v, arith::ConstantIndexOp::create(b, loc, scale));
+    return offset ? Value(arith::AddIOp::create(b, loc, r, arith::ConstantIndexOp::create(b, loc, offset))) : r;
+  };
+  Value sum = splat(0.0f);
+  for (int64_t kh = 0; kh < KH; ++kh)
+    for (int64_t kw = 0; kw < KW; ++kw) {
+      SmallVector<Value> idx = {at[0], index(at[1], KH, kh), index(at[2], KW, kw), at[3]};
+      sum = arith::AddFOp::create(b, loc, sum, bnn::loadLanes(b, loc, pool.getInput(), idx, lanes));
+    }
+  return arith::DivFOp::create(b, loc, sum, splat(float(KH * KW)));
+}
+
 Value bnn::loadLanes(OpBuilder &b, Location loc, Value t, ValueRange indices, int64_t lanes) {
   if (lanes == 1)
     return tensor::ExtractOp::create(b, loc, t, indices);
@@ -1682,6 +1726,8 @@ Value bnn::applyEpilogueChain(OpBuilder &b, Location loc, ArrayRef<Operation *> 
       Value v;
       if (in->get() == previous)
         v = y;
+      else if (m.isIdentity() && in->get().hasOneUse() && bnn::isTilingAvgPool(in->get().getDefiningOp()))
+        v = windowAverage(b, loc, in->get().getDefiningOp<tosa::AvgPool2dOp>(), at, lanes);
       else if (m.isIdentity())
         v = loadLanes(b, loc, in->get(), at, lanes);
       else {

@@ -484,22 +484,6 @@ bool isStaticF32Pool(Value input, Type result) {
   return in && out && in.hasStaticShape() && out.hasStaticShape() && in.getElementType().isF32();
 }
 
-/// A tosa.avg_pool2d whose windows tile the input (kernel == stride, no padding; ReActNet's and
-/// Bi-Real's 2x2 shortcuts): f32, static shapes, zero points 0. (With padding, the divisor
-/// would depend on the position.)
-bool isTilingAvgPool(tosa::AvgPool2dOp op) {
-  if (!isStaticF32Pool(op.getInput(), op.getType()))
-    return false;
-  if (op.getKernel() != op.getStride() || llvm::any_of(op.getPad(), [](int64_t p) { return p != 0; }))
-    return false;
-  for (Value zp : {op.getInputZp(), op.getOutputZp()}) {
-    DenseFPElementsAttr attr;
-    if (!matchPattern(zp, m_Constant(&attr)) || !llvm::all_of(attr.getValues<APFloat>(), [](const APFloat &v) { return v.isZero(); }))
-      return false;
-  }
-  return true;
-}
-
 /// A pooling as one element-wise linalg.generic over the output (n, oh, ow, c) whose operands
 /// are the window's KH * KW taps: tap (kh, kw) is the strided slice of `input` at offset
 /// (kh, kw) with strides (SH, SW) and the output's shape, so that element (n, oh, ow, c) of the
@@ -543,7 +527,7 @@ struct LowerTilingAvgPool : OpConversionPattern<tosa::AvgPool2dOp> {
   using OpConversionPattern::OpConversionPattern;
 
   LogicalResult matchAndRewrite(tosa::AvgPool2dOp op, OpAdaptor, ConversionPatternRewriter &rewriter) const override {
-    if (!isTilingAvgPool(op))
+    if (!bnn::isTilingAvgPool(op))
       return rewriter.notifyMatchFailure(op, "not an f32 pooling whose windows tile the input");
     int64_t KH = op.getKernel()[0], KW = op.getKernel()[1];
     float count = static_cast<float>(KH * KW);
@@ -733,7 +717,7 @@ struct BNNLowerFloatConvsPass : bnn::impl::BNNLowerFloatConvsBase<BNNLowerFloatC
     // Every float conv the kernel can take must become one.
     target.addDynamicallyLegalOp<tosa::Conv2DOp>([](tosa::Conv2DOp op) { return !matchFloatConv(op); });
     target.addDynamicallyLegalOp<tosa::MatMulOp>([](tosa::MatMulOp op) { return !matchFloatMatMul(op); });
-    target.addDynamicallyLegalOp<tosa::AvgPool2dOp>([](tosa::AvgPool2dOp op) { return !isTilingAvgPool(op); });
+    target.addDynamicallyLegalOp<tosa::AvgPool2dOp>([](tosa::AvgPool2dOp op) { return !bnn::isTilingAvgPool(op); });
     target.addDynamicallyLegalOp<tosa::MaxPool2dOp>(
         [](tosa::MaxPool2dOp op) { return !isStaticF32Pool(op.getInput(), op.getType()); });
     target.addDynamicallyLegalOp<tosa::ConcatOp>(

@@ -272,6 +272,8 @@ bool bipolarPlanes(Value mask) {
     return bipolarPlanes(reshape.getInput1());
   if (auto pool = dyn_cast_if_present<bnn::BMaxPool2DOp>(def))
     return bipolarPlanes(pool.getInputMask());
+  if (auto concat = dyn_cast_if_present<bnn::ConcatPackedOp>(def))
+    return llvm::all_of(concat.getInputs(), [](Value in) { return bipolarPlanes(in); });
   if (auto pack = dyn_cast_if_present<bnn::PackOp>(def)) {
     auto binarize = pack.getInput().getDefiningOp<bnn::BinarizeOp>();
     return binarize && binarize.getTie() != bnn::Tie::ZERO;
@@ -382,6 +384,61 @@ struct ElementwiseThroughConcat : OpRewritePattern<linalg::GenericOp> {
   }
 };
 
+/// pack(binarize(concat(x_1, ..., x_n))) along the channels
+///   -> concat_packed(pack(binarize(x_1, t_1)), ..., pack(binarize(x_n, t_n))),
+/// t_i being the thresholds of x_i's channels. Binarize and pack act per channel, so each part's
+/// bits are those of its channels in the whole; concat_packed places them at the part's channel
+/// offset. Each part's pack then joins the epilogue of the kernel that produces it, rather than
+/// a pass of its own over the concatenated floats (ReActNet's two pointwise convs of a
+/// downsampling block: the float concatenation stays for its other reader, the average pool).
+/// Only where concat_packed can place every part (each starts at a word boundary or lies
+/// within one word).
+struct PackThroughConcat : OpRewritePattern<bnn::PackOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(bnn::PackOp op, PatternRewriter &rewriter) const override {
+    auto binarize = op.getInput().getDefiningOp<bnn::BinarizeOp>();
+    if (!binarize || !binarize->hasOneUse())
+      return rewriter.notifyMatchFailure(op, "not packing a binarize read by this pack alone");
+    auto concat = binarize.getInput().getDefiningOp<tosa::ConcatOp>();
+    auto type = cast<RankedTensorType>(binarize.getType());
+    if (!concat || !type.hasStaticShape() || concat.getAxis() != type.getRank() - 1)
+      return rewriter.notifyMatchFailure(op, "not binarizing a concatenation along the channels");
+    SmallVector<int64_t> channels;
+    int64_t offset = 0;
+    for (Value part : concat.getInput1()) {
+      int64_t c = cast<RankedTensorType>(part.getType()).getShape().back();
+      if (c <= 0 || (offset % 64 != 0 && offset % 64 + c > 64))
+        return rewriter.notifyMatchFailure(op, "a part spans two words off a word boundary");
+      channels.push_back(c);
+      offset += c;
+    }
+    DenseElementsAttr thresholds = binarize.getThresholds();
+    SmallVector<float> t(thresholds.getValues<float>());
+    SmallVector<Value> signs, masks;
+    offset = 0;
+    for (auto [part, c] : llvm::zip(concat.getInput1(), channels)) {
+      DenseElementsAttr partThresholds = thresholds;
+      if (t.size() != 1)
+        partThresholds = DenseElementsAttr::get(RankedTensorType::get({c}, rewriter.getF32Type()),
+                                                ArrayRef<float>(t).slice(offset, c));
+      auto bin = bnn::BinarizeOp::create(rewriter, binarize.getLoc(), part.getType(), part,
+                                         partThresholds, binarize.getTieAttr());
+      SmallVector<int64_t> shape(type.getShape());
+      shape.back() = bnn::wordsFor(c);
+      auto planeType = RankedTensorType::get(shape, rewriter.getI64Type());
+      auto pack = bnn::PackOp::create(rewriter, op.getLoc(), planeType, planeType, bin.getResult());
+      signs.push_back(pack.getSign());
+      masks.push_back(pack.getMask());
+      offset += c;
+    }
+    auto planeType = op.getSign().getType();
+    Value sign = bnn::ConcatPackedOp::create(rewriter, op.getLoc(), planeType, signs, channels);
+    Value mask = bnn::ConcatPackedOp::create(rewriter, op.getLoc(), planeType, masks, channels);
+    rewriter.replaceOp(op, {sign, mask});
+    return success();
+  }
+};
+
 struct BNNFuseOutputTransformsPass
     : bnn::impl::BNNFuseOutputTransformsBase<BNNFuseOutputTransformsPass> {
   void runOnOperation() override {
@@ -403,5 +460,5 @@ struct BNNFuseOutputTransformsPass
 
 void bnn::populateFuseOutputTransformsPatterns(RewritePatternSet &patterns) {
   patterns.add<FoldAffineIntoTransform, BinarizeBeforeMaxPool, PackBeforeMaxPool, ThresholdPack,
-               ElementwiseThroughConcat>(patterns.getContext());
+               ElementwiseThroughConcat, PackThroughConcat>(patterns.getContext());
 }

@@ -36,9 +36,20 @@ llvm::SmallVector<mlir::Operation *> collectEpilogueChain(mlir::Value v);
 /// Applies `chain` (from collectEpilogueChain(source)) to `y`, the kernel's value of `source`
 /// for `lanes` channels at NHWC position `at`: each step's body cloned with every op widened to
 /// `lanes`; its other inputs read at `at` (same shape) or at the channel (per-channel vectors).
+/// An input that is a tiling average pool (isTilingAvgPool) read by this step alone is computed
+/// from the pool's window at `at` instead, in the pool's own order: no pass of its own, and its
+/// result is never written.
 mlir::Value applyEpilogueChain(mlir::OpBuilder &b, mlir::Location loc,
                                llvm::ArrayRef<mlir::Operation *> chain, mlir::Value source,
                                mlir::Value y, llvm::ArrayRef<mlir::Value> at, int64_t lanes);
+
+/// Whether `op` is a tosa.avg_pool2d whose windows tile the input (kernel == stride, no padding;
+/// ReActNet's and Bi-Real's 2x2 shortcuts): f32, static shapes, zero points 0. (With padding,
+/// the divisor would depend on the position.) Such a pool is computed in one pass as
+///   y = (((0 + x_00) + x_01) + ... + x_(KH-1)(KW-1)) / (KH * KW),
+/// the order and the division of tosa-to-linalg's lowering (a sum pooling from 0, then a
+/// division), by the float kernels, or inside a kernel epilogue that reads it (applyEpilogueChain).
+bool isTilingAvgPool(mlir::Operation *op);
 
 /// The output positions per block for a row of `width`: at most `maxPixels`, at least half of
 /// it, the cheapest row when a step of a P-position block costs `vectors` weight loads, P input

@@ -191,6 +191,46 @@ LogicalResult PackOp::verify() {
   return success();
 }
 
+LogicalResult ConcatPackedOp::verify() {
+  ArrayRef<int64_t> channels = getChannels();
+  if (getInputs().empty())
+    return emitOpError("needs at least one input");
+  if (channels.size() != getInputs().size())
+    return emitOpError("has ") << channels.size() << " channel counts for " << getInputs().size()
+                               << " inputs";
+  auto out = getOutput().getType();
+  int64_t offset = 0;
+  for (auto [i, in] : llvm::enumerate(getInputs())) {
+    auto t = cast<RankedTensorType>(in.getType());
+    if (channels[i] <= 0)
+      return emitOpError("input ") << i << " has " << channels[i] << " channels";
+    if (t.getRank() != out.getRank())
+      return emitOpError("input ") << i << " has rank " << t.getRank() << ", the result "
+                                   << out.getRank();
+    for (int64_t d = 0; d + 1 < out.getRank(); ++d)
+      if (t.getDimSize(d) != out.getDimSize(d))
+        return emitOpError("input ") << i << " differs from the result in dimension " << d;
+    if (t.getDimSize(t.getRank() - 1) != wordsFor(channels[i]))
+      return emitOpError("input ") << i << " packs " << channels[i] << " channels into "
+                                   << wordsFor(channels[i]) << " words, not "
+                                   << t.getDimSize(t.getRank() - 1);
+    if (offset % 64 != 0 && offset % 64 + channels[i] > 64)
+      return emitOpError("input ") << i << " starts at bit " << offset % 64
+                                   << " of a word and spans two words";
+    offset += channels[i];
+  }
+  if (out.getDimSize(out.getRank() - 1) != wordsFor(offset))
+    return emitOpError("packs ") << offset << " channels into " << wordsFor(offset)
+                                 << " words, not " << out.getDimSize(out.getRank() - 1);
+  return success();
+}
+
+OpFoldResult ConcatPackedOp::fold(FoldAdaptor) {
+  if (getInputs().size() == 1 && getInputs()[0].getType() == getType())
+    return getInputs()[0];
+  return {};
+}
+
 /// Checks the packed input planes and weights of a binary layer.
 static LogicalResult verifyBinaryLayer(Operation *op, RankedTensorType sign, RankedTensorType mask,
                                        RankedTensorType weights, int64_t reduction) {

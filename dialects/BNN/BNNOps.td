@@ -153,6 +153,31 @@ def BNN_PackOp : BNN_Op<"pack", [Pure]> {
   let hasVerifier = 1;
 }
 
+def BNN_ConcatPackedOp : BNN_Op<"concat_packed", [Pure]> {
+  let summary = "Join packed bit planes along the channel axis";
+  let description = [{
+    The packed form of a concatenation along the innermost axis: input `i` is a plane packed
+    (as by `bnn.pack`) from `channels[i]` channels, and the result is the plane of all
+    `sum(channels)` channels in order, bit `c` of input `i` landing at bit `o_i + c` with
+    `o_i = channels[0] + ... + channels[i - 1]`. Bits past the channel count stay 0.
+    Each input starts at a word boundary (`o_i % 64 == 0`) or lies within one word of the
+    result (`o_i % 64 + channels[i] <= 64`), so every input word lands in one result word with a
+    shift: what packing the parts of a concatenation separately (each in the epilogue of the
+    kernel that produces it) gives for the channel counts of real networks.
+
+    Example:
+    ```mlir
+    %s = bnn.concat_packed %a, %b {channels = array<i64: 32, 32>}
+       : (tensor<1x8x8x1xi64>, tensor<1x8x8x1xi64>) -> tensor<1x8x8x1xi64>
+    ```
+  }];
+  let arguments = (ins Variadic<BNN_PackedTensor>:$inputs, DenseI64ArrayAttr:$channels);
+  let results = (outs BNN_PackedTensor:$output);
+  let assemblyFormat = "$inputs attr-dict `:` functional-type($inputs, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
 def BNN_IntTensor : RankedTensorOf<[I32]>;
 def BNN_BoolTensor : RankedTensorOf<[I1]>;
 

@@ -451,17 +451,20 @@ class ReActDoubling(nn.Module):
     concatenation and the per-channel RSign thresholds are what bnnc fuses into the pointwise
     convs' kernels."""
 
-    def __init__(self, seed, c=32):
+    def __init__(self, seed, c=32, k=3, down=False):
         super().__init__()
         g = torch.Generator().manual_seed(seed)
         self.stem = nn.Conv2d(3, c, 3, padding=1, bias=False)
         dyadic_(self.stem.weight, g)
         self.bn0 = SafeBN(c, seed * 10)
         self.act1, self.act2, self.act3 = RSign(c), RSign(c), RSign(2 * c)
-        self.conv1 = BinConv(c, c, 3, g, w_bireal, flat=True)
+        self.conv1 = BinConv(c, c, k, g, w_bireal, padding=k // 2, flat=True)
         self.pw_a = BinConv(c, c, 1, g, w_bireal, padding=0, flat=True)
         self.pw_b = BinConv(c, c, 1, g, w_bireal, padding=0, flat=True)
-        self.conv3 = BinConv(2 * c, 2 * c, 3, g, w_bireal, flat=True)
+        self.conv3 = BinConv(2 * c, 2 * c, k, g, w_bireal, stride=2 if down else 1,
+                             padding=k // 2, flat=True)
+        # ReActNet's downsampling shortcut: a 2x2 average pool of the block's input.
+        self.shortcut = nn.AvgPool2d(2) if down else nn.Identity()
         self.bn1, self.bn_a, self.bn_b = (SafeBN(c, seed * 10 + k) for k in (1, 2, 3))
         self.bn3 = SafeBN(2 * c, seed * 10 + 4)
         self.rp1, self.rp2, self.rp3 = RPReLU(c, g), RPReLU(2 * c, g), RPReLU(2 * c, g)
@@ -474,7 +477,7 @@ class ReActDoubling(nn.Module):
         s = self.act2(x1)
         x2 = self.rp2(torch.cat([self.bn_a(self.pw_a(s), add=x1),
                                  self.bn_b(self.pw_b(s), add=x1)], 1))
-        x3 = self.rp3(self.bn3(self.conv3(self.act3(x2)), add=x2))
+        x3 = self.rp3(self.bn3(self.conv3(self.act3(x2)), add=self.shortcut(x2)))
         return self.fc(torch.flatten(self.gap(x3), 1))
 
 
@@ -487,6 +490,28 @@ def build_reactnet_doubling():
             "binary_layers": 4,
             "description": "ReActNet channel doubling: RSign, two binary 1x1 convs concatenated, "
                            "RPReLU over the concatenation"}
+
+
+@builder("bibench_reactnet_doubling64", "bibench")
+def build_reactnet_doubling64():
+    seed = 111
+    torch.manual_seed(seed)
+    m = ReActDoubling(seed, c=64, k=1)
+    return {"module": m, "inputs": [dyadic_input(np.random.default_rng(seed), 2, 3, 6, 6)],
+            "binary_layers": 4,
+            "description": "ReActNet channel doubling at 64 + 64 channels (each half a whole "
+                           "word), binary 1x1 convs throughout"}
+
+
+@builder("bibench_reactnet_down", "bibench")
+def build_reactnet_down():
+    seed = 112
+    torch.manual_seed(seed)
+    m = ReActDoubling(seed, down=True)
+    return {"module": m, "inputs": [dyadic_input(np.random.default_rng(seed), 2, 3, 8, 8)],
+            "binary_layers": 4,
+            "description": "ReActNet channel doubling, then a binary 3x3 conv of stride 2 whose "
+                           "shortcut is a 2x2 average pool"}
 
 bibench("bibench_recu", 107, lambda c: Sign(), w_recu,
         "ReCU: Sign(W - mean_c W) (standardized, tau clamp) times the mean magnitude")

@@ -274,3 +274,41 @@ func.func @splat_through_concat(%a: tensor<1x2x2x2xf32>, %b: tensor<1x2x2x3xf32>
   } -> tensor<1x2x2x5xf32>
   return %y : tensor<1x2x2x5xf32>
 }
+
+// -----
+
+// pack(binarize(concat)) along the channels: each part is binarized with its channels'
+// thresholds and packed on its own (the pack then joins the epilogue of the part's producer),
+// and concat_packed places the planes (the part of 3 channels at bits 2..4 of the same word).
+// The float concatenation stays for its other reader.
+// CHECK-LABEL: func.func @pack_through_concat
+// CHECK-DAG: %[[C:.*]] = tosa.concat %arg0, %arg1 {axis = 3 : i32}
+// CHECK-DAG: %[[BA:.*]] = bnn.binarize %arg0 {thresholds = dense<[5.000000e-01, 1.500000e+00]> : tensor<2xf32>, tie = #bnn<tie zero>} : tensor<1x2x2x2xf32>
+// CHECK-DAG: %[[BB:.*]] = bnn.binarize %arg1 {thresholds = dense<[-2.000000e+00, 2.500000e-01, 3.000000e+00]> : tensor<3xf32>, tie = #bnn<tie zero>} : tensor<1x2x2x3xf32>
+// CHECK-DAG: %[[SA:.*]], %[[MA:.*]] = bnn.pack %[[BA]] : tensor<1x2x2x2xf32> -> tensor<1x2x2x1xi64>, tensor<1x2x2x1xi64>
+// CHECK-DAG: %[[SB:.*]], %[[MB:.*]] = bnn.pack %[[BB]] : tensor<1x2x2x3xf32> -> tensor<1x2x2x1xi64>, tensor<1x2x2x1xi64>
+// CHECK-DAG: %[[S:.*]] = bnn.concat_packed %[[SA]], %[[SB]] {channels = array<i64: 2, 3>}
+// CHECK-DAG: %[[M:.*]] = bnn.concat_packed %[[MA]], %[[MB]] {channels = array<i64: 2, 3>}
+// CHECK: return %[[S]], %[[M]], %[[C]]
+func.func @pack_through_concat(%a: tensor<1x2x2x2xf32>, %b: tensor<1x2x2x3xf32>) -> (tensor<1x2x2x1xi64>, tensor<1x2x2x1xi64>, tensor<1x2x2x5xf32>) {
+  %c = tosa.concat %a, %b {axis = 3 : i32} : (tensor<1x2x2x2xf32>, tensor<1x2x2x3xf32>) -> tensor<1x2x2x5xf32>
+  %x = bnn.binarize %c {thresholds = dense<[0.5, 1.5, -2.0, 0.25, 3.0]> : tensor<5xf32>, tie = #bnn<tie zero>} : tensor<1x2x2x5xf32>
+  %s, %m = bnn.pack %x : tensor<1x2x2x5xf32> -> tensor<1x2x2x1xi64>, tensor<1x2x2x1xi64>
+  return %s, %m, %c : tensor<1x2x2x1xi64>, tensor<1x2x2x1xi64>, tensor<1x2x2x5xf32>
+}
+
+// -----
+
+// A part that would span two words off a word boundary (60 + 10 channels) keeps the pack of
+// the concatenation.
+// CHECK-LABEL: func.func @pack_through_concat_straddle
+// CHECK: %[[C:.*]] = tosa.concat
+// CHECK: %[[X:.*]] = bnn.binarize %[[C]]
+// CHECK: bnn.pack %[[X]] : tensor<1x1x1x70xf32>
+// CHECK-NOT: bnn.concat_packed
+func.func @pack_through_concat_straddle(%a: tensor<1x1x1x60xf32>, %b: tensor<1x1x1x10xf32>) -> (tensor<1x1x1x2xi64>, tensor<1x1x1x2xi64>) {
+  %c = tosa.concat %a, %b {axis = 3 : i32} : (tensor<1x1x1x60xf32>, tensor<1x1x1x10xf32>) -> tensor<1x1x1x70xf32>
+  %x = bnn.binarize %c {thresholds = dense<0.0> : tensor<1xf32>, tie = #bnn<tie positive>} : tensor<1x1x1x70xf32>
+  %s, %m = bnn.pack %x : tensor<1x1x1x70xf32> -> tensor<1x1x1x2xi64>, tensor<1x1x1x2xi64>
+  return %s, %m : tensor<1x1x1x2xi64>, tensor<1x1x1x2xi64>
+}

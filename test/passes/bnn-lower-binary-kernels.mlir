@@ -316,6 +316,47 @@ func.func @conv_epilogue_chain(%s: tensor<1x2x4x1xi64>, %m: tensor<1x2x4x1xi64>,
 
 // -----
 
+// A residual that is a 2x2/2 average pool read by the chain alone (ReActNet's downsampling
+// shortcut) is computed in the epilogue from the pool's window, in tosa-to-linalg's order:
+// (((0 + x00) + x01) + x10) + x11, divided by 4; the pool is left without a reader.
+// CHECK-LABEL: func.func @conv_epilogue_avg_pool
+// CHECK-SAME: (%{{.*}}: tensor<1x2x4x1xi64>, %{{.*}}: tensor<1x2x4x1xi64>, %[[X:.*]]: tensor<1x4x8x4xf32>)
+// CHECK: arith.sitofp
+// CHECK: %[[A:.*]] = vector.transfer_read %[[X]]{{.*}} : tensor<1x4x8x4xf32>, vector<4xf32>
+// CHECK: %[[S1:.*]] = arith.addf %{{.*}}, %[[A]] : vector<4xf32>
+// CHECK: %[[B:.*]] = vector.transfer_read %[[X]]{{.*}} : tensor<1x4x8x4xf32>, vector<4xf32>
+// CHECK: %[[S2:.*]] = arith.addf %[[S1]], %[[B]] : vector<4xf32>
+// CHECK: %[[C:.*]] = vector.transfer_read %[[X]]{{.*}} : tensor<1x4x8x4xf32>, vector<4xf32>
+// CHECK: %[[S3:.*]] = arith.addf %[[S2]], %[[C]] : vector<4xf32>
+// CHECK: %[[D:.*]] = vector.transfer_read %[[X]]{{.*}} : tensor<1x4x8x4xf32>, vector<4xf32>
+// CHECK: %[[S4:.*]] = arith.addf %[[S3]], %[[D]] : vector<4xf32>
+// CHECK: %[[P:.*]] = arith.divf %[[S4]], %{{.*}} : vector<4xf32>
+// CHECK: arith.addf %{{.*}}, %[[P]] : vector<4xf32>
+// CHECK: vector.transfer_write {{.*}} : vector<4xf32>, tensor<1x2x4x4xf32>
+// CHECK-NOT: linalg.generic
+// CHECK: return
+#ida = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @conv_epilogue_avg_pool(%s: tensor<1x2x4x1xi64>, %m: tensor<1x2x4x1xi64>, %x: tensor<1x4x8x4xf32>) -> tensor<1x2x4x4xf32> {
+  %w = arith.constant dense<1> : tensor<4x1x1x1xi64>
+  %mul = arith.constant dense<0.5> : tensor<4xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %pool = tosa.avg_pool2d %x, %zp, %zp {acc_type = f32, kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x4x8x4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x4x4xf32>
+  %d = bnn.bconv2d %s, %m, %w {in_channels = 3 : i64, pad = array<i64: 0, 0, 0, 0>,
+         stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, bipolar}
+     : (tensor<1x2x4x1xi64>, tensor<1x2x4x1xi64>, tensor<4x1x1x1xi64>) -> tensor<1x2x4x4xi32>
+  %y = bnn.output_transform %d, %mul, %mul : (tensor<1x2x4x4xi32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x2x4x4xf32>
+  %e = tensor.empty() : tensor<1x2x4x4xf32>
+  %sum = linalg.generic {indexing_maps = [#ida, #ida, #ida], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%y, %pool : tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) outs(%e : tensor<1x2x4x4xf32>) {
+  ^bb0(%a: f32, %r: f32, %o: f32):
+    %0 = arith.addf %a, %r : f32
+    linalg.yield %0 : f32
+  } -> tensor<1x2x4x4xf32>
+  return %sum : tensor<1x2x4x4xf32>
+}
+
+// -----
+
 // negative_: a step that reduces (or reads another position) is not element-wise: the chain
 // stops before it and the kernel writes the transform's result.
 // CHECK-LABEL: func.func @negative_epilogue_reduction

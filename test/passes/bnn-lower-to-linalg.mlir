@@ -566,3 +566,29 @@ func.func @bmatmul_act(%as: tensor<2x3x1xi64>, %am: tensor<2x3x1xi64>, %bs: tens
      : (tensor<2x3x1xi64>, tensor<2x3x1xi64>, tensor<2x4x1xi64>, tensor<2x4x1xi64>) -> tensor<2x3x4xi32>
   return %0 : tensor<2x3x4xi32>
 }
+
+// -----
+
+// concat_packed: each input ORed into its words of a zero-filled result, shifted to its bit
+// offset: the second part of 32 channels by 32 within word 0 (the same slice: the greedy
+// driver folds the insert/extract pair), the third (64 channels) into word 1 unshifted.
+// CHECK-LABEL: func.func @concat_packed
+// CHECK-DAG: %[[C32:.*]] = arith.constant 32 : i64
+// CHECK: %[[Z:.*]] = linalg.fill
+// CHECK: %[[S0:.*]] = tensor.extract_slice %[[Z]][0, 0, 0, 0] [1, 2, 2, 1] [1, 1, 1, 1]
+// CHECK: %[[G0:.*]] = linalg.generic {{.*}} ins(%arg0 : tensor<1x2x2x1xi64>) outs(%[[S0]] : tensor<1x2x2x1xi64>)
+// CHECK-NOT: arith.shli
+// CHECK: arith.ori
+// CHECK: %[[G1:.*]] = linalg.generic {{.*}} ins(%arg1 : tensor<1x2x2x1xi64>) outs(%[[G0]] : tensor<1x2x2x1xi64>)
+// CHECK: %[[SH:.*]] = arith.shli %{{.*}}, %[[C32]] : i64
+// CHECK: arith.ori %{{.*}}, %[[SH]] : i64
+// CHECK: %[[R1:.*]] = tensor.insert_slice %[[G1]] into %[[Z]][0, 0, 0, 0] [1, 2, 2, 1] [1, 1, 1, 1]
+// CHECK: %[[S2:.*]] = tensor.extract_slice %[[R1]][0, 0, 0, 1] [1, 2, 2, 1] [1, 1, 1, 1]
+// CHECK: linalg.generic {{.*}} ins(%arg2 : tensor<1x2x2x1xi64>) outs(%[[S2]] : tensor<1x2x2x1xi64>)
+// CHECK-NOT: arith.shli
+// CHECK: tensor.insert_slice %{{.*}} into %[[R1]][0, 0, 0, 1] [1, 2, 2, 1] [1, 1, 1, 1]
+// CHECK-NOT: bnn.
+func.func @concat_packed(%a: tensor<1x2x2x1xi64>, %b: tensor<1x2x2x1xi64>, %c: tensor<1x2x2x1xi64>) -> tensor<1x2x2x2xi64> {
+  %0 = bnn.concat_packed %a, %b, %c {channels = array<i64: 32, 32, 64>} : (tensor<1x2x2x1xi64>, tensor<1x2x2x1xi64>, tensor<1x2x2x1xi64>) -> tensor<1x2x2x2xi64>
+  return %0 : tensor<1x2x2x2xi64>
+}

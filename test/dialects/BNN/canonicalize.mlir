@@ -130,3 +130,14 @@ func.func @dead_binarizers(%x: tensor<4xf32>, %t: tensor<1x2xf32>) -> tensor<4xf
      : (tensor<4xf32>, tensor<1x2xf32>) -> tensor<4xf32>
   return %x : tensor<4xf32>
 }
+
+// -----
+
+// A concat_packed of one input is that input.
+// CHECK-LABEL: func.func @concat_packed_one
+// CHECK-SAME: (%[[A:.*]]: tensor<1x2xi64>)
+// CHECK-NEXT: return %[[A]]
+func.func @concat_packed_one(%a: tensor<1x2xi64>) -> tensor<1x2xi64> {
+  %0 = bnn.concat_packed %a {channels = array<i64: 100>} : (tensor<1x2xi64>) -> tensor<1x2xi64>
+  return %0 : tensor<1x2xi64>
+}

@@ -228,6 +228,48 @@ func.func @binarize_unknown_tie(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
 
 // -----
 
+// bnn.concat_packed: channel counts, word counts, and parts that would span two words.
+
+func.func @concat_packed_counts(%a: tensor<1x1xi64>) -> tensor<1x1xi64> {
+  // expected-error @+1 {{'bnn.concat_packed' op has 2 channel counts for 1 inputs}}
+  %0 = bnn.concat_packed %a {channels = array<i64: 32, 32>} : (tensor<1x1xi64>) -> tensor<1x1xi64>
+  return %0 : tensor<1x1xi64>
+}
+
+// -----
+
+func.func @concat_packed_input_words(%a: tensor<1x1xi64>, %b: tensor<1x1xi64>) -> tensor<1x2xi64> {
+  // expected-error @+1 {{'bnn.concat_packed' op input 1 packs 70 channels into 2 words, not 1}}
+  %0 = bnn.concat_packed %a, %b {channels = array<i64: 64, 70>} : (tensor<1x1xi64>, tensor<1x1xi64>) -> tensor<1x2xi64>
+  return %0 : tensor<1x2xi64>
+}
+
+// -----
+
+func.func @concat_packed_result_words(%a: tensor<1x1xi64>, %b: tensor<1x1xi64>) -> tensor<1x2xi64> {
+  // expected-error @+1 {{'bnn.concat_packed' op packs 64 channels into 1 words, not 2}}
+  %0 = bnn.concat_packed %a, %b {channels = array<i64: 32, 32>} : (tensor<1x1xi64>, tensor<1x1xi64>) -> tensor<1x2xi64>
+  return %0 : tensor<1x2xi64>
+}
+
+// -----
+
+func.func @concat_packed_straddle(%a: tensor<1x1xi64>, %b: tensor<1x1xi64>) -> tensor<1x2xi64> {
+  // expected-error @+1 {{'bnn.concat_packed' op input 1 starts at bit 48 of a word and spans two words}}
+  %0 = bnn.concat_packed %a, %b {channels = array<i64: 48, 32>} : (tensor<1x1xi64>, tensor<1x1xi64>) -> tensor<1x2xi64>
+  return %0 : tensor<1x2xi64>
+}
+
+// -----
+
+func.func @concat_packed_outer_dim(%a: tensor<2x1xi64>, %b: tensor<1x1xi64>) -> tensor<1x1xi64> {
+  // expected-error @+1 {{'bnn.concat_packed' op input 0 differs from the result in dimension 0}}
+  %0 = bnn.concat_packed %a, %b {channels = array<i64: 32, 32>} : (tensor<2x1xi64>, tensor<1x1xi64>) -> tensor<1x1xi64>
+  return %0 : tensor<1x1xi64>
+}
+
+// -----
+
 func.func @pack_word_count(%x: tensor<1x100xf32>) -> tensor<1x1xi64> {
   // expected-error @+1 {{'bnn.pack' op packs 100 channels into 2 words, not 1}}
   %s, %m = bnn.pack %x : tensor<1x100xf32> -> tensor<1x1xi64>, tensor<1x1xi64>

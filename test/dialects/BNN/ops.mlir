@@ -232,3 +232,11 @@ func.func @dot_i8(%acc: vector<16xi32>, %a: vector<64xi8>, %b: vector<64xi8>, %a
   %s = bnn.dot_i8 %acc4, %c, %c : vector<16xi8> -> vector<4xi32>
   return %r, %s : vector<16xi32>, vector<4xi32>
 }
+
+// Two parts of 32 channels share one word; a part of 64 then starts at a word boundary.
+// CHECK-LABEL: func.func @concat_packed
+// CHECK: bnn.concat_packed %{{.*}}, %{{.*}}, %{{.*}} {channels = array<i64: 32, 32, 64>} : (tensor<1x4x4x1xi64>, tensor<1x4x4x1xi64>, tensor<1x4x4x1xi64>) -> tensor<1x4x4x2xi64>
+func.func @concat_packed(%a: tensor<1x4x4x1xi64>, %b: tensor<1x4x4x1xi64>, %c: tensor<1x4x4x1xi64>) -> tensor<1x4x4x2xi64> {
+  %0 = bnn.concat_packed %a, %b, %c {channels = array<i64: 32, 32, 64>} : (tensor<1x4x4x1xi64>, tensor<1x4x4x1xi64>, tensor<1x4x4x1xi64>) -> tensor<1x4x4x2xi64>
+  return %0 : tensor<1x4x4x2xi64>
+}
