@@ -52,6 +52,8 @@ namespace bnn {
 } // namespace bnn
 
 using namespace mlir;
+using bnn::freshPlane;
+using bnn::packBits;
 
 namespace {
 
@@ -101,29 +103,6 @@ Value freshTensor(OpBuilder &b, Location loc, RankedTensorType type, TypedAttr v
   if (!value)
     return t;
   return linalg::FillOp::create(b, loc, arith::ConstantOp::create(b, loc, value).getResult(), t).getResult(0);
-}
-
-/// A packed plane: i64 words, distinct, filled with 0 when `zero` (the planes that blocks OR
-/// their bits into).
-Value freshPlane(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, bool zero) {
-  return freshTensor(b, loc, RankedTensorType::get(shape, b.getI64Type()),
-                     zero ? TypedAttr(b.getI64IntegerAttr(0)) : TypedAttr(), /*distinct=*/true);
-}
-
-/// The sign and mask bits (i1, or vectors of i1 like `x`) that bnn.pack gives for
-/// bnn.binarize(x) with threshold `th` and tie value `tie` (or for x itself: th 0, tie 0):
-/// sign x < th (x <= th when the tie value is -1), mask x != th compared unordered (a NaN packs
-/// as sign 0, mask 1), or all ones when the tie value is not 0.
-std::pair<Value, Value> packBits(OpBuilder &b, Location loc, Value x, Value th, float tie) {
-  Value neg = arith::CmpFOp::create(b, loc, tie < 0 ? arith::CmpFPredicate::OLE : arith::CmpFPredicate::OLT, x, th);
-  Value nz;
-  if (tie == 0.0f)
-    nz = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, x, th);
-  else if (auto vt = dyn_cast<VectorType>(neg.getType()))
-    nz = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(vt, true));
-  else
-    nz = arith::ConstantOp::create(b, loc, b.getBoolAttr(true));
-  return {neg, nz};
 }
 
 /// Reads a constant of any element type as int64/float values.
@@ -1327,6 +1306,9 @@ bool packKernelApplies(bnn::PackOp op) {
   auto xt = dyn_cast<RankedTensorType>(src.x.getType());
   if (!xt || !xt.hasStaticShape() || !op.getSign().getType().hasStaticShape() || xt.getRank() < 1)
     return false;
+  // Packed in the epilogue of the float conv that produces its input (bnn-lower-float-convs).
+  if (bnn::floatConvFusesPack(op))
+    return false;
   return src.nchw || xt.getShape().back() % 8 == 0;
 }
 
@@ -1618,6 +1600,29 @@ bool bnn::fusableEpilogueStep(linalg::GenericOp g, Value v) {
   return true;
 }
 
+/// A packed plane: i64 words, distinct, filled with 0 when `zero` (the planes that blocks OR
+/// their bits into).
+Value bnn::freshPlane(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, bool zero) {
+  return freshTensor(b, loc, RankedTensorType::get(shape, b.getI64Type()),
+                     zero ? TypedAttr(b.getI64IntegerAttr(0)) : TypedAttr(), /*distinct=*/true);
+}
+
+/// The sign and mask bits (i1, or vectors of i1 like `x`) that bnn.pack gives for
+/// bnn.binarize(x) with threshold `th` and tie value `tie` (or for x itself: th 0, tie 0):
+/// sign x < th (x <= th when the tie value is -1), mask x != th compared unordered (a NaN packs
+/// as sign 0, mask 1), or all ones when the tie value is not 0.
+std::pair<Value, Value> bnn::packBits(OpBuilder &b, Location loc, Value x, Value th, float tie) {
+  Value neg = arith::CmpFOp::create(b, loc, tie < 0 ? arith::CmpFPredicate::OLE : arith::CmpFPredicate::OLT, x, th);
+  Value nz;
+  if (tie == 0.0f)
+    nz = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, x, th);
+  else if (auto vt = dyn_cast<VectorType>(neg.getType()))
+    nz = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(vt, true));
+  else
+    nz = arith::ConstantOp::create(b, loc, b.getBoolAttr(true));
+  return {neg, nz};
+}
+
 bool bnn::isTilingAvgPool(Operation *op) {
   auto pool = dyn_cast_if_present<tosa::AvgPool2dOp>(op);
   if (!pool)
@@ -1671,33 +1676,43 @@ Value bnn::loadLanes(OpBuilder &b, Location loc, Value t, ValueRange indices, in
                                         ArrayRef<bool>{true});
 }
 
-Value bnn::forEachOutputBlock(OpBuilder &b, Location loc, int64_t N, int64_t Ho, int64_t Wo,
-                              int64_t channelBlocks, int64_t pixels, Value init,
-                              function_ref<Value(Value, Value, Value, Value, int64_t, Value)> block) {
+SmallVector<Value> bnn::forEachOutputBlock(
+    OpBuilder &b, Location loc, int64_t N, int64_t Ho, int64_t Wo, int64_t channelBlocks, int64_t pixels,
+    ValueRange inits,
+    function_ref<SmallVector<Value>(Value, Value, Value, Value, int64_t, ValueRange)> block) {
   auto idx = [&](int64_t v) -> Value { return arith::ConstantIndexOp::create(b, loc, v); };
   int64_t mainEnd = Wo / pixels * pixels;
-  auto rows = scf::ForOp::create(b, loc, idx(0), idx(N * Ho), idx(1), ValueRange{init},
+  auto rows = scf::ForOp::create(b, loc, idx(0), idx(N * Ho), idx(1), inits,
       [&](OpBuilder &, Location, Value q, ValueRange o1) {
         Value n = arith::DivUIOp::create(b, loc, q, idx(Ho));
         Value oh = arith::RemUIOp::create(b, loc, q, idx(Ho));
         auto chans = scf::ForOp::create(b, loc, idx(0), idx(channelBlocks), idx(1), o1,
             [&](OpBuilder &, Location, Value cb, ValueRange o2) {
-              Value cur = o2[0];
+              SmallVector<Value> cur(o2.begin(), o2.end());
               if (mainEnd > 0)
-                cur = scf::ForOp::create(b, loc, idx(0), idx(mainEnd), idx(pixels), ValueRange{cur},
+                cur = scf::ForOp::create(b, loc, idx(0), idx(mainEnd), idx(pixels), cur,
                                          [&](OpBuilder &, Location, Value ow, ValueRange o3) {
-                                           scf::YieldOp::create(b, loc, block(n, oh, cb, ow, pixels, o3[0]));
-                                         }).getResult(0);
+                                           scf::YieldOp::create(b, loc, block(n, oh, cb, ow, pixels, o3));
+                                         }).getResults();
               if (mainEnd < Wo)
-                cur = scf::ForOp::create(b, loc, idx(mainEnd), idx(Wo), idx(1), ValueRange{cur},
+                cur = scf::ForOp::create(b, loc, idx(mainEnd), idx(Wo), idx(1), cur,
                                          [&](OpBuilder &, Location, Value ow, ValueRange o3) {
-                                           scf::YieldOp::create(b, loc, block(n, oh, cb, ow, 1, o3[0]));
-                                         }).getResult(0);
+                                           scf::YieldOp::create(b, loc, block(n, oh, cb, ow, 1, o3));
+                                         }).getResults();
               scf::YieldOp::create(b, loc, cur);
             });
         scf::YieldOp::create(b, loc, chans.getResults());
       });
-  return rows.getResult(0);
+  return SmallVector<Value>(rows.getResults());
+}
+
+Value bnn::forEachOutputBlock(OpBuilder &b, Location loc, int64_t N, int64_t Ho, int64_t Wo,
+                              int64_t channelBlocks, int64_t pixels, Value init,
+                              function_ref<Value(Value, Value, Value, Value, int64_t, Value)> block) {
+  return forEachOutputBlock(b, loc, N, Ho, Wo, channelBlocks, pixels, ValueRange{init},
+                            [&](Value n, Value oh, Value cb, Value ow, int64_t p, ValueRange outs) {
+                              return SmallVector<Value>{block(n, oh, cb, ow, p, outs[0])};
+                            })[0];
 }
 
 SmallVector<Operation *> bnn::collectEpilogueChain(Value v) {

@@ -51,7 +51,8 @@ struct FloatConv {
   int64_t pad[4];
 };
 
-std::optional<FloatConv> matchFloatConv(tosa::Conv2DOp op) {
+/// With `readConstants` false, only whether the kernel takes `op` (weights and bias not copied).
+std::optional<FloatConv> matchFloatConv(tosa::Conv2DOp op, bool readConstants = true) {
   FloatConv c;
   auto in = dyn_cast<RankedTensorType>(op.getInput().getType());
   auto out = dyn_cast<RankedTensorType>(op.getType());
@@ -62,8 +63,10 @@ std::optional<FloatConv> matchFloatConv(tosa::Conv2DOp op) {
   if (!matchPattern(op.getWeight(), m_Constant(&weights)) ||
       !matchPattern(op.getBias(), m_Constant(&bias)) || !weights.getElementType().isF32())
     return std::nullopt;
-  c.weights.assign(weights.getValues<float>().begin(), weights.getValues<float>().end());
-  c.bias.assign(bias.getValues<float>().begin(), bias.getValues<float>().end());
+  if (readConstants) {
+    c.weights.assign(weights.getValues<float>().begin(), weights.getValues<float>().end());
+    c.bias.assign(bias.getValues<float>().begin(), bias.getValues<float>().end());
+  }
   // Float zero points only (a quantized conv is not this kernel's).
   DenseFPElementsAttr zp;
   for (Value z : {op.getInputZp(), op.getWeightZp()})
@@ -104,10 +107,52 @@ SmallVector<Value> reduceWindow(
   return SmallVector<Value>(red.getResults());
 }
 
+/// The binarize + pack of a float conv's epilogue value that the kernel takes over (the
+/// stem of a network whose first binary layer reads the stem's output, as FINN's CNV): the
+/// kernel computes the bits from the same registers (bnn::packBits, as the pack kernel
+/// compares) and ORs each vector's bits into the planes; the floats are written only if
+/// something else reads them.
+struct FusedPack {
+  bnn::BinarizeOp binarize;
+  bnn::PackOp pack;
+  SmallVector<float> thresholds; // one, or one per channel
+  float tie = 0.0f;
+  bool keepFloat = false; // the value has readers besides the binarize
+};
+
+/// The pack of `y` (NHWC f32) through a bnn.binarize with one threshold or one per channel.
+std::optional<FusedPack> findFusedPack(Value y) {
+  auto type = dyn_cast<RankedTensorType>(y.getType());
+  if (!type || type.getRank() != 4 || !type.hasStaticShape() || !type.getElementType().isF32())
+    return std::nullopt;
+  int64_t C = type.getDimSize(3);
+  SmallVector<int64_t> planeShape = {type.getDimSize(0), type.getDimSize(1), type.getDimSize(2),
+                                     bnn::wordsFor(C)};
+  FusedPack f;
+  for (Operation *u : y.getUsers()) {
+    auto bin = dyn_cast<bnn::BinarizeOp>(u);
+    bnn::PackOp pk = bin && bin->hasOneUse() ? dyn_cast<bnn::PackOp>(*bin->getUsers().begin()) : nullptr;
+    int64_t n = bin ? bin.getThresholds().getNumElements() : 0;
+    if (f.pack || !pk || (n != 1 && n != C) || pk.getSign().getType().getShape() != ArrayRef<int64_t>(planeShape)) {
+      f.keepFloat = true;
+      continue;
+    }
+    f.binarize = bin;
+    f.pack = pk;
+    f.thresholds.assign(bin.getThresholds().getValues<float>().begin(), bin.getThresholds().getValues<float>().end());
+    f.tie = bin.getTieValue();
+  }
+  if (!f.pack)
+    return std::nullopt;
+  return f;
+}
+
 /// The kernel of conv `c` on NHWC `input`, with the element-wise `chain` that follows the
-/// conv's value `convResult` applied before the store; returns the [N, Ho, Wo, O] result.
-Value buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c, const bnn::KernelConfig &cfg,
-                     Value input, ArrayRef<Operation *> chain, Value convResult) {
+/// conv's value `convResult` applied before the store; returns the [N, Ho, Wo, O] result (null
+/// when `fused` says nothing else reads it), then with `fused` the sign and mask planes.
+SmallVector<Value> buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c, const bnn::KernelConfig &cfg,
+                                  Value input, ArrayRef<Operation *> chain, Value convResult,
+                                  const FusedPack *fused = nullptr) {
   const int64_t F = bnn::floatLanes(cfg), V = cfg.vectors, FB = F * V;
   int64_t blocks = (c.O + FB - 1) / FB, Opad = blocks * FB;
   int64_t P = bnn::choosePixelBlock(c.Wo, cfg.pixels, V, /*opsPerAccumulator=*/1); // one FMA
@@ -127,10 +172,38 @@ Value buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c, const bnn::
   // Zero-padded input, rows flattened: [N, Hp, Wp * C].
   Value x = bnn::padSpatial(b, loc, input, ArrayRef<int64_t>(c.pad, 4), b.getF32FloatAttr(0.0f));
   Value xf = tensor::CollapseShapeOp::create(b, loc, x, ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
-  Value out = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{c.N, c.Ho, c.Wo, Opad}, f32);
+  bool writeFloat = !fused || fused->keepFloat;
+  SmallVector<Value> outs;
+  if (writeFloat)
+    outs.push_back(tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{c.N, c.Ho, c.Wo, Opad}, f32));
+  Value packT;
+  if (fused) {
+    // Thresholds per (padded) channel; each vector of F channels lands in one word (F divides
+    // 64), its bits of padding channels (beyond O) masked off.
+    SmallVector<float> th = bnn::channelVector<float>(fused->thresholds, c.O, Opad, 0.0f);
+    packT = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(RankedTensorType::get({Opad}, f32), ArrayRef<float>(th)));
+    for (int plane = 0; plane < 2; ++plane)
+      outs.push_back(bnn::freshPlane(b, loc, {c.N, c.Ho, c.Wo, bnn::wordsFor(c.O)}, /*zero=*/true));
+  }
   int64_t span = c.KW * c.C;
+  Type i64 = b.getI64Type();
+  auto c64 = [&](int64_t v) -> Value { return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v)); };
+  // The F i1 lanes of `bits` as the low bits of an i64.
+  auto laneBits = [&](Value bits) -> Value {
+    if (F == 1)
+      return arith::ExtUIOp::create(b, loc, i64, bits);
+    Value word = vector::BitCastOp::create(b, loc, VectorType::get({1}, b.getIntegerType(F)), bits);
+    return arith::ExtUIOp::create(b, loc, i64, vector::ExtractOp::create(b, loc, word, ArrayRef<int64_t>{0}));
+  };
 
-  auto block = [&](Value n, Value oh, Value ob, Value ow0, int64_t pixels, Value o) -> Value {
+  auto block = [&](Value n, Value oh, Value ob, Value ow0, int64_t pixels, ValueRange o0) -> SmallVector<Value> {
+    SmallVector<Value> o(o0.begin(), o0.end());
+    // word |= bits in plane 0 (sign) or 1 (mask), after the float result if it is written.
+    auto orInto = [&](int plane, ArrayRef<Value> word, Value bits) {
+      Value &t = o[(writeFloat ? 1 : 0) + plane];
+      Value old = tensor::ExtractOp::create(b, loc, t, word);
+      t = tensor::InsertOp::create(b, loc, arith::OrIOp::create(b, loc, old, bits), t, word);
+    };
     SmallVector<Value> init;
     for (int64_t p = 0; p < pixels; ++p)
       for (int64_t v = 0; v < V; ++v)
@@ -153,17 +226,54 @@ Value buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c, const bnn::
           }
           return next;
         });
-    for (int64_t p = 0; p < pixels; ++p)
+    // With FB dividing 64 the block's V vectors land in one word: their bits are ORed together
+    // and written once per pixel and plane.
+    bool oneWord = 64 % FB == 0;
+    for (int64_t p = 0; p < pixels; ++p) {
+      Value blockBits[2];
       for (int64_t v = 0; v < V; ++v) {
-        SmallVector<Value> at = {n, oh, add(ow0, idx(p)), add(mul(ob, FB), idx(v * F))};
+        Value chan = add(mul(ob, FB), idx(v * F));
+        SmallVector<Value> at = {n, oh, add(ow0, idx(p)), chan};
         Value y = red[p * V + v];
         y = bnn::applyEpilogueChain(b, loc, chain, convResult, y, at, F);
-        o = vector::TransferWriteOp::create(b, loc, y, o, at, ArrayRef<bool>{true}).getResult();
+        if (writeFloat)
+          o[0] = vector::TransferWriteOp::create(b, loc, y, o[0], at, ArrayRef<bool>{true}).getResult();
+        if (!fused)
+          continue;
+        auto [neg, nz] = bnn::packBits(b, loc, y, bnn::loadLanes(b, loc, packT, ValueRange{chan}, F), fused->tie);
+        Value chan64 = arith::IndexCastOp::create(b, loc, i64, chan);
+        Value bit = arith::RemUIOp::create(b, loc, chan64, c64(64));
+        SmallVector<Value> word = {at[0], at[1], at[2], arith::DivUIOp::create(b, loc, chan, idx(64))};
+        Value valid;
+        if (c.O % F != 0) {
+          // (1 << clamp(O - chan, 0, F)) - 1: the vector's lanes of real channels.
+          Value real = arith::MinSIOp::create(
+              b, loc, arith::MaxSIOp::create(b, loc, arith::SubIOp::create(b, loc, c64(c.O), chan64), c64(0)), c64(F));
+          valid = arith::SubIOp::create(b, loc, arith::ShLIOp::create(b, loc, c64(1), real), c64(1));
+        }
+        for (int plane = 0; plane < 2; ++plane) {
+          Value bits = laneBits(plane == 0 ? neg : nz);
+          if (valid)
+            bits = arith::AndIOp::create(b, loc, bits, valid);
+          bits = arith::ShLIOp::create(b, loc, bits, bit);
+          if (oneWord)
+            blockBits[plane] = v == 0 ? bits : arith::OrIOp::create(b, loc, blockBits[plane], bits);
+          else
+            orInto(plane, word, bits);
+        }
+        if (oneWord && v + 1 == V)
+          for (int plane = 0; plane < 2; ++plane)
+            orInto(plane, word, blockBits[plane]);
       }
+    }
     return o;
   };
-  Value images = bnn::forEachOutputBlock(b, loc, c.N, c.Ho, c.Wo, blocks, P, out, block);
-  return bnn::sliceAxis(b, loc, images, 3, c.O);
+  SmallVector<Value> results = bnn::forEachOutputBlock(b, loc, c.N, c.Ho, c.Wo, blocks, P, outs, block);
+  if (!writeFloat)
+    results.insert(results.begin(), Value());
+  else
+    results[0] = bnn::sliceAxis(b, loc, results[0], 3, c.O);
+  return results;
 }
 
 /// Replaces conv `op` and the element-wise chain after it (bnn::collectEpilogueChain) by the
@@ -190,12 +300,69 @@ struct LowerFloatConv : OpConversionPattern<tosa::Conv2DOp> {
     std::optional<FloatConv> conv = matchFloatConv(op);
     if (!conv)
       return rewriter.notifyMatchFailure(op, "not a static f32 conv with constant weights");
-    replaceConvAndChain(rewriter, op, [&](ArrayRef<Operation *> chain) {
-      return buildFloatConv(rewriter, op.getLoc(), *conv, cfg, op.getInput(), chain, op.getResult());
-    });
+    SmallVector<Operation *> chain = bnn::collectEpilogueChain(op.getResult());
+    Operation *lastOp = chain.empty() ? op.getOperation() : chain.back();
+    std::optional<FusedPack> fused = findFusedPack(lastOp->getResult(0));
+    if (fused && 64 % bnn::floatLanes(cfg) != 0)
+      fused.reset();
+    if (!fused) {
+      replaceConvAndChain(rewriter, op, [&](ArrayRef<Operation *> chain) {
+        return buildFloatConv(rewriter, op.getLoc(), *conv, cfg, op.getInput(), chain, op.getResult())[0];
+      });
+      return success();
+    }
+    // The kernel stands where the chain's last op stood (it reads what the chain reads); the
+    // pack after it takes the planes, and the binarize between goes.
+    rewriter.setInsertionPoint(lastOp);
+    SmallVector<Value> r = buildFloatConv(rewriter, op.getLoc(), *conv, cfg, op.getInput(), chain, op.getResult(), &*fused);
+    rewriter.replaceOp(fused->pack, ValueRange{r[1], r[2]});
+    rewriter.eraseOp(fused->binarize);
+    if (r[0])
+      rewriter.replaceOp(lastOp, r[0]);
+    else
+      rewriter.eraseOp(lastOp);
+    for (Operation *g : llvm::reverse(chain))
+      if (g != lastOp)
+        rewriter.eraseOp(g);
+    if (lastOp != op.getOperation())
+      rewriter.eraseOp(op);
     return success();
   }
 };
+
+} // namespace
+
+bool bnn::floatConvFusesPack(Operation *op) {
+  auto pack = dyn_cast<bnn::PackOp>(op);
+  auto bin = pack ? pack.getInput().getDefiningOp<bnn::BinarizeOp>() : nullptr;
+  if (!bin)
+    return false;
+  // Back along the epilogue chain to its conv (each link's value read only by the next link),
+  // then forward from the conv as LowerFloatConv collects it.
+  Value y = bin.getInput();
+  Operation *def = y.getDefiningOp();
+  while (auto g = dyn_cast_if_present<linalg::GenericOp>(def)) {
+    Value prev;
+    for (Value in : g.getDpsInputs())
+      if (in.hasOneUse() && bnn::fusableEpilogueStep(g, in)) {
+        prev = in;
+        break;
+      }
+    if (!prev)
+      return false;
+    def = prev.getDefiningOp();
+  }
+  auto conv = dyn_cast_if_present<tosa::Conv2DOp>(def);
+  if (!conv || !matchFloatConv(conv, /*readConstants=*/false))
+    return false;
+  SmallVector<Operation *> chain = bnn::collectEpilogueChain(conv.getResult());
+  if ((chain.empty() ? Value(conv.getResult()) : chain.back()->getResult(0)) != y)
+    return false;
+  std::optional<FusedPack> fused = findFusedPack(y);
+  return fused && fused->pack == pack;
+}
+
+namespace {
 
 //===----------------------------------------------------------------------===//
 // Convolutions of dequantized int8 values (QDQ) on a dot-product instruction
@@ -469,7 +636,7 @@ struct LowerFloatMatMul : OpConversionPattern<tosa::MatMulOp> {
     Value image = tensor::ExpandShapeOp::create(
         rewriter, loc, RankedTensorType::get({mm->N, 1, mm->W, mm->C}, a.getElementType()), op.getA(),
         ArrayRef<ReassociationIndices>{{0, 1}, {2}, {3}});
-    Value result = buildFloatConv(rewriter, loc, *mm, cfg, image, {}, Value());
+    Value result = buildFloatConv(rewriter, loc, *mm, cfg, image, {}, Value())[0];
     rewriter.replaceOp(op, tensor::CollapseShapeOp::create(rewriter, loc, result,
                                                           ArrayRef<ReassociationIndices>{{0, 1}, {2}, {3}})
                                .getResult());

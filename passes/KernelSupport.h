@@ -68,6 +68,30 @@ mlir::Value forEachOutputBlock(
     llvm::function_ref<mlir::Value(mlir::Value, mlir::Value, mlir::Value, mlir::Value, int64_t,
                                    mlir::Value)> block);
 
+/// forEachOutputBlock carrying several tensors (a float result and packed planes, say):
+/// `block(n, oh, cb, ow0, pixels, outs)` returns the next value of each.
+llvm::SmallVector<mlir::Value> forEachOutputBlock(
+    mlir::OpBuilder &b, mlir::Location loc, int64_t N, int64_t Ho, int64_t Wo,
+    int64_t channelBlocks, int64_t pixels, mlir::ValueRange inits,
+    llvm::function_ref<llvm::SmallVector<mlir::Value>(mlir::Value, mlir::Value, mlir::Value,
+                                                      mlir::Value, int64_t, mlir::ValueRange)>
+        block);
+
+/// A packed plane of `shape` (i64 words), never merged with another by CSE; filled with 0 when
+/// `zero` (the planes that kernel blocks OR their bits into).
+mlir::Value freshPlane(mlir::OpBuilder &b, mlir::Location loc, llvm::ArrayRef<int64_t> shape,
+                       bool zero);
+
+/// The sign and mask bits (i1, or vectors of i1 like `x`) that bnn.pack gives for
+/// bnn.binarize(x) with threshold `th` and tie value `tie`.
+std::pair<mlir::Value, mlir::Value> packBits(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                                             mlir::Value th, float tie);
+
+/// Whether the float conv kernel (bnn-lower-float-convs) packs the input of `pack` (a
+/// bnn.pack) in its epilogue: the pack of a bnn.binarize whose input is the last value of a
+/// float conv's epilogue chain. bnn-lower-binary-kernels leaves such a pack to it.
+bool floatConvFusesPack(mlir::Operation *pack);
+
 /// `values` (one per channel, or one for all) for `channels` channels, padded to `padded` with
 /// `fill`: the per-channel constants of a kernel whose channel count is rounded up to blocks.
 template <typename T>

@@ -241,6 +241,25 @@ func.func @negative_pack_odd_channels(%x: tensor<1x2x2x3xf32>) -> (tensor<1x2x2x
 
 // -----
 
+// A pack of a float conv's value (through its binarize) is left to the float conv kernel,
+// which packs in its epilogue (bnn-lower-float-convs).
+// CHECK-LABEL: func.func @pack_of_float_conv
+// CHECK: tosa.conv2d
+// CHECK: bnn.binarize
+// CHECK: bnn.pack
+func.func @pack_of_float_conv(%x: tensor<1x4x4x3xf32>) -> (tensor<1x3x3x1xi64>, tensor<1x3x3x1xi64>) {
+  %w = arith.constant dense<0.5> : tensor<16x2x2x3xf32>
+  %b = arith.constant dense<0.0> : tensor<16xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %y = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>}
+     : (tensor<1x4x4x3xf32>, tensor<16x2x2x3xf32>, tensor<16xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x3x16xf32>
+  %t = bnn.binarize %y {thresholds = dense<0.0> : tensor<1xf32>, tie = #bnn<tie zero>} : tensor<1x3x3x16xf32>
+  %s, %m = bnn.pack %t : tensor<1x3x3x16xf32> -> tensor<1x3x3x1xi64>, tensor<1x3x3x1xi64>
+  return %s, %m : tensor<1x3x3x1xi64>, tensor<1x3x3x1xi64>
+}
+
+// -----
+
 // Ternary weights: zero_taps 5 (o = 0, tap (1, 0), c = 2) and 9 (o = 1, tap (0, 1), c = 0)
 // with KH = KW = 2, C = 3. A sparse loop over the zero taps and the output positions reads each
 // tap's input value x = m * (1 - 2s) (0 outside the input) into an i32 correction, which the

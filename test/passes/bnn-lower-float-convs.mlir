@@ -41,6 +41,64 @@ func.func @conv_bn(%x: tensor<1x4x4x3xf32>) -> tensor<1x5x5x6xf32> {
 
 // -----
 
+// The binarize + pack of the conv's value (FINN CNV's stem feeding its first binary layer): the
+// kernel compares each vector of 4 channels with their thresholds (tie zero: sign x < t, mask
+// x != t unordered), shifts the lane bits to the vector's channel offset (channels 4-5 land at
+// bits 4-5; the lanes of padding channels 6-7 masked off: (1 << clamp(6 - chan, 0, 4)) - 1), ORs
+// the block's two vectors and then into word 0 of each zero-filled plane, once per pixel. Nothing
+// else reads the floats: none are written.
+// CHECK-LABEL: func.func @conv_pack
+// CHECK-DAG: arith.constant dense<[5.000000e-01, -5.000000e-01, 0.000000e+00, 0.000000e+00, 1.000000e+00, 2.000000e+00, 0.000000e+00, 0.000000e+00]> : tensor<8xf32>
+// CHECK: bufferization.alloc_tensor() : tensor<1x3x3x1xi64>
+// CHECK: bufferization.alloc_tensor() : tensor<1x3x3x1xi64>
+// CHECK: vector.fma
+// CHECK: %[[N:.*]] = arith.cmpf olt, {{.*}} : vector<4xf32>
+// CHECK: %[[Z:.*]] = arith.cmpf une, {{.*}} : vector<4xf32>
+// CHECK: vector.bitcast %[[N]] : vector<4xi1> to vector<1xi4>
+// CHECK: arith.minsi
+// CHECK: arith.shli
+// CHECK: arith.ori
+// CHECK: tensor.extract {{.*}} : tensor<1x3x3x1xi64>
+// CHECK: tensor.insert {{.*}} : tensor<1x3x3x1xi64>
+// CHECK-NOT: vector.transfer_write {{.*}} tensor<1x3x3x8xf32>
+// CHECK-NOT: bnn.pack
+// CHECK-NOT: bnn.binarize
+// CHECK: return
+func.func @conv_pack(%x: tensor<1x4x4x3xf32>) -> (tensor<1x3x3x1xi64>, tensor<1x3x3x1xi64>) {
+  %w = arith.constant dense<0.5> : tensor<6x2x2x3xf32>
+  %b = arith.constant dense<[1.0, -2.0, 3.0, -4.0, 5.0, 6.0]> : tensor<6xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %y = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>}
+     : (tensor<1x4x4x3xf32>, tensor<6x2x2x3xf32>, tensor<6xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x3x6xf32>
+  %t = bnn.binarize %y {thresholds = dense<[0.5, -0.5, 0.0, 0.0, 1.0, 2.0]> : tensor<6xf32>, tie = #bnn<tie zero>} : tensor<1x3x3x6xf32>
+  %s, %m = bnn.pack %t : tensor<1x3x3x6xf32> -> tensor<1x3x3x1xi64>, tensor<1x3x3x1xi64>
+  return %s, %m : tensor<1x3x3x1xi64>, tensor<1x3x3x1xi64>
+}
+
+// -----
+
+// The conv's value also read elsewhere (a residual): the kernel writes the floats and the
+// planes.
+// CHECK-LABEL: func.func @conv_pack_keep_float
+// CHECK: vector.fma
+// CHECK: vector.transfer_write {{.*}} : vector<4xf32>, tensor<1x3x3x8xf32>
+// CHECK: arith.cmpf olt
+// CHECK: tensor.insert {{.*}} : tensor<1x3x3x1xi64>
+// CHECK-NOT: bnn.pack
+// CHECK: return
+func.func @conv_pack_keep_float(%x: tensor<1x4x4x3xf32>) -> (tensor<1x3x3x1xi64>, tensor<1x3x3x1xi64>, tensor<1x3x3x6xf32>) {
+  %w = arith.constant dense<0.5> : tensor<6x2x2x3xf32>
+  %b = arith.constant dense<0.0> : tensor<6xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %y = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>}
+     : (tensor<1x4x4x3xf32>, tensor<6x2x2x3xf32>, tensor<6xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x3x6xf32>
+  %t = bnn.binarize %y {thresholds = dense<0.0> : tensor<1xf32>, tie = #bnn<tie positive>} : tensor<1x3x3x6xf32>
+  %s, %m = bnn.pack %t : tensor<1x3x3x6xf32> -> tensor<1x3x3x1xi64>, tensor<1x3x3x1xi64>
+  return %s, %m, %y : tensor<1x3x3x1xi64>, tensor<1x3x3x1xi64>, tensor<1x3x3x6xf32>
+}
+
+// -----
+
 // A float Gemm head (tosa.matmul with a constant right operand) is the 1x1 conv of a 1 x M
 // image: the weights transposed to [N][K], no bias.
 // CHECK-LABEL: func.func @matmul
