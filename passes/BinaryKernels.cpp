@@ -354,6 +354,37 @@ private:
     }
     return r;
   }
+  /// The V vectors of L i64 lanes `parts` (consecutive channels) as one vector of V * L i32
+  /// lanes, each truncated: the even i32 lanes of their bitcasts (the low half of an i64 comes
+  /// first: every target here is little-endian), picked by shuffles of two vectors at a time.
+  /// AVX-512 takes such a pair in one vpermt2d and NEON in one uzp1; a truncation of each
+  /// vector and a concatenation cost two vpmovqd (two uops each) and a vinserti64x4.
+  Value truncateJoin(ArrayRef<Value> parts) {
+    auto i32 = b.getI32Type();
+    SmallVector<Value> level;
+    for (Value p : parts)
+      level.push_back(vector::BitCastOp::create(b, loc, VectorType::get({2 * L}, i32), p));
+    // First level: the even lanes of each pair (or of one vector alone); then concatenations.
+    SmallVector<Value> next;
+    for (size_t k = 0; k < level.size(); k += 2) {
+      Value x = level[k], y = k + 1 < level.size() ? level[k + 1] : level[k];
+      int64_t n = k + 1 < level.size() ? 2 * L : L;
+      SmallVector<int64_t> even;
+      for (int64_t i = 0; i < n; ++i)
+        even.push_back(2 * i);
+      next.push_back(vector::ShuffleOp::create(b, loc, x, y, even));
+    }
+    Value r = next[0];
+    for (size_t k = 1; k < next.size(); ++k) {
+      int64_t total = cast<VectorType>(r.getType()).getNumElements() +
+                      cast<VectorType>(next[k].getType()).getNumElements();
+      SmallVector<int64_t> all;
+      for (int64_t i = 0; i < total; ++i)
+        all.push_back(i);
+      r = vector::ShuffleOp::create(b, loc, r, next[k], all);
+    }
+    return r;
+  }
   Value storeNCHW(Value n, Value oh, Value ow0, Value chan0, int64_t pixels, bool wide,
                   ArrayRef<Value> ys, Value out);
   Value rowHasZero(Value n, Value oh);
@@ -606,19 +637,18 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
       signWord = v == 0 ? sBits : arith::OrIOp::create(b, loc, signWord, sBits);
       maskWord = v == 0 ? mBits : arith::OrIOp::create(b, loc, maskWord, mBits);
     };
-    SmallVector<Value> wideD; // the V vectors of d as i32, for the wide affine epilogue
+    SmallVector<Value> wideD; // the V vectors of d (or A), for the wide affine epilogue
     for (int64_t v = 0; v < V; ++v) {
       Value chan = add(chan0, idx(v * L));
       SmallVector<Value> at = {n, oh, ow, chan};
       Value acc = reduction.getResult(p * V + v);
       if (fold) {
         // The affine epilogue reads A itself (see `affine`).
-        Value a = toI32(acc);
         if (wideEpilogue) {
-          wideD.push_back(a);
+          wideD.push_back(acc);
           continue;
         }
-        AffineOut r = affine(a, chan, at, L);
+        AffineOut r = affine(toI32(acc), chan, at, L);
         if (epi.pack)
           addLaneBits(v, r.neg, r.nz);
         if (epi.toNCHW)
@@ -643,7 +673,7 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
         d = arith::SubIOp::create(b, loc, d, corr);
       }
       if (wideEpilogue) {
-        wideD.push_back(toI32(d));
+        wideD.push_back(d);
         continue;
       }
       switch (epi.kind) {
@@ -676,7 +706,7 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
     }
     if (wideEpilogue) {
       // d of the block's OB channels as one vector.
-      Value d = concatLanes(wideD);
+      Value d = half ? concatLanes(wideD) : truncateJoin(wideD);
       SmallVector<Value> at = {n, oh, ow, chan0};
       AffineOut a = affine(d, chan0, at, OB);
       if (epi.pack) {

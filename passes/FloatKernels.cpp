@@ -245,7 +245,7 @@ SmallVector<Value> buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c
         Value bit = arith::RemUIOp::create(b, loc, chan64, c64(64));
         SmallVector<Value> word = {at[0], at[1], at[2], arith::DivUIOp::create(b, loc, chan, idx(64))};
         Value valid;
-        if (c.O % F != 0) {
+        if (Opad != c.O) {
           // (1 << clamp(O - chan, 0, F)) - 1: the vector's lanes of real channels.
           Value real = arith::MinSIOp::create(
               b, loc, arith::MaxSIOp::create(b, loc, arith::SubIOp::create(b, loc, c64(c.O), chan64), c64(0)), c64(F));

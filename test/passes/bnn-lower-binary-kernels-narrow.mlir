@@ -42,7 +42,8 @@
 // WIDE: tensor<2x2x1x4xi64>
 // WIDE: math.ctpop {{.*}} : vector<2xi64>
 // WIDE-NOT: vector<4xi32>, vector<4xi32>
-// WIDE: arith.trunci {{.*}} : vector<2xi64> to vector<2xi32>
+// WIDE: vector.bitcast {{.*}} : vector<2xi64> to vector<4xi32>
+// WIDE: vector.shuffle {{.*}} [0, 2, 4, 6] : vector<4xi32>, vector<4xi32>
 func.func @conv_affine(%s: tensor<1x4x4x1xi64>, %m: tensor<1x4x4x1xi64>) -> tensor<1x4x4x8xf32> {
   %w = arith.constant dense<[[[[1]],[[2]]],[[[3]],[[4]]],[[[5]],[[6]]],[[[7]],[[0]]],[[[1]],[[2]]],[[[3]],[[4]]],[[[5]],[[6]]],[[[7]],[[0]]]]> : tensor<8x2x1x1xi64>
   %mul = arith.constant dense<[0.5, 1.0, 2.0, -1.0, 0.5, 1.0, 2.0, -1.0]> : tensor<8xf32>

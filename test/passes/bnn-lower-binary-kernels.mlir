@@ -9,7 +9,8 @@
 // A row of 4 runs as a block of 3 pixels and one single pixel (as cheap as two blocks of 2 by
 // the kernel's cost estimate). The reduction carries pixels * vectors = 3 * 2 accumulators of
 // vector<2xi64>; the epilogue
-// truncates both vectors of the block to i32 and joins them (4 consecutive channels), and
+// truncates both vectors of the block to i32 and joins them (4 consecutive channels: the even
+// i32 lanes of the two vectors' bitcasts, one shuffle), and
 // computes y = mul * (base - 2A) + bias folded as (-2 mul) * A + (mul * base + bias) on those 4
 // lanes in registers (a contractible multiply-add) and writes the floats once per position.
 // The folded bias replaces the integer base table: per class, mul * base + bias of the bases
@@ -34,9 +35,10 @@
 // CHECK: arith.addi %{{.*}}, %[[P]] : vector<2xi64>
 // CHECK: scf.yield
 // CHECK-NOT: arith.shli
-// CHECK: arith.trunci {{.*}} : vector<2xi64> to vector<2xi32>
-// CHECK: vector.shuffle {{.*}} [0, 1, 2, 3] : vector<2xi32>, vector<2xi32>
-// CHECK: arith.sitofp {{.*}} : vector<4xi32> to vector<4xf32>
+// CHECK: %[[B0:.*]] = vector.bitcast {{.*}} : vector<2xi64> to vector<4xi32>
+// CHECK: %[[B1:.*]] = vector.bitcast {{.*}} : vector<2xi64> to vector<4xi32>
+// CHECK: %[[A:.*]] = vector.shuffle %[[B0]], %[[B1]] [0, 2, 4, 6] : vector<4xi32>, vector<4xi32>
+// CHECK: arith.sitofp %[[A]] : vector<4xi32> to vector<4xf32>
 // CHECK: vector.transfer_read {{.*}} : tensor<2x1x4xf32>, vector<4xf32>
 // CHECK: arith.mulf {{.*}} fastmath<contract> : vector<4xf32>
 // CHECK: arith.addf {{.*}} fastmath<contract> : vector<4xf32>
@@ -147,13 +149,13 @@ func.func @negative_shared_result(%s: tensor<1x4x2xi64>, %m: tensor<1x4x2xi64>) 
 
 // The output transform's result feeds only the graph output's NHWC -> NCHW transpose: the
 // kernel writes NCHW itself, and the transpose is gone. The block's 3 pixels x 4 channels
-// (one vector per pixel: the two vectors of 2 lanes concatenated) are padded to 4 rows and
+// (one vector per pixel: the two vectors of 2 lanes truncated and joined) are padded to 4 rows and
 // transposed by two stages of interleaves (row k with row k + 2); each result row is then one
 // channel's pixels, stored with a mask of the 3 real ones. The last pixel (4 = 3 + 1) is a
 // one-pixel block: element by element.
 // CHECK-LABEL: func.func @conv_affine_nchw_output
 // CHECK: tensor.empty() : tensor<1x4x3x4xf32>
-// CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 1, 2, 3] : vector<2xi32>, vector<2xi32>
+// CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 2, 4, 6] : vector<4xi32>, vector<4xi32>
 // CHECK: %[[LO:.*]] = vector.shuffle %[[R0:.*]], %[[R2:.*]] [0, 4, 1, 5] : vector<4xf32>, vector<4xf32>
 // CHECK: %[[HI:.*]] = vector.shuffle %[[R0]], %[[R2]] [2, 6, 3, 7] : vector<4xf32>, vector<4xf32>
 // CHECK: vector.shuffle %{{.*}}, %[[ZERO:.*]] [0, 4, 1, 5]
