@@ -150,9 +150,13 @@ std::optional<FusedPack> findFusedPack(Value y) {
 /// The kernel of conv `c` on NHWC `input`, with the element-wise `chain` that follows the
 /// conv's value `convResult` applied before the store; returns the [N, Ho, Wo, O] result (null
 /// when `fused` says nothing else reads it), then with `fused` the sign and mask planes.
+///
+/// With `toNCHW` (the value's only reader is the graph output's NHWC -> NCHW transpose, and no
+/// pack is fused) the result is written as [N, O, Ho, Wo] directly: each block's pixels x FB
+/// channels transposed in registers (bnn::storeBlockNCHW), so no transpose pass follows.
 SmallVector<Value> buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c, const bnn::KernelConfig &cfg,
                                   Value input, ArrayRef<Operation *> chain, Value convResult,
-                                  const FusedPack *fused = nullptr) {
+                                  const FusedPack *fused = nullptr, bool toNCHW = false) {
   const int64_t F = bnn::floatLanes(cfg), V = cfg.vectors, FB = F * V;
   int64_t blocks = (c.O + FB - 1) / FB, Opad = blocks * FB;
   int64_t P = bnn::choosePixelBlock(c.Wo, cfg.pixels, V, /*opsPerAccumulator=*/1); // one FMA
@@ -175,7 +179,8 @@ SmallVector<Value> buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c
   bool writeFloat = !fused || fused->keepFloat;
   SmallVector<Value> outs;
   if (writeFloat)
-    outs.push_back(tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{c.N, c.Ho, c.Wo, Opad}, f32));
+    outs.push_back(tensor::EmptyOp::create(
+        b, loc, toNCHW ? ArrayRef<int64_t>{c.N, Opad, c.Ho, c.Wo} : ArrayRef<int64_t>{c.N, c.Ho, c.Wo, Opad}, f32));
   Value packT;
   if (fused) {
     // Thresholds per (padded) channel; each vector of F channels lands in one word (F divides
@@ -229,14 +234,18 @@ SmallVector<Value> buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c
     // With FB dividing 64 the block's V vectors land in one word: their bits are ORed together
     // and written once per pixel and plane.
     bool oneWord = 64 % FB == 0;
+    SmallVector<Value> rows; // toNCHW: per pixel, the block's FB channels as one vector
     for (int64_t p = 0; p < pixels; ++p) {
       Value blockBits[2];
+      SmallVector<Value> parts;
       for (int64_t v = 0; v < V; ++v) {
         Value chan = add(mul(ob, FB), idx(v * F));
         SmallVector<Value> at = {n, oh, add(ow0, idx(p)), chan};
         Value y = red[p * V + v];
         y = bnn::applyEpilogueChain(b, loc, chain, convResult, y, at, F);
-        if (writeFloat)
+        if (toNCHW)
+          parts.push_back(y);
+        else if (writeFloat)
           o[0] = vector::TransferWriteOp::create(b, loc, y, o[0], at, ArrayRef<bool>{true}).getResult();
         if (!fused)
           continue;
@@ -265,14 +274,31 @@ SmallVector<Value> buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c
           for (int plane = 0; plane < 2; ++plane)
             orInto(plane, word, blockBits[plane]);
       }
+      if (toNCHW) {
+        // The V vectors of F channels as one vector of FB (F = 1: from the scalars).
+        Value row = parts[0];
+        if (F == 1) {
+          row = vector::FromElementsOp::create(b, loc, VectorType::get({FB}, f32), parts);
+        } else {
+          for (int64_t v = 1; v < V; ++v) {
+            SmallVector<int64_t> all;
+            for (int64_t i = 0; i < (v + 1) * F; ++i)
+              all.push_back(i);
+            row = vector::ShuffleOp::create(b, loc, row, parts[v], all);
+          }
+        }
+        rows.push_back(row);
+      }
     }
+    if (toNCHW)
+      o[0] = bnn::storeBlockNCHW(b, loc, rows, n, oh, ow0, mul(ob, FB), o[0]);
     return o;
   };
   SmallVector<Value> results = bnn::forEachOutputBlock(b, loc, c.N, c.Ho, c.Wo, blocks, P, outs, block);
   if (!writeFloat)
     results.insert(results.begin(), Value());
   else
-    results[0] = bnn::sliceAxis(b, loc, results[0], 3, c.O);
+    results[0] = bnn::sliceAxis(b, loc, results[0], toNCHW ? 1 : 3, c.O);
   return results;
 }
 
@@ -306,9 +332,29 @@ struct LowerFloatConv : OpConversionPattern<tosa::Conv2DOp> {
     if (fused && 64 % bnn::floatLanes(cfg) != 0)
       fused.reset();
     if (!fused) {
-      replaceConvAndChain(rewriter, op, [&](ArrayRef<Operation *> chain) {
-        return buildFloatConv(rewriter, op.getLoc(), *conv, cfg, op.getInput(), chain, op.getResult())[0];
-      });
+      // A value read only by the graph output's NHWC -> NCHW transpose is written NCHW.
+      Value y = lastOp->getResult(0);
+      tosa::TransposeOp toNCHW;
+      if (y.hasOneUse())
+        if (auto tr = dyn_cast<tosa::TransposeOp>(*y.getUsers().begin()))
+          if (tr.getPerms() == ArrayRef<int32_t>{0, 3, 1, 2})
+            toNCHW = tr;
+      if (!toNCHW) {
+        replaceConvAndChain(rewriter, op, [&](ArrayRef<Operation *> chain) {
+          return buildFloatConv(rewriter, op.getLoc(), *conv, cfg, op.getInput(), chain, op.getResult())[0];
+        });
+        return success();
+      }
+      rewriter.setInsertionPoint(lastOp);
+      Value r = buildFloatConv(rewriter, op.getLoc(), *conv, cfg, op.getInput(), chain, op.getResult(),
+                               nullptr, /*toNCHW=*/true)[0];
+      rewriter.replaceOp(toNCHW, r);
+      rewriter.eraseOp(lastOp);
+      for (Operation *g : llvm::reverse(chain))
+        if (g != lastOp)
+          rewriter.eraseOp(g);
+      if (lastOp != op.getOperation())
+        rewriter.eraseOp(op);
       return success();
     }
     // The kernel stands where the chain's last op stood (it reads what the chain reads); the

@@ -92,6 +92,15 @@ std::pair<mlir::Value, mlir::Value> packBits(mlir::OpBuilder &b, mlir::Location 
 /// float conv's epilogue chain. bnn-lower-binary-kernels leaves such a pack to it.
 bool floatConvFusesPack(mlir::Operation *pack);
 
+/// Writes a block of results into an NCHW tensor `out`: `rows` holds per pixel (consecutive
+/// along W from `ow0`) one vector of the block's OB channels from `chan0` (OB a power of two).
+/// NCHW wants per channel the block's pixels as one run along W, so the block is transposed in
+/// registers by a butterfly of interleaves and stored one run per channel (masked to the real
+/// pixels); a block of one pixel is stored element by element. Returns the updated tensor.
+mlir::Value storeBlockNCHW(mlir::OpBuilder &b, mlir::Location loc, llvm::ArrayRef<mlir::Value> rows,
+                           mlir::Value n, mlir::Value oh, mlir::Value ow0, mlir::Value chan0,
+                           mlir::Value out);
+
 /// `values` (one per channel, or one for all) for `channels` channels, padded to `padded` with
 /// `fill`: the per-channel constants of a kernel whose channel count is rounded up to blocks.
 template <typename T>

@@ -20,8 +20,8 @@
 // CHECK-DAG: arith.constant dense<[-1.000000e+00, -2.000000e+00, -4.000000e+00, 2.000000e+00]> : tensor<4xf32>
 // CHECK-DAG: arith.constant dense<{{\[\[\[}}2.500000e+00, 8.000000e+00, 1.400000e+01, -1.000000e+01]], {{\[\[}}3.000000e+00, 7.000000e+00, 1.200000e+01, -7.000000e+00]]]> : tensor<2x1x4xf32>
 // CHECK-NOT: tensor<2x1x4xi64>
-// CHECK: %[[PF:.*]] = linalg.fill {{.*}} outs(%{{.*}} : tensor<1x5x4x1xi64>)
-// CHECK: tensor.insert_slice %{{.*}} into %[[PF]][0, 1, 0, 0] [1, 4, 4, 1]
+// CHECK: linalg.fill {{.*}} outs(%{{.*}} : tensor<1x1x4x1xi64>)
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 1, 0, 0] [1, 4, 4, 1]
 // CHECK: scf.for
 // CHECK: scf.for
 // CHECK: scf.for {{.*}} -> (vector<2xi64>, vector<2xi64>, vector<2xi64>, vector<2xi64>, vector<2xi64>, vector<2xi64>)

@@ -101,6 +101,30 @@ func.func @conv_pack_keep_float(%x: tensor<1x4x4x3xf32>) -> (tensor<1x3x3x1xi64>
 
 // -----
 
+// The conv's value read only by the graph output's NHWC -> NCHW transpose: the kernel writes
+// NCHW itself ([N, Opad, Ho, Wo], sliced to 6 channels), each block of 3 pixels x 8 channels
+// (the two vectors of 4 joined) transposed in registers by interleaves and stored one run of
+// pixels per channel; the transpose is gone.
+// CHECK-LABEL: func.func @conv_nchw_output
+// CHECK: vector.fma
+// CHECK: vector.shuffle {{.*}} [0, 1, 2, 3, 4, 5, 6, 7] : vector<4xf32>, vector<4xf32>
+// CHECK: vector.shuffle {{.*}} [0, 8, 1, 9, 2, 10, 3, 11] : vector<8xf32>, vector<8xf32>
+// CHECK: vector.transfer_write {{.*}} : vector<4xf32>, tensor<1x8x5x5xf32>
+// CHECK: tensor.extract_slice {{.*}}[0, 0, 0, 0] [1, 6, 5, 5] [1, 1, 1, 1]
+// CHECK-NOT: tosa.transpose
+// CHECK: return
+func.func @conv_nchw_output(%x: tensor<1x4x4x3xf32>) -> tensor<1x6x5x5xf32> {
+  %w = arith.constant dense<0.5> : tensor<6x2x2x3xf32>
+  %b = arith.constant dense<[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]> : tensor<6xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %y = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>}
+     : (tensor<1x4x4x3xf32>, tensor<6x2x2x3xf32>, tensor<6xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x5x5x6xf32>
+  %t = tosa.transpose %y {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x5x5x6xf32>) -> tensor<1x6x5x5xf32>
+  return %t : tensor<1x6x5x5xf32>
+}
+
+// -----
+
 // A float Gemm head (tosa.matmul with a constant right operand) is the 1x1 conv of a 1 x M
 // image: the weights transposed to [N][K], no bias.
 // CHECK-LABEL: func.func @matmul
@@ -173,8 +197,11 @@ func.func @avg_pool_padded(%x: tensor<1x4x6x8xf32>) -> tensor<1x4x6x8xf32> {
 // PROPAGATE). With stride 1 (2x2 on 5x5), the slices have the output's shape, not the input's.
 // CHECK-LABEL: func.func @max_pool(
 // CHECK: %[[NEGINF:.*]] = arith.constant 0xFF800000 : f32
-// CHECK: %[[F:.*]] = linalg.fill ins(%[[NEGINF]] : f32) outs(%{{.*}} : tensor<1x7x7x8xf32>)
-// CHECK: %[[P:.*]] = tensor.insert_slice %arg0 into %[[F]][0, 1, 1, 0] [1, 5, 5, 8] [1, 1, 1, 1]
+// CHECK: linalg.fill ins(%[[NEGINF]] : f32) outs(%{{.*}} : tensor<1x1x7x8xf32>)
+// CHECK: linalg.fill ins(%[[NEGINF]] : f32) outs(%{{.*}} : tensor<1x1x7x8xf32>)
+// CHECK: linalg.fill ins(%[[NEGINF]] : f32) outs(%{{.*}} : tensor<1x5x1x8xf32>)
+// CHECK: linalg.fill ins(%[[NEGINF]] : f32) outs(%{{.*}} : tensor<1x5x1x8xf32>)
+// CHECK: %[[P:.*]] = tensor.insert_slice %arg0 into %{{.*}}[0, 1, 1, 0] [1, 5, 5, 8] [1, 1, 1, 1]
 // CHECK: tensor.extract_slice %[[P]][0, 0, 0, 0] [1, 3, 3, 8] [1, 2, 2, 1]
 // CHECK: %[[T22:.*]] = tensor.extract_slice %[[P]][0, 2, 2, 0] [1, 3, 3, 8] [1, 2, 2, 1]
 // CHECK: linalg.generic {{.*}} ins({{.*}}, %[[T22]] :

@@ -363,10 +363,16 @@ func.func @output_transform(%d: tensor<1x8xi32>, %mul: tensor<8xf32>, %b: tensor
 // CHECK-LABEL: func.func @bconv2d
 // CHECK-SAME: (%[[S:.*]]: tensor<1x5x4x1xi64>, %[[M:.*]]: tensor<1x5x4x1xi64>, %[[W:.*]]: tensor<2x2x3x1xi64>)
 // CHECK-DAG: %[[Z64:.*]] = arith.constant 0 : i64
-// CHECK: %[[FS:.*]] = linalg.fill ins(%[[Z64]] : i64) outs(%{{.*}} : tensor<1x6x6x1xi64>)
-// CHECK: %[[PS:.*]] = tensor.insert_slice %[[S]] into %[[FS]][0, 1, 1, 0] [1, 5, 4, 1] [1, 1, 1, 1] : tensor<1x5x4x1xi64> into tensor<1x6x6x1xi64>
-// CHECK: %[[FM:.*]] = linalg.fill ins(%[[Z64]] : i64) outs(%{{.*}} : tensor<1x6x6x1xi64>)
-// CHECK: %[[PM:.*]] = tensor.insert_slice %[[M]] into %[[FM]][0, 1, 1, 0]
+// Only the border is filled: the row above, the columns left and right (no pad below).
+// CHECK: linalg.fill ins(%[[Z64]] : i64) outs(%{{.*}} : tensor<1x1x6x1xi64>)
+// CHECK: tensor.insert_slice %{{.*}}[0, 0, 0, 0] [1, 1, 6, 1]
+// CHECK: linalg.fill ins(%[[Z64]] : i64) outs(%{{.*}} : tensor<1x5x1x1xi64>)
+// CHECK: tensor.insert_slice %{{.*}}[0, 1, 0, 0] [1, 5, 1, 1]
+// CHECK: linalg.fill ins(%[[Z64]] : i64) outs(%{{.*}} : tensor<1x5x1x1xi64>)
+// CHECK: tensor.insert_slice %{{.*}}[0, 1, 5, 0] [1, 5, 1, 1]
+// CHECK: %[[PS:.*]] = tensor.insert_slice %[[S]] into %{{.*}}[0, 1, 1, 0] [1, 5, 4, 1] [1, 1, 1, 1] : tensor<1x5x4x1xi64> into tensor<1x6x6x1xi64>
+// CHECK-NOT: linalg.fill ins(%[[Z64]] : i64) outs(%{{.*}} : tensor<1x6x6x1xi64>)
+// CHECK: %[[PM:.*]] = tensor.insert_slice %[[M]] into %{{.*}}[0, 1, 1, 0]
 // CHECK: %[[ACC:.*]]:2 = linalg.generic {indexing_maps = [#[[$IN]], #[[$IN]], #[[$W]], #[[$ACC]], #[[$ACC]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%[[PS]], %[[PM]], %[[W]] : tensor<1x6x6x1xi64>, tensor<1x6x6x1xi64>, tensor<2x2x3x1xi64>)
 // CHECK-NEXT: ^bb0(%[[VS:[^:]+]]: i64, %[[VM:[^:]+]]: i64, %[[VW:[^:]+]]: i64, %[[A:[^:]+]]: i32, %[[B:[^:]+]]: i32):
 // CHECK-NEXT: %[[X:.*]] = arith.xori %[[VS]], %[[VW]] : i64
@@ -462,10 +468,12 @@ func.func @threshold(%d: tensor<1x8xi32>, %lo: tensor<8xi32>, %hi: tensor<8xi32>
 // CHECK-SAME: (%[[S:.*]]: tensor<1x7x7x1xi64>, %[[M:.*]]: tensor<1x7x7x1xi64>)
 // CHECK-DAG: %[[ONES:.*]] = arith.constant -1 : i64
 // CHECK-DAG: %[[ZERO:.*]] = arith.constant 0 : i64
-// CHECK: %[[FS:.*]] = linalg.fill ins(%[[ONES]] : i64) outs(%{{.*}} : tensor<1x8x8x1xi64>)
-// CHECK: %[[PS:.*]] = tensor.insert_slice %[[S]] into %[[FS]][0, 0, 0, 0] [1, 7, 7, 1]
-// CHECK: %[[FM:.*]] = linalg.fill ins(%[[ONES]] : i64) outs(%{{.*}} : tensor<1x8x8x1xi64>)
-// CHECK: %[[PM:.*]] = tensor.insert_slice %[[M]] into %[[FM]][0, 0, 0, 0] [1, 7, 7, 1]
+// CHECK: linalg.fill ins(%[[ONES]] : i64) outs(%{{.*}} : tensor<1x1x8x1xi64>)
+// CHECK: linalg.fill ins(%[[ONES]] : i64) outs(%{{.*}} : tensor<1x7x1x1xi64>)
+// CHECK: %[[PS:.*]] = tensor.insert_slice %[[S]] into %{{.*}}[0, 0, 0, 0] [1, 7, 7, 1]
+// CHECK: linalg.fill ins(%[[ONES]] : i64) outs(%{{.*}} : tensor<1x1x8x1xi64>)
+// CHECK: linalg.fill ins(%[[ONES]] : i64) outs(%{{.*}} : tensor<1x7x1x1xi64>)
+// CHECK: %[[PM:.*]] = tensor.insert_slice %[[M]] into %{{.*}}[0, 0, 0, 0] [1, 7, 7, 1]
 // CHECK: %[[POS0:.*]] = linalg.fill ins(%[[ZERO]] : i64)
 // CHECK: %[[NEG0:.*]] = linalg.fill ins(%[[ONES]] : i64)
 // CHECK: %[[WIN:.*]] = tensor.empty() : tensor<2x2xi64>
@@ -532,11 +540,13 @@ func.func @bmatmul_bipolar(%s: tensor<1x4x2xi64>, %m: tensor<1x4x2xi64>, %w: ten
 
 // -----
 
-// bdepthwise_conv2d: the int8 input zero-padded, then linalg's depthwise conv accumulating in i32.
+// bdepthwise_conv2d: the int8 input zero-padded (the border filled, the input inserted), then
+// linalg's depthwise conv accumulating in i32.
 // CHECK-LABEL: func.func @bdepthwise
 // CHECK-SAME: (%[[X:.*]]: tensor<1x4x4x2xi8>)
-// CHECK: %[[FILL:.*]] = linalg.fill ins(%{{.*}} : i8) outs(%{{.*}} : tensor<1x6x6x2xi8>)
-// CHECK: %[[P:.*]] = tensor.insert_slice %[[X]] into %[[FILL]][0, 1, 1, 0] [1, 4, 4, 2] [1, 1, 1, 1]
+// CHECK-COUNT-2: linalg.fill ins(%{{.*}} : i8) outs(%{{.*}} : tensor<1x1x6x2xi8>)
+// CHECK-COUNT-2: linalg.fill ins(%{{.*}} : i8) outs(%{{.*}} : tensor<1x4x1x2xi8>)
+// CHECK: %[[P:.*]] = tensor.insert_slice %[[X]] into %{{.*}}[0, 1, 1, 0] [1, 4, 4, 2] [1, 1, 1, 1]
 // CHECK: %[[ACC:.*]] = linalg.fill ins(%{{.*}} : i32) outs(%{{.*}} : tensor<1x4x4x2xi32>)
 // CHECK: linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%[[P]], %{{.*}} : tensor<1x6x6x2xi8>, tensor<3x3x2xi8>) outs(%[[ACC]] : tensor<1x4x4x2xi32>)
 func.func @bdepthwise(%x: tensor<1x4x4x2xi8>) -> tensor<1x4x4x2xi32> {
