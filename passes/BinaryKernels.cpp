@@ -638,6 +638,16 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
       maskWord = v == 0 ? mBits : arith::OrIOp::create(b, loc, maskWord, mBits);
     };
     SmallVector<Value> wideD; // the V vectors of d (or A), for the wide affine epilogue
+    // The affine epilogue of vector v alone (L lanes from `chan`), d32 being d or A as i32.
+    auto affineVector = [&](int64_t v, Value d32, Value chan, ArrayRef<Value> at) {
+      AffineOut r = affine(d32, chan, at, L);
+      if (epi.pack)
+        addLaneBits(v, r.neg, r.nz);
+      if (epi.toNCHW)
+        ys[p * V + v] = r.y;
+      else
+        results[0] = store(r.y, results[0], at);
+    };
     for (int64_t v = 0; v < V; ++v) {
       Value chan = add(chan0, idx(v * L));
       SmallVector<Value> at = {n, oh, ow, chan};
@@ -648,13 +658,7 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
           wideD.push_back(acc);
           continue;
         }
-        AffineOut r = affine(toI32(acc), chan, at, L);
-        if (epi.pack)
-          addLaneBits(v, r.neg, r.nz);
-        if (epi.toNCHW)
-          ys[p * V + v] = r.y;
-        else
-          results[0] = store(r.y, results[0], at);
+        affineVector(v, toI32(acc), chan, at);
         continue;
       }
       Value baseV;
@@ -681,16 +685,9 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
         results[0] = store(toI32(d), results[0], at);
         break;
       }
-      case EpilogueKind::Affine: {
-        AffineOut a = affine(toI32(d), chan, at, L);
-        if (epi.pack)
-          addLaneBits(v, a.neg, a.nz);
-        if (epi.toNCHW)
-          ys[p * V + v] = a.y;
-        else
-          results[0] = store(a.y, results[0], at);
+      case EpilogueKind::Affine:
+        affineVector(v, toI32(d), chan, at);
         break;
-      }
       case EpilogueKind::Threshold: {
         // v = -1 below low, +1 from high on (mirrored where descending), else 0:
         // sign bit = descending ? d >= high : d < low;  mask bit = d < low or d >= high.

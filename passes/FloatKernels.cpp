@@ -305,17 +305,23 @@ SmallVector<Value> buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c
 /// Replaces conv `op` and the element-wise chain after it (bnn::collectEpilogueChain) by the
 /// kernel that `build(chain)` makes where the last of them stands (the kernel reads what they
 /// read: a residual may be computed after the conv).
+/// Erases the chain's ops before its last one (replaced or erased by the caller) and the conv.
+void eraseConvAndChain(ConversionPatternRewriter &rewriter, Operation *op, ArrayRef<Operation *> chain,
+                       Operation *lastOp) {
+  for (Operation *g : llvm::reverse(chain))
+    if (g != lastOp)
+      rewriter.eraseOp(g);
+  if (lastOp != op)
+    rewriter.eraseOp(op);
+}
+
 void replaceConvAndChain(ConversionPatternRewriter &rewriter, Operation *op,
                          function_ref<Value(ArrayRef<Operation *>)> build) {
   SmallVector<Operation *> chain = bnn::collectEpilogueChain(op->getResult(0));
   Operation *lastOp = chain.empty() ? op : chain.back();
   rewriter.setInsertionPoint(lastOp);
   rewriter.replaceOp(lastOp, build(chain));
-  for (Operation *g : llvm::reverse(chain))
-    if (g != lastOp)
-      rewriter.eraseOp(g);
-  if (lastOp != op)
-    rewriter.eraseOp(op);
+  eraseConvAndChain(rewriter, op, chain, lastOp);
 }
 
 struct LowerFloatConv : OpConversionPattern<tosa::Conv2DOp> {
@@ -350,11 +356,7 @@ struct LowerFloatConv : OpConversionPattern<tosa::Conv2DOp> {
                                nullptr, /*toNCHW=*/true)[0];
       rewriter.replaceOp(toNCHW, r);
       rewriter.eraseOp(lastOp);
-      for (Operation *g : llvm::reverse(chain))
-        if (g != lastOp)
-          rewriter.eraseOp(g);
-      if (lastOp != op.getOperation())
-        rewriter.eraseOp(op);
+      eraseConvAndChain(rewriter, op, chain, lastOp);
       return success();
     }
     // The kernel stands where the chain's last op stood (it reads what the chain reads); the
@@ -367,11 +369,7 @@ struct LowerFloatConv : OpConversionPattern<tosa::Conv2DOp> {
       rewriter.replaceOp(lastOp, r[0]);
     else
       rewriter.eraseOp(lastOp);
-    for (Operation *g : llvm::reverse(chain))
-      if (g != lastOp)
-        rewriter.eraseOp(g);
-    if (lastOp != op.getOperation())
-      rewriter.eraseOp(op);
+    eraseConvAndChain(rewriter, op, chain, lastOp);
     return success();
   }
 };
