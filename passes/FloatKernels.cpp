@@ -397,7 +397,8 @@ bool bnn::floatConvFusesPack(Operation *op) {
     def = prev.getDefiningOp();
   }
   auto conv = dyn_cast_if_present<tosa::Conv2DOp>(def);
-  if (!conv || !matchFloatConv(conv, /*readConstants=*/false))
+  // Not a conv the int8 kernel takes (its epilogue does not pack): the pack kernel packs that.
+  if (!conv || !matchFloatConv(conv, /*readConstants=*/false) || bnn::runsOnInt8DotProduct(conv))
     return false;
   SmallVector<Operation *> chain = bnn::collectEpilogueChain(conv.getResult());
   if ((chain.empty() ? Value(conv.getResult()) : chain.back()->getResult(0)) != y)
