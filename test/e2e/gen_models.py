@@ -823,6 +823,53 @@ def build_qdq_int8():
     return m, [randn(rng, 2, 3, 17, 17) * 3], "float", {"fold": False}
 
 
+@builder("qdq_int8_bin")
+def build_qdq_int8_bin():
+    """An int8 stem binarized for the first binary layer: a fake-quantized 3x3/2 conv (int8
+    activations and per-channel weights, no bias) -> BatchNorm -> Sign -> binary 3x3 conv ->
+    BatchNorm -> global average pool -> float head. Where the target has an int8 dot product the
+    stem runs on bytes and its output is packed by the pack kernel; elsewhere the float conv
+    kernel packs it in its epilogue."""
+
+    class FQStem(nn.Module):
+        def __init__(self, seed):
+            super().__init__()
+            g = torch.Generator().manual_seed(seed)
+            self.conv = nn.Conv2d(3, 16, 3, stride=2, padding=1, bias=False)
+            with torch.no_grad():
+                self.conv.weight.copy_(torch.randn(self.conv.weight.shape, generator=g) * 0.2)
+            w = self.conv.weight.detach()
+            self.register_buffer("w_scale", w.abs().reshape(16, -1).max(dim=1)[0] / 127)
+            self.register_buffer("w_zp", torch.zeros(16, dtype=torch.int32))
+
+        def forward(self, x):
+            x = torch.fake_quantize_per_tensor_affine(x, 1.0 / 16, 0, -128, 127)
+            w = torch.fake_quantize_per_channel_affine(self.conv.weight, self.w_scale, self.w_zp,
+                                                       0, -128, 127)
+            return F.conv2d(x, w, None, self.conv.stride, self.conv.padding)
+
+    class QdqBin(nn.Module):
+        def __init__(self):
+            super().__init__()
+            g = torch.Generator().manual_seed(46)
+            self.stem = FQStem(45)
+            # Stem outputs are multiples of (1/16) * w_scale[c]: the BatchNorm's lattice unit.
+            self.bn0 = LatticeBN(16, lambda: self.stem.w_scale / 16, steps(16, g), seed=47)
+            self.sign = Binarize()
+            self.conv = BinConv2d(16, 16, 3, padding=1)
+            self.bn1 = LatticeBN(16, self.conv.alpha, steps(16, g), seed=48)
+            self.fc = nn.Linear(16, 10)
+
+        def forward(self, x):
+            h = self.bn1(self.conv(self.sign(self.bn0(self.stem(x)))))
+            return self.fc(h.mean(dim=(2, 3)))
+
+    torch.manual_seed(49)
+    m = QdqBin()
+    rng = np.random.default_rng(149)
+    return m, [dyadic_input(rng, 2, 3, 12, 12)], "bnn", {"fold": False}
+
+
 # ---------------------------------------------------------------------------------------------
 
 
