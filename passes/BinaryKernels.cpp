@@ -138,12 +138,7 @@ Epilogue findEpilogue(Value result, bool fusePack) {
       e.op = user;
       e.chain = bnn::collectEpilogueChain(ot.getResult());
       Value y = e.chain.empty() ? Value(ot.getResult()) : e.chain.back()->getResult(0);
-      if (y.hasOneUse())
-        if (auto tr = dyn_cast<tosa::TransposeOp>(*y.getUsers().begin())) {
-          ArrayRef<int32_t> perms = tr.getPerms();
-          if (perms.size() == 4 && perms[0] == 0 && perms[1] == 3 && perms[2] == 1 && perms[3] == 2)
-            e.toNCHW = tr;
-        }
+      e.toNCHW = bnn::onlyNCHWTranspose(y);
       auto yType = cast<RankedTensorType>(y.getType());
       if (fusePack && !e.toNCHW && yType.getRank() == 4 && yType.hasStaticShape()) {
         for (Operation *u : y.getUsers()) {
@@ -306,16 +301,6 @@ private:
       return tensor::InsertOp::create(b, loc, v, t, indices);
     return vector::TransferWriteOp::create(b, loc, v, t, indices, ArrayRef<bool>{true}).getResult();
   }
-  /// The i1 lanes of `bits` (L of them, or `lanes`) as the low bits of an i64.
-  Value laneBits(Value bits, int64_t lanes = 0) {
-    lanes = lanes ? lanes : L;
-    if (lanes == 1)
-      return arith::ExtUIOp::create(b, loc, i64(), bits);
-    Type word = b.getIntegerType(lanes);
-    Value packed = vector::BitCastOp::create(b, loc, VectorType::get({1}, word), bits);
-    Value scalar = vector::ExtractOp::create(b, loc, packed, ArrayRef<int64_t>{0});
-    return arith::ExtUIOp::create(b, loc, i64(), scalar);
-  }
   /// Integers (each fits the type: thresholds and counts are within +-K) as a tensor of accType().
   Value intTensor(ArrayRef<int64_t> shape, ArrayRef<int64_t> values) {
     if (!half)
@@ -335,25 +320,11 @@ private:
   /// The folded affine epilogue's constants (see `block`): -2 mul per channel, and mul * base +
   /// bias per channel, or per (row class, column class, channel) when the layer is padded.
   Value foldedMulT, foldedBiasT;
-  /// The border base per (row class, column class, channel), and that table's shape.
-  std::vector<int64_t> baseTable;
-  SmallVector<int64_t> classShape;
   bool padded = false;
 
   SmallVector<Value> row(Value n, Value oh, ValueRange outs, bool masked);
   SmallVector<Value> block(Value n, Value oh, Value ob, Value ow0, int64_t pixels,
                            ValueRange outs, bool masked);
-  /// The V vectors of L lanes `parts` (consecutive channels) as one vector, by shuffles.
-  Value concatLanes(ArrayRef<Value> parts) {
-    Value r = parts[0];
-    for (size_t v = 1; v < parts.size(); ++v) {
-      SmallVector<int64_t> all;
-      for (int64_t i = 0; i < int64_t(v + 1) * L; ++i)
-        all.push_back(i);
-      r = vector::ShuffleOp::create(b, loc, r, parts[v], all);
-    }
-    return r;
-  }
   /// The V vectors of L i64 lanes `parts` (consecutive channels) as one vector of V * L i32
   /// lanes, each truncated: the even i32 lanes of their bitcasts (the low half of an i64 comes
   /// first: every target here is little-endian), picked by shuffles of two vectors at a time.
@@ -374,16 +345,7 @@ private:
         even.push_back(2 * i);
       next.push_back(vector::ShuffleOp::create(b, loc, x, y, even));
     }
-    Value r = next[0];
-    for (size_t k = 1; k < next.size(); ++k) {
-      int64_t total = cast<VectorType>(r.getType()).getNumElements() +
-                      cast<VectorType>(next[k].getType()).getNumElements();
-      SmallVector<int64_t> all;
-      for (int64_t i = 0; i < total; ++i)
-        all.push_back(i);
-      r = vector::ShuffleOp::create(b, loc, r, next[k], all);
-    }
-    return r;
+    return bnn::joinVectors(b, loc, next);
   }
   Value storeNCHW(Value n, Value oh, Value ow0, Value chan0, int64_t pixels, bool wide,
                   ArrayRef<Value> ys, Value out);
@@ -632,8 +594,8 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
     Value signWord, maskWord;
     auto addLaneBits = [&](int64_t v, Value neg, Value nz) {
       Value sh = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v * L));
-      Value sBits = arith::ShLIOp::create(b, loc, laneBits(neg), sh);
-      Value mBits = arith::ShLIOp::create(b, loc, laneBits(nz), sh);
+      Value sBits = arith::ShLIOp::create(b, loc, bnn::laneBitsWord(b, loc, neg), sh);
+      Value mBits = arith::ShLIOp::create(b, loc, bnn::laneBitsWord(b, loc, nz), sh);
       signWord = v == 0 ? sBits : arith::OrIOp::create(b, loc, signWord, sBits);
       maskWord = v == 0 ? mBits : arith::OrIOp::create(b, loc, maskWord, mBits);
     };
@@ -703,12 +665,12 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
     }
     if (wideEpilogue) {
       // d of the block's OB channels as one vector.
-      Value d = half ? concatLanes(wideD) : truncateJoin(wideD);
+      Value d = half ? bnn::joinVectors(b, loc, wideD) : truncateJoin(wideD);
       SmallVector<Value> at = {n, oh, ow, chan0};
       AffineOut a = affine(d, chan0, at, OB);
       if (epi.pack) {
-        signWord = laneBits(a.neg, OB);
-        maskWord = laneBits(a.nz, OB);
+        signWord = bnn::laneBitsWord(b, loc, a.neg);
+        maskWord = bnn::laneBitsWord(b, loc, a.nz);
       }
       if (epi.toNCHW)
         ys[p * V] = a.y;
@@ -757,16 +719,9 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
 /// are never stored: a run that ends there is written with a mask.
 Value KernelBuilder::storeNCHW(Value n, Value oh, Value ow0, Value chan0, int64_t pixels, bool wide,
                                ArrayRef<Value> ys, Value out) {
-  auto rowType = VectorType::get({OB}, b.getF32Type());
   SmallVector<Value> rows;
-  for (int64_t p = 0; p < pixels; ++p) {
-    if (wide) {
-      rows.push_back(ys[p * V]);
-      continue;
-    }
-    ArrayRef<Value> parts = ys.slice(p * V, V);
-    rows.push_back(L == 1 ? Value(vector::FromElementsOp::create(b, loc, rowType, parts)) : concatLanes(parts));
-  }
+  for (int64_t p = 0; p < pixels; ++p)
+    rows.push_back(wide ? ys[p * V] : bnn::joinVectors(b, loc, ys.slice(p * V, V)));
   return bnn::storeBlockNCHW(b, loc, rows, n, oh, ow0, chan0, out);
 }
 
@@ -807,6 +762,9 @@ SmallVector<Value> KernelBuilder::build(Value sign, Value mask, ArrayRef<uint64_
     wBits.push_back(APInt(64, x).trunc(accType().getIntOrFloatBitWidth())); // half: bits 32-63 are 0
   weightsT = constTensor<APInt>({blocks, s.KH, s.KW * s.words, OB}, accType(), wBits);
   padded = s.pad[0] || s.pad[1] || s.pad[2] || s.pad[3];
+  // The border base per (row class, column class, channel), and that table's shape.
+  std::vector<int64_t> baseTable;
+  SmallVector<int64_t> classShape;
   if (padded) {
     bnn::BorderClasses rows = bnn::borderClasses(s.Ho, s.H, s.KH, s.sh, s.dh, s.pad[0]);
     bnn::BorderClasses cols = bnn::borderClasses(s.Wo, s.W, s.KW, s.sw, s.dw, s.pad[2]);
@@ -827,14 +785,14 @@ SmallVector<Value> KernelBuilder::build(Value sign, Value mask, ArrayRef<uint64_
   case EpilogueKind::Raw:
     outs.push_back(tensor::EmptyOp::create(b, loc, outShape(Opad), b.getI32Type()));
     break;
-  case EpilogueKind::Affine:
-    mulT = constTensor<float>({Opad}, b.getF32Type(), bnn::channelVector<float>(epi.mul, s.O, Opad, 0.0f));
-    biasT = constTensor<float>({Opad}, b.getF32Type(), bnn::channelVector<float>(epi.bias, s.O, Opad, 0.0f));
+  case EpilogueKind::Affine: {
+    SmallVector<float> m = bnn::channelVector<float>(epi.mul, s.O, Opad, 0.0f);
+    SmallVector<float> bias = bnn::channelVector<float>(epi.bias, s.O, Opad, 0.0f);
+    mulT = constTensor<float>({Opad}, b.getF32Type(), m);
+    biasT = constTensor<float>({Opad}, b.getF32Type(), bias);
     if (s.zeroTaps.empty()) {
       // y = (-2 mul) * A + (mul * base + bias), base = K unpadded (block): mul * base + bias
       // in double, rounded once.
-      SmallVector<float> m = bnn::channelVector<float>(epi.mul, s.O, Opad, 0.0f);
-      SmallVector<float> bias = bnn::channelVector<float>(epi.bias, s.O, Opad, 0.0f);
       SmallVector<float> m2, folded;
       for (float x : m)
         m2.push_back(-2.0f * x);
@@ -866,6 +824,7 @@ SmallVector<Value> KernelBuilder::build(Value sign, Value mask, ArrayRef<uint64_
         outs.push_back(freshPlane(b, loc, outShape(outWords), /*zero=*/true));
     }
     break;
+  }
   case EpilogueKind::Threshold: {
     // Padded channels: every d lies in [INT_MIN, INT_MAX) of the accumulators' width, so the
     // value is 0 (both bits 0).
@@ -1603,6 +1562,39 @@ std::pair<Value, Value> bnn::packBits(OpBuilder &b, Location loc, Value x, Value
   return {neg, nz};
 }
 
+Value bnn::laneBitsWord(OpBuilder &b, Location loc, Value bits) {
+  auto vt = dyn_cast<VectorType>(bits.getType());
+  if (!vt)
+    return arith::ExtUIOp::create(b, loc, b.getI64Type(), bits);
+  Type word = b.getIntegerType(vt.getNumElements());
+  Value packed = vector::BitCastOp::create(b, loc, VectorType::get({1}, word), bits);
+  Value scalar = vector::ExtractOp::create(b, loc, packed, ArrayRef<int64_t>{0});
+  return arith::ExtUIOp::create(b, loc, b.getI64Type(), scalar);
+}
+
+Value bnn::joinVectors(OpBuilder &b, Location loc, ArrayRef<Value> parts) {
+  if (!isa<VectorType>(parts[0].getType()))
+    return vector::FromElementsOp::create(
+        b, loc, VectorType::get({int64_t(parts.size())}, parts[0].getType()), parts);
+  Value r = parts[0];
+  for (Value part : parts.drop_front()) {
+    int64_t total = cast<VectorType>(r.getType()).getNumElements() +
+                    cast<VectorType>(part.getType()).getNumElements();
+    SmallVector<int64_t> all;
+    for (int64_t i = 0; i < total; ++i)
+      all.push_back(i);
+    r = vector::ShuffleOp::create(b, loc, r, part, all);
+  }
+  return r;
+}
+
+Operation *bnn::onlyNCHWTranspose(Value y) {
+  if (!y.hasOneUse())
+    return nullptr;
+  auto tr = dyn_cast<tosa::TransposeOp>(*y.getUsers().begin());
+  return tr && tr.getPerms() == ArrayRef<int32_t>{0, 3, 1, 2} ? tr : nullptr;
+}
+
 Value bnn::storeBlockNCHW(OpBuilder &b, Location loc, ArrayRef<Value> blockRows, Value n, Value oh,
                           Value ow0, Value chan0, Value out) {
   auto idx = [&](int64_t v) -> Value { return arith::ConstantIndexOp::create(b, loc, v); };
@@ -1658,25 +1650,6 @@ Value bnn::storeBlockNCHW(OpBuilder &b, Location loc, ArrayRef<Value> blockRows,
                 .getResult();
     }
   return out;
-}
-
-bool bnn::isTilingAvgPool(Operation *op) {
-  auto pool = dyn_cast_if_present<tosa::AvgPool2dOp>(op);
-  if (!pool)
-    return false;
-  auto in = dyn_cast<RankedTensorType>(pool.getInput().getType());
-  auto out = dyn_cast<RankedTensorType>(pool.getType());
-  if (!in || !out || !in.hasStaticShape() || !out.hasStaticShape() || !in.getElementType().isF32())
-    return false;
-  if (pool.getKernel() != pool.getStride() || llvm::any_of(pool.getPad(), [](int64_t p) { return p != 0; }))
-    return false;
-  for (Value zp : {pool.getInputZp(), pool.getOutputZp()}) {
-    DenseFPElementsAttr attr;
-    if (!matchPattern(zp, m_Constant(&attr)) ||
-        !llvm::all_of(attr.getValues<APFloat>(), [](const APFloat &v) { return v.isZero(); }))
-      return false;
-  }
-  return true;
 }
 
 /// The tiling average pool `pool` at output position `at` (n, oh, ow, c) on `lanes` channels,

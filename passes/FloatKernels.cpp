@@ -193,13 +193,6 @@ SmallVector<Value> buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c
   int64_t span = c.KW * c.C;
   Type i64 = b.getI64Type();
   auto c64 = [&](int64_t v) -> Value { return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v)); };
-  // The F i1 lanes of `bits` as the low bits of an i64.
-  auto laneBits = [&](Value bits) -> Value {
-    if (F == 1)
-      return arith::ExtUIOp::create(b, loc, i64, bits);
-    Value word = vector::BitCastOp::create(b, loc, VectorType::get({1}, b.getIntegerType(F)), bits);
-    return arith::ExtUIOp::create(b, loc, i64, vector::ExtractOp::create(b, loc, word, ArrayRef<int64_t>{0}));
-  };
 
   auto block = [&](Value n, Value oh, Value ob, Value ow0, int64_t pixels, ValueRange o0) -> SmallVector<Value> {
     SmallVector<Value> o(o0.begin(), o0.end());
@@ -261,7 +254,7 @@ SmallVector<Value> buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c
           valid = arith::SubIOp::create(b, loc, arith::ShLIOp::create(b, loc, c64(1), real), c64(1));
         }
         for (int plane = 0; plane < 2; ++plane) {
-          Value bits = laneBits(plane == 0 ? neg : nz);
+          Value bits = bnn::laneBitsWord(b, loc, plane == 0 ? neg : nz);
           if (valid)
             bits = arith::AndIOp::create(b, loc, bits, valid);
           bits = arith::ShLIOp::create(b, loc, bits, bit);
@@ -274,21 +267,8 @@ SmallVector<Value> buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c
           for (int plane = 0; plane < 2; ++plane)
             orInto(plane, word, blockBits[plane]);
       }
-      if (toNCHW) {
-        // The V vectors of F channels as one vector of FB (F = 1: from the scalars).
-        Value row = parts[0];
-        if (F == 1) {
-          row = vector::FromElementsOp::create(b, loc, VectorType::get({FB}, f32), parts);
-        } else {
-          for (int64_t v = 1; v < V; ++v) {
-            SmallVector<int64_t> all;
-            for (int64_t i = 0; i < (v + 1) * F; ++i)
-              all.push_back(i);
-            row = vector::ShuffleOp::create(b, loc, row, parts[v], all);
-          }
-        }
-        rows.push_back(row);
-      }
+      if (toNCHW)
+        rows.push_back(bnn::joinVectors(b, loc, parts)); // the block's FB channels as one vector
     }
     if (toNCHW)
       o[0] = bnn::storeBlockNCHW(b, loc, rows, n, oh, ow0, mul(ob, FB), o[0]);
@@ -302,9 +282,6 @@ SmallVector<Value> buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c
   return results;
 }
 
-/// Replaces conv `op` and the element-wise chain after it (bnn::collectEpilogueChain) by the
-/// kernel that `build(chain)` makes where the last of them stands (the kernel reads what they
-/// read: a residual may be computed after the conv).
 /// Erases the chain's ops before its last one (replaced or erased by the caller) and the conv.
 void eraseConvAndChain(ConversionPatternRewriter &rewriter, Operation *op, ArrayRef<Operation *> chain,
                        Operation *lastOp) {
@@ -315,6 +292,9 @@ void eraseConvAndChain(ConversionPatternRewriter &rewriter, Operation *op, Array
     rewriter.eraseOp(op);
 }
 
+/// Replaces conv `op` and the element-wise chain after it (bnn::collectEpilogueChain) by the
+/// kernel that `build(chain)` makes where the last of them stands (the kernel reads what they
+/// read: a residual may be computed after the conv).
 void replaceConvAndChain(ConversionPatternRewriter &rewriter, Operation *op,
                          function_ref<Value(ArrayRef<Operation *>)> build) {
   SmallVector<Operation *> chain = bnn::collectEpilogueChain(op->getResult(0));
@@ -339,12 +319,7 @@ struct LowerFloatConv : OpConversionPattern<tosa::Conv2DOp> {
       fused.reset();
     if (!fused) {
       // A value read only by the graph output's NHWC -> NCHW transpose is written NCHW.
-      Value y = lastOp->getResult(0);
-      tosa::TransposeOp toNCHW;
-      if (y.hasOneUse())
-        if (auto tr = dyn_cast<tosa::TransposeOp>(*y.getUsers().begin()))
-          if (tr.getPerms() == ArrayRef<int32_t>{0, 3, 1, 2})
-            toNCHW = tr;
+      Operation *toNCHW = bnn::onlyNCHWTranspose(lastOp->getResult(0));
       if (!toNCHW) {
         replaceConvAndChain(rewriter, op, [&](ArrayRef<Operation *> chain) {
           return buildFloatConv(rewriter, op.getLoc(), *conv, cfg, op.getInput(), chain, op.getResult())[0];
@@ -696,6 +671,25 @@ bool isStaticF32Pool(Value input, Type result) {
   return in && out && in.hasStaticShape() && out.hasStaticShape() && in.getElementType().isF32();
 }
 
+} // namespace
+
+bool bnn::isTilingAvgPool(Operation *op) {
+  auto pool = dyn_cast_if_present<tosa::AvgPool2dOp>(op);
+  if (!pool || !isStaticF32Pool(pool.getInput(), pool.getType()))
+    return false;
+  if (pool.getKernel() != pool.getStride() || llvm::any_of(pool.getPad(), [](int64_t p) { return p != 0; }))
+    return false;
+  for (Value zp : {pool.getInputZp(), pool.getOutputZp()}) {
+    DenseFPElementsAttr attr;
+    if (!matchPattern(zp, m_Constant(&attr)) ||
+        !llvm::all_of(attr.getValues<APFloat>(), [](const APFloat &v) { return v.isZero(); }))
+      return false;
+  }
+  return true;
+}
+
+namespace {
+
 /// A pooling as one element-wise linalg.generic over the output (n, oh, ow, c) whose operands
 /// are the window's KH * KW taps: tap (kh, kw) is the strided slice of `input` at offset
 /// (kh, kw) with strides (SH, SW) and the output's shape, so that element (n, oh, ow, c) of the
@@ -927,7 +921,8 @@ struct BNNLowerFloatConvsPass : bnn::impl::BNNLowerFloatConvsBase<BNNLowerFloatC
     ConversionTarget target(*ctx);
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     // Every float conv the kernel can take must become one.
-    target.addDynamicallyLegalOp<tosa::Conv2DOp>([](tosa::Conv2DOp op) { return !matchFloatConv(op); });
+    target.addDynamicallyLegalOp<tosa::Conv2DOp>(
+        [](tosa::Conv2DOp op) { return !matchFloatConv(op, /*readConstants=*/false); });
     target.addDynamicallyLegalOp<tosa::MatMulOp>([](tosa::MatMulOp op) { return !matchFloatMatMul(op); });
     target.addDynamicallyLegalOp<tosa::AvgPool2dOp>([](tosa::AvgPool2dOp op) { return !bnn::isTilingAvgPool(op); });
     target.addDynamicallyLegalOp<tosa::MaxPool2dOp>(

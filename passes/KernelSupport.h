@@ -92,6 +92,17 @@ std::pair<mlir::Value, mlir::Value> packBits(mlir::OpBuilder &b, mlir::Location 
 /// float conv's epilogue chain. bnn-lower-binary-kernels leaves such a pack to it.
 bool floatConvFusesPack(mlir::Operation *pack);
 
+/// The i1 lanes of `bits` (a vector of i1, or one i1) as the low bits of an i64.
+mlir::Value laneBitsWord(mlir::OpBuilder &b, mlir::Location loc, mlir::Value bits);
+
+/// `parts` joined into one vector in order, by shuffles (vectors of any lengths), or built from
+/// them (scalars).
+mlir::Value joinVectors(mlir::OpBuilder &b, mlir::Location loc, llvm::ArrayRef<mlir::Value> parts);
+
+/// The tosa.transpose NHWC -> NCHW that is the only reader of `y` (a graph output's layout
+/// change, which a kernel writing NCHW itself replaces), or null.
+mlir::Operation *onlyNCHWTranspose(mlir::Value y);
+
 /// Writes a block of results into an NCHW tensor `out`: `rows` holds per pixel (consecutive
 /// along W from `ow0`) one vector of the block's OB channels from `chan0` (OB a power of two).
 /// NCHW wants per channel the block's pixels as one run along W, so the block is transposed in
