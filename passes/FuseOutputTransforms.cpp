@@ -407,7 +407,7 @@ struct PackThroughConcat : OpRewritePattern<bnn::PackOp> {
     int64_t offset = 0;
     for (Value part : concat.getInput1()) {
       int64_t c = cast<RankedTensorType>(part.getType()).getShape().back();
-      if (c <= 0 || (offset % 64 != 0 && offset % 64 + c > 64))
+      if (c <= 0 || !bnn::ConcatPackedOp::placesPart(offset, c))
         return rewriter.notifyMatchFailure(op, "a part spans two words off a word boundary");
       channels.push_back(c);
       offset += c;

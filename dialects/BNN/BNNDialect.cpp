@@ -214,7 +214,7 @@ LogicalResult ConcatPackedOp::verify() {
       return emitOpError("input ") << i << " packs " << channels[i] << " channels into "
                                    << wordsFor(channels[i]) << " words, not "
                                    << t.getDimSize(t.getRank() - 1);
-    if (offset % 64 != 0 && offset % 64 + channels[i] > 64)
+    if (!placesPart(offset, channels[i]))
       return emitOpError("input ") << i << " starts at bit " << offset % 64
                                    << " of a word and spans two words";
     offset += channels[i];

@@ -176,6 +176,13 @@ def BNN_ConcatPackedOp : BNN_Op<"concat_packed", [Pure]> {
   let assemblyFormat = "$inputs attr-dict `:` functional-type($inputs, results)";
   let hasVerifier = 1;
   let hasFolder = 1;
+  let extraClassDeclaration = [{
+    /// Whether a part of `channels` channels starting at channel `offset` of the result lands
+    /// in whole words or within one word (what the op accepts).
+    static bool placesPart(int64_t offset, int64_t channels) {
+      return offset % 64 == 0 || offset % 64 + channels <= 64;
+    }
+  }];
 }
 
 def BNN_IntTensor : RankedTensorOf<[I32]>;
