@@ -210,8 +210,10 @@ def BNNOutlineKernels : Pass<"bnn-outline-kernels", "mlir::ModuleOp"> {
     `min-ops` operations (a layer's kernel) becomes a call of a new private function
     `@<function>_kernel<N>`. The values the nest uses from above become the function's
     arguments, except constants, which are cloned into it, so that loop bounds and offsets stay
-    constants. The functions get internal linkage (`llvm.linkage`), so that LLVM's inliner puts
-    back the kernels called once. Run before `duplicate-function-elimination`, which then merges
+    constants. The functions get internal linkage (`llvm.linkage`) and are never inlined
+    (`passthrough = ["noinline"]`): LLVM optimizes each layer's kernel as a function of its
+    own, rather than the model as one function of every layer, on which its vectorizers take
+    superlinear time. Run before `duplicate-function-elimination`, which then merges
     the kernels of layers of the same shape: LLVM optimizes and emits each distinct kernel once.
 
     Before:

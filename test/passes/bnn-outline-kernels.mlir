@@ -2,12 +2,14 @@
 // RUN: %bnnc_opt %s -bnn-outline-kernels -duplicate-function-elimination -split-input-file | FileCheck %s --check-prefix=DEDUP
 
 // Each top-level loop nest of at least min-ops (8) operations becomes a private function of the
-// buffers it uses; the constants it uses are cloned in (the loop bounds stay constants). The
+// buffers it uses, with internal linkage and never inlined; the constants it uses are cloned in
+// (the loop bounds stay constants). The
 // two layers of the same shape give two identical functions, which
 // duplicate-function-elimination merges into one, called twice.
 
 // CHECK-LABEL: func.func private @layers_kernel0
 // CHECK-SAME: (%[[A:.*]]: memref<16xf32>, %[[B:.*]]: memref<16xf32>)
+// CHECK-SAME: attributes {llvm.linkage = #llvm.linkage<internal>, passthrough = ["noinline"]}
 // CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
 // CHECK-DAG: %[[C16:.*]] = arith.constant 16 : index
 // CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
