@@ -90,6 +90,11 @@ struct Epilogue {
   bnn::PackOp pack;
   SmallVector<float> packThresholds; // one per channel
   float packTie = 0.0f;              // the binarize's value at its threshold
+  // Affine whose result (after the chain) is read, besides the fused pack, only by an average
+  // pool whose K x K windows tile it (ReActNet's downsampling shortcut): the kernel writes the
+  // pooled result instead of the full-resolution one, and replaces the pool.
+  tosa::AvgPool2dOp pool;
+  int64_t poolK = 0;
 };
 
 /// A fresh tensor of `type`, filled with `value` if given. With `distinct` it starts from a
@@ -160,6 +165,20 @@ Epilogue findEpilogue(Value result, bool fusePack) {
           if (n == 1)
             e.packThresholds.assign(channels, e.packThresholds[0]);
           break;
+        }
+        // Every other reader: one tiling average pool with square windows that cover the
+        // result exactly.
+        SmallVector<Operation *> others;
+        for (Operation *u : y.getUsers())
+          if (u != e.binarize.getOperation())
+            others.push_back(u);
+        auto pool = others.size() == 1 ? dyn_cast<tosa::AvgPool2dOp>(others[0]) : tosa::AvgPool2dOp();
+        if (pool && bnn::isTilingAvgPool(pool) && pool.getKernel()[0] == pool.getKernel()[1]) {
+          int64_t K = pool.getKernel()[0];
+          if (K > 1 && yType.getDimSize(1) % K == 0 && yType.getDimSize(2) % K == 0) {
+            e.pool = pool;
+            e.poolK = K;
+          }
         }
       }
     }
@@ -300,6 +319,39 @@ private:
     if (L == 1)
       return tensor::InsertOp::create(b, loc, v, t, indices);
     return vector::TransferWriteOp::create(b, loc, v, t, indices, ArrayRef<bool>{true}).getResult();
+  }
+  /// Writes the affine epilogue's value y (channels from at[3] at pixel (at[1], at[2])) into the
+  /// result `out`: y itself, or with a fused average pool (epi.pool, K x K windows that tile
+  /// the result) its part of the window's sum in the pooled result. tosa-to-linalg's pooling
+  /// is ((((0 + y_00) + y_01) + ...) + y_(K-1)(K-1)) / (K * K), window pixels in row-major
+  /// order; the kernel's loops run over rows, then along W (blocks, then single pixels, in
+  /// order), so for each output channel a window's pixels arrive in that order: the first
+  /// starts the sum from 0, the others add to what is stored, the last divides.
+  Value storeY(Value y, Value out, ArrayRef<Value> at) {
+    if (!epi.pool)
+      return store(y, out, at);
+    auto vt = dyn_cast<VectorType>(y.getType());
+    int64_t lanes = vt ? vt.getNumElements() : 1;
+    auto c = [&](int64_t v) { return idx(v); };
+    auto eq = [&](Value x, int64_t v) { return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, x, c(v)); };
+    auto fconst = [&](float v) -> Value {
+      if (!vt)
+        return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
+      return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(vt, b.getF32FloatAttr(v)));
+    };
+    int64_t K = epi.poolK;
+    Value rh = arith::RemUIOp::create(b, loc, at[1], c(K)), rw = arith::RemUIOp::create(b, loc, at[2], c(K));
+    SmallVector<Value> pooled = {at[0], arith::DivUIOp::create(b, loc, at[1], c(K)),
+                                 arith::DivUIOp::create(b, loc, at[2], c(K)), at[3]};
+    Value first = arith::AndIOp::create(b, loc, eq(rh, 0), eq(rw, 0));
+    Value last = arith::AndIOp::create(b, loc, eq(rh, K - 1), eq(rw, K - 1));
+    Value sum = arith::SelectOp::create(b, loc, first, fconst(0.0f), bnn::loadLanes(b, loc, out, pooled, lanes));
+    sum = arith::AddFOp::create(b, loc, sum, y);
+    Value avg = arith::DivFOp::create(b, loc, sum, fconst(float(K * K)));
+    Value v = arith::SelectOp::create(b, loc, last, avg, sum);
+    if (!vt)
+      return tensor::InsertOp::create(b, loc, v, out, pooled);
+    return vector::TransferWriteOp::create(b, loc, v, out, pooled, ArrayRef<bool>{true}).getResult();
   }
   /// Integers (each fits the type: thresholds and counts are within +-K) as a tensor of accType().
   Value intTensor(ArrayRef<int64_t> shape, ArrayRef<int64_t> values) {
@@ -608,7 +660,7 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
       if (epi.toNCHW)
         ys[p * V + v] = r.y;
       else
-        results[0] = store(r.y, results[0], at);
+        results[0] = storeY(r.y, results[0], at);
     };
     for (int64_t v = 0; v < V; ++v) {
       Value chan = add(chan0, idx(v * L));
@@ -675,7 +727,7 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
       if (epi.toNCHW)
         ys[p * V] = a.y;
       else
-        results[0] = store(a.y, results[0], at);
+        results[0] = storeY(a.y, results[0], at);
     }
     if (epi.kind == EpilogueKind::Threshold || epi.pack) {
       // The block's OB bits go to word chan0 / 64 at bit chan0 % 64 (OB divides 64). Packed
@@ -807,7 +859,11 @@ SmallVector<Value> KernelBuilder::build(Value sign, Value mask, ArrayRef<uint64_
       foldedBiasT = constTensor<float>(padded ? classShape : SmallVector<int64_t>{Opad}, b.getF32Type(), folded);
     }
     outs.push_back(tensor::EmptyOp::create(
-        b, loc, epi.toNCHW ? SmallVector<int64_t>{s.N, Opad, s.Ho, s.Wo} : outShape(Opad), b.getF32Type()));
+        b, loc,
+        epi.toNCHW ? SmallVector<int64_t>{s.N, Opad, s.Ho, s.Wo}
+        : epi.pool ? SmallVector<int64_t>{s.N, s.Ho / epi.poolK, s.Wo / epi.poolK, Opad}
+                   : outShape(Opad),
+        b.getF32Type()));
     if (epi.pack) {
       packT = constTensor<float>({Opad}, b.getF32Type(), bnn::channelVector<float>(epi.packThresholds, s.O, Opad, 0.0f));
       if (Opad > s.O) {
@@ -961,8 +1017,10 @@ void replaceLayer(ConversionPatternRewriter &rewriter, Operation *layer, const E
     rewriter.eraseOp(epi.binarize);
     results.resize(1);
   }
-  if (epi.toNCHW || !epi.chain.empty()) {
-    Operation *last = lastReplaced(layer, epi);
+  if (epi.toNCHW || epi.pool || !epi.chain.empty()) {
+    // A fused pool: the kernel stands where the chain ends (before every reader of the packed
+    // planes), so its pooled result dominates the pool's readers too.
+    Operation *last = epi.pool ? tosa::AvgPool2dOp(epi.pool).getOperation() : lastReplaced(layer, epi);
     rewriter.replaceOp(last, results);
     for (Operation *g : llvm::reverse(epi.chain))
       if (g != last)
@@ -1652,6 +1710,29 @@ Value bnn::storeBlockNCHW(OpBuilder &b, Location loc, ArrayRef<Value> blockRows,
   return out;
 }
 
+/// Whether the binary kernel that produces `pool`'s input writes the pool itself (its
+/// Epilogue::pool): back along the epilogue chain (each link's value read only by the next) to
+/// the output_transform of a bconv2d, then forward as LowerBConv2DKernel finds its epilogue. A
+/// consumer's epilogue then reads the pooled result rather than computing the pool from its
+/// window, whichever of the two kernels is lowered first.
+static bool pooledByProducer(tosa::AvgPool2dOp pool) {
+  Operation *def = pool.getInput().getDefiningOp();
+  while (auto g = dyn_cast_if_present<linalg::GenericOp>(def)) {
+    Value prev;
+    for (Value in : g.getDpsInputs())
+      if (in.hasOneUse() && bnn::fusableEpilogueStep(g, in)) {
+        prev = in;
+        break;
+      }
+    if (!prev)
+      return false;
+    def = prev.getDefiningOp();
+  }
+  auto ot = dyn_cast_if_present<bnn::OutputTransformOp>(def);
+  auto conv = ot ? ot.getInput().getDefiningOp<bnn::BConv2DOp>() : nullptr;
+  return conv && findEpilogue(conv.getResult(), /*fusePack=*/true).pool == pool;
+}
+
 /// The tiling average pool `pool` at output position `at` (n, oh, ow, c) on `lanes` channels,
 /// from its window: (((0 + x_00) + x_01) + ...) / (KH * KW) (see isTilingAvgPool).
 static Value windowAverage(OpBuilder &b, Location loc, tosa::AvgPool2dOp pool, ArrayRef<Value> at,
@@ -1751,7 +1832,8 @@ Value bnn::applyEpilogueChain(OpBuilder &b, Location loc, ArrayRef<Operation *> 
       Value v;
       if (in->get() == previous)
         v = y;
-      else if (m.isIdentity() && in->get().hasOneUse() && bnn::isTilingAvgPool(in->get().getDefiningOp()))
+      else if (m.isIdentity() && in->get().hasOneUse() && bnn::isTilingAvgPool(in->get().getDefiningOp()) &&
+               !pooledByProducer(in->get().getDefiningOp<tosa::AvgPool2dOp>()))
         v = windowAverage(b, loc, in->get().getDefiningOp<tosa::AvgPool2dOp>(), at, lanes);
       else if (m.isIdentity())
         v = loadLanes(b, loc, in->get(), at, lanes);

@@ -2,6 +2,7 @@
 #include "dialects/BNN/BNNDialect.h"
 #include "passes/BinaryMath.h"
 #include "passes/ElementwiseChain.h"
+#include "passes/KernelSupport.h"
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -439,6 +440,35 @@ struct PackThroughConcat : OpRewritePattern<bnn::PackOp> {
   }
 };
 
+/// An average pool whose windows tile its input, of a concatenation along the channels read by
+/// the pool alone, pools each part:
+///   avg_pool(concat(x_1, ..., x_k)) = concat(avg_pool(x_1), ..., avg_pool(x_k)),
+/// exactly (the pool works per channel). Each part's pool can then join the epilogue of the
+/// kernel that produces the part (bnn-lower-binary-kernels), which writes the pooled values
+/// rather than the full-resolution tensor: ReActNet's downsampling blocks average-pool the
+/// concatenation of their two pointwise convs for the shortcut, and nothing else reads it.
+struct AvgPoolThroughConcat : OpRewritePattern<tosa::AvgPool2dOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::AvgPool2dOp pool, PatternRewriter &rewriter) const override {
+    if (!bnn::isTilingAvgPool(pool))
+      return rewriter.notifyMatchFailure(pool, "not an f32 pool whose windows tile its input");
+    auto concat = pool.getInput().getDefiningOp<tosa::ConcatOp>();
+    if (!concat || !concat->hasOneUse() || concat.getAxis() != 3)
+      return rewriter.notifyMatchFailure(pool, "not of a concatenation along the channels read by the pool alone");
+    auto outType = cast<RankedTensorType>(pool.getType());
+    SmallVector<Value> parts;
+    for (Value part : concat.getInput1()) {
+      SmallVector<int64_t> shape(outType.getShape());
+      shape[3] = cast<RankedTensorType>(part.getType()).getDimSize(3);
+      parts.push_back(tosa::AvgPool2dOp::create(rewriter, pool.getLoc(), RankedTensorType::get(shape, outType.getElementType()),
+                                                part, pool.getInputZp(), pool.getOutputZp(), pool.getKernelAttr(),
+                                                pool.getStrideAttr(), pool.getPadAttr(), pool.getAccTypeAttr()));
+    }
+    rewriter.replaceOpWithNewOp<tosa::ConcatOp>(pool, outType, parts, concat.getAxisAttr());
+    return success();
+  }
+};
+
 struct BNNFuseOutputTransformsPass
     : bnn::impl::BNNFuseOutputTransformsBase<BNNFuseOutputTransformsPass> {
   void runOnOperation() override {
@@ -460,5 +490,5 @@ struct BNNFuseOutputTransformsPass
 
 void bnn::populateFuseOutputTransformsPatterns(RewritePatternSet &patterns) {
   patterns.add<FoldAffineIntoTransform, BinarizeBeforeMaxPool, PackBeforeMaxPool, ThresholdPack,
-               ElementwiseThroughConcat, PackThroughConcat>(patterns.getContext());
+               ElementwiseThroughConcat, PackThroughConcat, AvgPoolThroughConcat>(patterns.getContext());
 }

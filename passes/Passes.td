@@ -355,7 +355,7 @@ def BNNFuseBinaryLayers : Pass<"bnn-fuse-binary-layers", "mlir::func::FuncOp"> {
 def BNNFuseOutputTransforms : Pass<"bnn-fuse-output-transforms", "mlir::func::FuncOp"> {
   let summary = "Fold scales, BatchNorm and binarizers into binary layers' outputs";
   let description = [{
-    Four rewrites on the result of binary layers (BINARY_SEMANTICS §4, §5):
+    Rewrites on the result of binary layers (BINARY_SEMANTICS §4, §5):
 
     - A per-channel affine element-wise op after `bnn.output_transform` (BatchNorm, a scale, a
       bias) folds into its multiplier and bias.
@@ -370,6 +370,10 @@ def BNNFuseOutputTransforms : Pass<"bnn-fuse-output-transforms", "mlir::func::Fu
       reads runs on each part, with its constants sliced along the concatenation axis, so that
       it joins the epilogue of the kernel producing each part (ReActNet's RPReLU after its two
       pointwise convs).
+    - `bnn.pack` of `bnn.binarize` of such a concatenation packs each part, joined by
+      `bnn.concat_packed`, and a `tosa.avg_pool2d` whose windows tile its input pools each part
+      (exact: both work per channel): each part's pack and pool then join the epilogue of the
+      kernel that produces it (ReActNet's downsampling blocks).
 
     Before:
     ```mlir

@@ -312,3 +312,32 @@ func.func @pack_through_concat_straddle(%a: tensor<1x1x1x60xf32>, %b: tensor<1x1
   %s, %m = bnn.pack %x : tensor<1x1x1x70xf32> -> tensor<1x1x1x2xi64>, tensor<1x1x1x2xi64>
   return %s, %m : tensor<1x1x1x2xi64>, tensor<1x1x1x2xi64>
 }
+
+// -----
+
+// An average pool whose windows tile its input, of a concatenation along the channels that
+// only the pool reads, pools each part (the pool then joins the epilogue of each part's
+// producer); the pool of a concatenation with another reader stays.
+// CHECK-LABEL: func.func @avg_pool_through_concat
+// CHECK-SAME: (%[[A:.*]]: tensor<1x4x4x2xf32>, %[[B:.*]]: tensor<1x4x4x3xf32>)
+// CHECK-DAG: %[[PA:.*]] = tosa.avg_pool2d %[[A]], %[[ZP:.*]], %[[ZP]] {acc_type = f32, kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x4x4x2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
+// CHECK-DAG: %[[PB:.*]] = tosa.avg_pool2d %[[B]], %[[ZP]], %[[ZP]] {{.*}} : (tensor<1x4x4x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x3xf32>
+// CHECK: %[[C:.*]] = tosa.concat %[[PA]], %[[PB]] {axis = 3 : i32} : (tensor<1x2x2x2xf32>, tensor<1x2x2x3xf32>) -> tensor<1x2x2x5xf32>
+// CHECK: return %[[C]]
+func.func @avg_pool_through_concat(%a: tensor<1x4x4x2xf32>, %b: tensor<1x4x4x3xf32>) -> tensor<1x2x2x5xf32> {
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %c = tosa.concat %a, %b {axis = 3 : i32} : (tensor<1x4x4x2xf32>, tensor<1x4x4x3xf32>) -> tensor<1x4x4x5xf32>
+  %p = tosa.avg_pool2d %c, %zp, %zp {acc_type = f32, kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x4x4x5xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x5xf32>
+  return %p : tensor<1x2x2x5xf32>
+}
+
+// CHECK-LABEL: func.func @avg_pool_of_concat_read_twice
+// CHECK: %[[C:.*]] = tosa.concat
+// CHECK: %[[P:.*]] = tosa.avg_pool2d %[[C]]
+// CHECK: return %[[P]], %[[C]]
+func.func @avg_pool_of_concat_read_twice(%a: tensor<1x4x4x2xf32>, %b: tensor<1x4x4x3xf32>) -> (tensor<1x2x2x5xf32>, tensor<1x4x4x5xf32>) {
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %c = tosa.concat %a, %b {axis = 3 : i32} : (tensor<1x4x4x2xf32>, tensor<1x4x4x3xf32>) -> tensor<1x4x4x5xf32>
+  %p = tosa.avg_pool2d %c, %zp, %zp {acc_type = f32, kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x4x4x5xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x5xf32>
+  return %p, %c : tensor<1x2x2x5xf32>, tensor<1x4x4x5xf32>
+}

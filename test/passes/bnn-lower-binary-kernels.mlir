@@ -518,3 +518,53 @@ func.func @conv_affine_partial_block(%s: tensor<1x2x2x1xi64>, %m: tensor<1x2x2x1
   %y = bnn.output_transform %d, %mul, %bias : (tensor<1x2x2x6xi32>, tensor<6xf32>, tensor<6xf32>) -> tensor<1x2x2x6xf32>
   return %y : tensor<1x2x2x6xf32>
 }
+
+// -----
+
+// A result read, besides the fused pack, only by an average pool whose 2x2 windows tile it
+// (ReActNet's downsampling shortcut): the kernel writes the pooled result, each pixel adding to
+// its window's sum in tosa-to-linalg's order. The first pixel of a window (even row, even
+// column) starts from 0 + y, the others add y to the stored sum, the last (odd row, odd
+// column) divides by 4. The full-resolution result is never written. A second layer whose
+// residual is the pool reads the pooled result (not the window, as it would for a pool that no
+// kernel writes).
+// CHECK-LABEL: func.func @conv_epilogue_pools
+// CHECK: %[[OUT:.*]] = tensor.empty() : tensor<1x2x3x4xf32>
+// CHECK: %[[RH:.*]] = arith.remui %{{.*}}, %{{.*}} : index
+// CHECK: %[[RW:.*]] = arith.remui %{{.*}}, %{{.*}} : index
+// CHECK: %[[PH:.*]] = arith.divui %{{.*}}, %{{.*}} : index
+// CHECK: %[[PW:.*]] = arith.divui %{{.*}}, %{{.*}} : index
+// CHECK: %[[OLD:.*]] = vector.transfer_read %{{.*}}[%{{.*}}, %[[PH]], %[[PW]], %{{.*}}], %{{.*}} : tensor<1x2x3x4xf32>, vector<4xf32>
+// CHECK: %[[START:.*]] = arith.select %{{.*}}, %{{.*}}, %[[OLD]] : vector<4xf32>
+// CHECK: %[[SUM:.*]] = arith.addf %[[START]], %{{.*}} : vector<4xf32>
+// CHECK: %[[AVG:.*]] = arith.divf %[[SUM]], %{{.*}} : vector<4xf32>
+// CHECK: %[[V:.*]] = arith.select %{{.*}}, %[[AVG]], %[[SUM]] : vector<4xf32>
+// CHECK: vector.transfer_write %[[V]], %{{.*}}[%{{.*}}, %[[PH]], %[[PW]], %{{.*}}] {{.*}} : vector<4xf32>, tensor<1x2x3x4xf32>
+// CHECK-NOT: tosa.avg_pool2d
+// CHECK-NOT: tensor<1x4x6x4xf32>
+// CHECK: return
+#idp = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @conv_epilogue_pools(%s: tensor<1x4x6x1xi64>, %m: tensor<1x4x6x1xi64>) -> tensor<1x2x3x4xf32> {
+  %w = arith.constant dense<1> : tensor<4x1x1x1xi64>
+  %mul = arith.constant dense<0.5> : tensor<4xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %d = bnn.bconv2d %s, %m, %w {in_channels = 3 : i64, pad = array<i64: 0, 0, 0, 0>,
+         stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, bipolar}
+     : (tensor<1x4x6x1xi64>, tensor<1x4x6x1xi64>, tensor<4x1x1x1xi64>) -> tensor<1x4x6x4xi32>
+  %y = bnn.output_transform %d, %mul, %mul : (tensor<1x4x6x4xi32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x6x4xf32>
+  %b = bnn.binarize %y {thresholds = dense<0.25> : tensor<1xf32>, tie = #bnn<tie zero>} : tensor<1x4x6x4xf32>
+  %ps, %pm = bnn.pack %b : tensor<1x4x6x4xf32> -> tensor<1x4x6x1xi64>, tensor<1x4x6x1xi64>
+  %pool = tosa.avg_pool2d %y, %zp, %zp {acc_type = f32, kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x4x6x4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x3x4xf32>
+  %d2 = bnn.bconv2d %ps, %pm, %w {in_channels = 4 : i64, pad = array<i64: 0, 0, 0, 0>,
+         stride = array<i64: 2, 2>, dilation = array<i64: 1, 1>}
+     : (tensor<1x4x6x1xi64>, tensor<1x4x6x1xi64>, tensor<4x1x1x1xi64>) -> tensor<1x2x3x4xi32>
+  %y2 = bnn.output_transform %d2, %mul, %mul : (tensor<1x2x3x4xi32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x2x3x4xf32>
+  %e = tensor.empty() : tensor<1x2x3x4xf32>
+  %sum = linalg.generic {indexing_maps = [#idp, #idp, #idp], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%y2, %pool : tensor<1x2x3x4xf32>, tensor<1x2x3x4xf32>) outs(%e : tensor<1x2x3x4xf32>) {
+  ^bb0(%a: f32, %r: f32, %o: f32):
+    %0 = arith.addf %a, %r : f32
+    linalg.yield %0 : f32
+  } -> tensor<1x2x3x4xf32>
+  return %sum : tensor<1x2x3x4xf32>
+}

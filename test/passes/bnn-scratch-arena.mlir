@@ -2,8 +2,8 @@
 
 // Allocations executed once per call (directly in a function body, static shape, identity
 // layout) become views of one arena at offsets planned by liveness; their deallocs go away.
-// %0 (64 B) lives from its alloc to the second use; %1 (128 B) from its alloc to the third; %2
-// (64 B) from its alloc to the copy. %1 is placed first (largest) at 0; %0 meets it, so it goes
+// %0 (64 B) lives from its first use to the second; %1 (128 B) from its first use to the third;
+// %2 (64 B) from its first use to the copy. %1 is placed first (largest) at 0; %0 meets it, so it goes
 // to 128; %2 meets %1 but not %0 (a dealloc is not a use), so it reuses %0's bytes: 192 bytes,
 // not 256. A public function keeps its name and signature and passes the static arena on to
 // @NAME_with_scratch, which takes the arena as its last argument.
@@ -165,5 +165,24 @@ func.func @negative_strided_layout() {
   %0 = memref.alloc() : memref<4xf32, strided<[2]>>
   %1 = memref.alloca() : memref<4xf32>
   "test.use"(%0, %1) : (memref<4xf32, strided<[2]>>, memref<4xf32>) -> ()
+  return
+}
+
+// -----
+
+// A buffer lives from its first use, not from its allocation (bufferization places the
+// allocation of an out-of-place use of a tensor.empty where the tensor.empty stands, which CSE
+// may have merged with one far earlier): %1 is allocated while %0 is live but first used after
+// %0's last use, so the two share their 64 bytes.
+// CHECK: bnn.scratch_arena = {early_alloc = {alignment = 64 : i64, bytes = 64 : i64}}
+// CHECK-LABEL: func.func @early_alloc_with_scratch
+// CHECK: memref.view %{{.*}}[%c0{{.*}}][] : memref<64xi8> to memref<16xf32>
+// CHECK: memref.view %{{.*}}[%c0{{.*}}][] : memref<64xi8> to memref<16xf32>
+func.func @early_alloc(%out: memref<16xf32>) {
+  %0 = memref.alloc() : memref<16xf32>
+  %1 = memref.alloc() : memref<16xf32>
+  "test.use"(%0) : (memref<16xf32>) -> ()
+  "test.use"(%1) : (memref<16xf32>) -> ()
+  memref.copy %1, %out : memref<16xf32> to memref<16xf32>
   return
 }
