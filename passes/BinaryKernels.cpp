@@ -91,10 +91,10 @@ struct Epilogue {
   SmallVector<float> packThresholds; // one per channel
   float packTie = 0.0f;              // the binarize's value at its threshold
   // Affine whose result (after the chain) is read, besides the fused pack, only by an average
-  // pool whose K x K windows tile it (ReActNet's downsampling shortcut): the kernel writes the
+  // pool whose KH x KW windows tile it (ReActNet's downsampling shortcut): the kernel writes the
   // pooled result instead of the full-resolution one, and replaces the pool.
   tosa::AvgPool2dOp pool;
-  int64_t poolK = 0;
+  int64_t poolKH = 0, poolKW = 0;
 };
 
 /// A fresh tensor of `type`, filled with `value` if given. With `distinct` it starts from a
@@ -166,18 +166,18 @@ Epilogue findEpilogue(Value result, bool fusePack) {
             e.packThresholds.assign(channels, e.packThresholds[0]);
           break;
         }
-        // Every other reader: one tiling average pool with square windows that cover the
-        // result exactly.
+        // Every other reader: one tiling average pool whose windows cover the result exactly.
         SmallVector<Operation *> others;
         for (Operation *u : y.getUsers())
           if (u != e.binarize.getOperation())
             others.push_back(u);
         auto pool = others.size() == 1 ? dyn_cast<tosa::AvgPool2dOp>(others[0]) : tosa::AvgPool2dOp();
-        if (pool && bnn::isTilingAvgPool(pool) && pool.getKernel()[0] == pool.getKernel()[1]) {
-          int64_t K = pool.getKernel()[0];
-          if (K > 1 && yType.getDimSize(1) % K == 0 && yType.getDimSize(2) % K == 0) {
+        if (pool && bnn::isTilingAvgPool(pool)) {
+          int64_t KH = pool.getKernel()[0], KW = pool.getKernel()[1];
+          if (KH * KW > 1 && yType.getDimSize(1) % KH == 0 && yType.getDimSize(2) % KW == 0) {
             e.pool = pool;
-            e.poolK = K;
+            e.poolKH = KH;
+            e.poolKW = KW;
           }
         }
       }
@@ -321,9 +321,9 @@ private:
     return vector::TransferWriteOp::create(b, loc, v, t, indices, ArrayRef<bool>{true}).getResult();
   }
   /// Writes the affine epilogue's value y (channels from at[3] at pixel (at[1], at[2])) into the
-  /// result `out`: y itself, or with a fused average pool (epi.pool, K x K windows that tile
+  /// result `out`: y itself, or with a fused average pool (epi.pool, KH x KW windows that tile
   /// the result) its part of the window's sum in the pooled result. tosa-to-linalg's pooling
-  /// is ((((0 + y_00) + y_01) + ...) + y_(K-1)(K-1)) / (K * K), window pixels in row-major
+  /// is ((((0 + y_00) + y_01) + ...) + y_(KH-1)(KW-1)) / (KH * KW), window pixels in row-major
   /// order; the kernel's loops run over rows, then along W (blocks, then single pixels, in
   /// order), so for each output channel a window's pixels arrive in that order: the first
   /// starts the sum from 0, the others add to what is stored, the last divides.
@@ -339,15 +339,15 @@ private:
         return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
       return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(vt, b.getF32FloatAttr(v)));
     };
-    int64_t K = epi.poolK;
-    Value rh = arith::RemUIOp::create(b, loc, at[1], c(K)), rw = arith::RemUIOp::create(b, loc, at[2], c(K));
-    SmallVector<Value> pooled = {at[0], arith::DivUIOp::create(b, loc, at[1], c(K)),
-                                 arith::DivUIOp::create(b, loc, at[2], c(K)), at[3]};
+    int64_t KH = epi.poolKH, KW = epi.poolKW;
+    Value rh = arith::RemUIOp::create(b, loc, at[1], c(KH)), rw = arith::RemUIOp::create(b, loc, at[2], c(KW));
+    SmallVector<Value> pooled = {at[0], arith::DivUIOp::create(b, loc, at[1], c(KH)),
+                                 arith::DivUIOp::create(b, loc, at[2], c(KW)), at[3]};
     Value first = arith::AndIOp::create(b, loc, eq(rh, 0), eq(rw, 0));
-    Value last = arith::AndIOp::create(b, loc, eq(rh, K - 1), eq(rw, K - 1));
+    Value last = arith::AndIOp::create(b, loc, eq(rh, KH - 1), eq(rw, KW - 1));
     Value sum = arith::SelectOp::create(b, loc, first, fconst(0.0f), bnn::loadLanes(b, loc, out, pooled, lanes));
     sum = arith::AddFOp::create(b, loc, sum, y);
-    Value avg = arith::DivFOp::create(b, loc, sum, fconst(float(K * K)));
+    Value avg = arith::DivFOp::create(b, loc, sum, fconst(float(KH * KW)));
     Value v = arith::SelectOp::create(b, loc, last, avg, sum);
     if (!vt)
       return tensor::InsertOp::create(b, loc, v, out, pooled);
@@ -861,7 +861,7 @@ SmallVector<Value> KernelBuilder::build(Value sign, Value mask, ArrayRef<uint64_
     outs.push_back(tensor::EmptyOp::create(
         b, loc,
         epi.toNCHW ? SmallVector<int64_t>{s.N, Opad, s.Ho, s.Wo}
-        : epi.pool ? SmallVector<int64_t>{s.N, s.Ho / epi.poolK, s.Wo / epi.poolK, Opad}
+        : epi.pool ? SmallVector<int64_t>{s.N, s.Ho / epi.poolKH, s.Wo / epi.poolKW, Opad}
                    : outShape(Opad),
         b.getF32Type()));
     if (epi.pack) {
@@ -1716,19 +1716,7 @@ Value bnn::storeBlockNCHW(OpBuilder &b, Location loc, ArrayRef<Value> blockRows,
 /// consumer's epilogue then reads the pooled result rather than computing the pool from its
 /// window, whichever of the two kernels is lowered first.
 static bool pooledByProducer(tosa::AvgPool2dOp pool) {
-  Operation *def = pool.getInput().getDefiningOp();
-  while (auto g = dyn_cast_if_present<linalg::GenericOp>(def)) {
-    Value prev;
-    for (Value in : g.getDpsInputs())
-      if (in.hasOneUse() && bnn::fusableEpilogueStep(g, in)) {
-        prev = in;
-        break;
-      }
-    if (!prev)
-      return false;
-    def = prev.getDefiningOp();
-  }
-  auto ot = dyn_cast_if_present<bnn::OutputTransformOp>(def);
+  auto ot = dyn_cast_if_present<bnn::OutputTransformOp>(bnn::epilogueChainStart(pool.getInput()));
   auto conv = ot ? ot.getInput().getDefiningOp<bnn::BConv2DOp>() : nullptr;
   return conv && findEpilogue(conv.getResult(), /*fusePack=*/true).pool == pool;
 }
@@ -1804,6 +1792,22 @@ Value bnn::forEachOutputBlock(OpBuilder &b, Location loc, int64_t N, int64_t Ho,
                             [&](Value n, Value oh, Value cb, Value ow, int64_t p, ValueRange outs) {
                               return SmallVector<Value>{block(n, oh, cb, ow, p, outs[0])};
                             })[0];
+}
+
+Operation *bnn::epilogueChainStart(Value y) {
+  Operation *def = y.getDefiningOp();
+  while (auto g = dyn_cast_if_present<linalg::GenericOp>(def)) {
+    Value prev;
+    for (Value in : g.getDpsInputs())
+      if (in.hasOneUse() && bnn::fusableEpilogueStep(g, in)) {
+        prev = in;
+        break;
+      }
+    if (!prev)
+      return def;
+    def = prev.getDefiningOp();
+  }
+  return def;
 }
 
 SmallVector<Operation *> bnn::collectEpilogueChain(Value v) {

@@ -356,22 +356,10 @@ bool bnn::floatConvFusesPack(Operation *op) {
   auto bin = pack ? pack.getInput().getDefiningOp<bnn::BinarizeOp>() : nullptr;
   if (!bin)
     return false;
-  // Back along the epilogue chain to its conv (each link's value read only by the next link),
-  // then forward from the conv as LowerFloatConv collects it.
+  // Back along the epilogue chain to its conv, then forward from the conv as LowerFloatConv
+  // collects it.
   Value y = bin.getInput();
-  Operation *def = y.getDefiningOp();
-  while (auto g = dyn_cast_if_present<linalg::GenericOp>(def)) {
-    Value prev;
-    for (Value in : g.getDpsInputs())
-      if (in.hasOneUse() && bnn::fusableEpilogueStep(g, in)) {
-        prev = in;
-        break;
-      }
-    if (!prev)
-      return false;
-    def = prev.getDefiningOp();
-  }
-  auto conv = dyn_cast_if_present<tosa::Conv2DOp>(def);
+  auto conv = dyn_cast_if_present<tosa::Conv2DOp>(bnn::epilogueChainStart(y));
   // Not a conv the int8 kernel takes (its epilogue does not pack): the pack kernel packs that.
   if (!conv || !matchFloatConv(conv, /*readConstants=*/false) || bnn::runsOnInt8DotProduct(conv))
     return false;

@@ -33,6 +33,11 @@ mlir::Value loadLanes(mlir::OpBuilder &b, mlir::Location loc, mlir::Value t,
 /// kernel writes it).
 llvm::SmallVector<mlir::Operation *> collectEpilogueChain(mlir::Value v);
 
+/// The op whose result starts the epilogue chain that ends in `y`: back from `y` through the
+/// element-wise steps (each link's value read only by the next, as collectEpilogueChain goes
+/// forward); `y`'s own defining op if it is not a step. Null for a block argument.
+mlir::Operation *epilogueChainStart(mlir::Value y);
+
 /// Applies `chain` (from collectEpilogueChain(source)) to `y`, the kernel's value of `source`
 /// for `lanes` channels at NHWC position `at`: each step's body cloned with every op widened to
 /// `lanes`; its other inputs read at `at` (same shape) or at the channel (per-channel vectors).

@@ -568,3 +568,27 @@ func.func @conv_epilogue_pools(%s: tensor<1x4x6x1xi64>, %m: tensor<1x4x6x1xi64>)
   } -> tensor<1x2x3x4xf32>
   return %sum : tensor<1x2x3x4xf32>
 }
+
+// -----
+
+// A 1x2 pool (windows along W only, as after a 1-D conv): the kernel writes [1, 4, 3, 4]; a
+// window's first pixel is at an even column (any row), its last at an odd one.
+// CHECK-LABEL: func.func @conv_epilogue_pools_1x2
+// CHECK: tensor.empty() : tensor<1x4x3x4xf32>
+// CHECK: %[[RH:.*]] = arith.remui %{{.*}}, %[[C1:.*]] : index
+// CHECK: %[[RW:.*]] = arith.remui %{{.*}}, %[[C2:.*]] : index
+// CHECK: arith.divf %{{.*}}, %{{.*}} : vector<4xf32>
+// CHECK: vector.transfer_write {{.*}} : vector<4xf32>, tensor<1x4x3x4xf32>
+// CHECK-NOT: tensor<1x4x6x4xf32>
+// CHECK: return
+func.func @conv_epilogue_pools_1x2(%s: tensor<1x4x6x1xi64>, %m: tensor<1x4x6x1xi64>) -> tensor<1x4x3x4xf32> {
+  %w = arith.constant dense<1> : tensor<4x1x1x1xi64>
+  %mul = arith.constant dense<0.5> : tensor<4xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %d = bnn.bconv2d %s, %m, %w {in_channels = 3 : i64, pad = array<i64: 0, 0, 0, 0>,
+         stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, bipolar}
+     : (tensor<1x4x6x1xi64>, tensor<1x4x6x1xi64>, tensor<4x1x1x1xi64>) -> tensor<1x4x6x4xi32>
+  %y = bnn.output_transform %d, %mul, %mul : (tensor<1x4x6x4xi32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x6x4xf32>
+  %pool = tosa.avg_pool2d %y, %zp, %zp {acc_type = f32, kernel = array<i64: 1, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 2>} : (tensor<1x4x6x4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x3x4xf32>
+  return %pool : tensor<1x4x3x4xf32>
+}
