@@ -105,7 +105,7 @@ static double wrapInt(double v, double lo, double span) {
   return r + lo;
 }
 
-double Tensor::cast(double v) const {
+double Tensor::castOther(double v) const {
   switch (dtype) {
   case kFloat: return static_cast<double>(static_cast<float>(v));
   case kBool: return v != 0.0 ? 1.0 : 0.0;
