@@ -304,6 +304,25 @@ void replaceConvAndChain(ConversionPatternRewriter &rewriter, Operation *op,
   eraseConvAndChain(rewriter, op, chain, lastOp);
 }
 
+/// The graph output's NHWC -> NCHW transpose that alone reads the last value of conv `op`'s
+/// epilogue chain, if any: the kernel then writes NCHW (see buildFloatConv).
+Operation *chainToNCHW(Operation *op) {
+  SmallVector<Operation *> chain = bnn::collectEpilogueChain(op->getResult(0));
+  return bnn::onlyNCHWTranspose((chain.empty() ? op : chain.back())->getResult(0));
+}
+
+/// As replaceConvAndChain, where the chain's last value is read only by `toNCHW` (chainToNCHW):
+/// the kernel, which writes NCHW, replaces the transpose too.
+void replaceConvChainAndTranspose(ConversionPatternRewriter &rewriter, Operation *op, Operation *toNCHW,
+                                  function_ref<Value(ArrayRef<Operation *>)> build) {
+  SmallVector<Operation *> chain = bnn::collectEpilogueChain(op->getResult(0));
+  Operation *lastOp = chain.empty() ? op : chain.back();
+  rewriter.setInsertionPoint(lastOp);
+  rewriter.replaceOp(toNCHW, build(chain));
+  rewriter.eraseOp(lastOp);
+  eraseConvAndChain(rewriter, op, chain, lastOp);
+}
+
 struct LowerFloatConv : OpConversionPattern<tosa::Conv2DOp> {
   LowerFloatConv(MLIRContext *ctx, bnn::KernelConfig cfg) : OpConversionPattern(ctx), cfg(cfg) {}
   bnn::KernelConfig cfg;
@@ -319,19 +338,16 @@ struct LowerFloatConv : OpConversionPattern<tosa::Conv2DOp> {
       fused.reset();
     if (!fused) {
       // A value read only by the graph output's NHWC -> NCHW transpose is written NCHW.
-      Operation *toNCHW = bnn::onlyNCHWTranspose(lastOp->getResult(0));
-      if (!toNCHW) {
-        replaceConvAndChain(rewriter, op, [&](ArrayRef<Operation *> chain) {
-          return buildFloatConv(rewriter, op.getLoc(), *conv, cfg, op.getInput(), chain, op.getResult())[0];
+      if (Operation *toNCHW = chainToNCHW(op)) {
+        replaceConvChainAndTranspose(rewriter, op, toNCHW, [&](ArrayRef<Operation *> chain) {
+          return buildFloatConv(rewriter, op.getLoc(), *conv, cfg, op.getInput(), chain, op.getResult(), nullptr,
+                                /*toNCHW=*/true)[0];
         });
         return success();
       }
-      rewriter.setInsertionPoint(lastOp);
-      Value r = buildFloatConv(rewriter, op.getLoc(), *conv, cfg, op.getInput(), chain, op.getResult(),
-                               nullptr, /*toNCHW=*/true)[0];
-      rewriter.replaceOp(toNCHW, r);
-      rewriter.eraseOp(lastOp);
-      eraseConvAndChain(rewriter, op, chain, lastOp);
+      replaceConvAndChain(rewriter, op, [&](ArrayRef<Operation *> chain) {
+        return buildFloatConv(rewriter, op.getLoc(), *conv, cfg, op.getInput(), chain, op.getResult())[0];
+      });
       return success();
     }
     // The kernel stands where the chain's last op stood (it reads what the chain reads); the
@@ -479,9 +495,9 @@ std::optional<Int8Conv> matchInt8Conv(tosa::Conv2DOp op) {
 /// A row's last group may reach past the window (j >= KW * C): those weights are 0, and the
 /// padded input has 4 spare bytes at the end so that the read stays inside it.
 /// Epilogue: y = scale_x * scale_w[o] * float(acc - z' * sum(w[o])) + bias[o] (QuantMath.h),
-/// then the element-wise chain.
+/// then the element-wise chain; with `toNCHW` written as [N, O, Ho, Wo], as buildFloatConv.
 Value buildInt8Conv(OpBuilder &b, Location loc, const Int8Conv &q, const bnn::KernelConfig &cfg,
-                    ArrayRef<Operation *> chain, Value convResult) {
+                    ArrayRef<Operation *> chain, Value convResult, bool toNCHW = false) {
   const FloatConv &c = q.conv;
   const int64_t F = bnn::floatLanes(cfg), V = cfg.vectors, FB = F * V;
   const int64_t span = c.KW * c.C, G = (span + 3) / 4;
@@ -541,7 +557,8 @@ Value buildInt8Conv(OpBuilder &b, Location loc, const Int8Conv &q, const bnn::Ke
   x = bnn::padSpatial(b, loc, x, ArrayRef<int64_t>(pad, 4),
                       b.getIntegerAttr(i8, static_cast<int8_t>(domain.zeroPoint)));
   Value xf = tensor::CollapseShapeOp::create(b, loc, x, ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
-  Value out = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{c.N, c.Ho, c.Wo, Opad}, f32);
+  Value out = tensor::EmptyOp::create(
+      b, loc, toNCHW ? ArrayRef<int64_t>{c.N, Opad, c.Ho, c.Wo} : ArrayRef<int64_t>{c.N, c.Ho, c.Wo, Opad}, f32);
 
   auto block = [&](Value n, Value oh, Value ob, Value ow0, int64_t pixels, Value o) -> Value {
     Value zero = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(accT, b.getI32IntegerAttr(0).getValue()));
@@ -565,7 +582,9 @@ Value buildInt8Conv(OpBuilder &b, Location loc, const Int8Conv &q, const bnn::Ke
           }
           return next;
         });
-    for (int64_t p = 0; p < pixels; ++p)
+    SmallVector<Value> rows; // toNCHW: per pixel, the block's FB channels as one vector
+    for (int64_t p = 0; p < pixels; ++p) {
+      SmallVector<Value> parts;
       for (int64_t v = 0; v < V; ++v) {
         Value ch = add(mul(ob, FB), idx(v * F));
         SmallVector<Value> at = {n, oh, add(ow0, idx(p)), ch};
@@ -574,12 +593,18 @@ Value buildInt8Conv(OpBuilder &b, Location loc, const Int8Conv &q, const bnn::Ke
         y = vector::FMAOp::create(b, loc, y, bnn::loadLanes(b, loc, scaleT, ValueRange{ch}, F),
                                   bnn::loadLanes(b, loc, biasT, ValueRange{ch}, F));
         y = bnn::applyEpilogueChain(b, loc, chain, convResult, y, at, F);
-        o = vector::TransferWriteOp::create(b, loc, y, o, at, ArrayRef<bool>{true}).getResult();
+        if (toNCHW)
+          parts.push_back(y);
+        else
+          o = vector::TransferWriteOp::create(b, loc, y, o, at, ArrayRef<bool>{true}).getResult();
       }
-    return o;
+      if (toNCHW)
+        rows.push_back(bnn::joinVectors(b, loc, parts));
+    }
+    return toNCHW ? bnn::storeBlockNCHW(b, loc, rows, n, oh, ow0, mul(ob, FB), o) : o;
   };
   Value images = bnn::forEachOutputBlock(b, loc, c.N, c.Ho, c.Wo, blocks, P, out, block);
-  return bnn::sliceAxis(b, loc, images, 3, c.O);
+  return bnn::sliceAxis(b, loc, images, toNCHW ? 1 : 3, c.O);
 }
 
 struct LowerInt8Conv : OpConversionPattern<tosa::Conv2DOp> {
@@ -593,6 +618,13 @@ struct LowerInt8Conv : OpConversionPattern<tosa::Conv2DOp> {
     std::optional<Int8Conv> conv = matchInt8Conv(op);
     if (!conv)
       return rewriter.notifyMatchFailure(op, "not a conv of dequantized int8 values with int8 weights");
+    // A value read only by the graph output's NHWC -> NCHW transpose is written NCHW.
+    if (Operation *toNCHW = chainToNCHW(op)) {
+      replaceConvChainAndTranspose(rewriter, op, toNCHW, [&](ArrayRef<Operation *> chain) {
+        return buildInt8Conv(rewriter, op.getLoc(), *conv, cfg, chain, op.getResult(), /*toNCHW=*/true);
+      });
+      return success();
+    }
     replaceConvAndChain(rewriter, op, [&](ArrayRef<Operation *> chain) {
       return buildInt8Conv(rewriter, op.getLoc(), *conv, cfg, chain, op.getResult());
     });

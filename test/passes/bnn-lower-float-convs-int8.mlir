@@ -110,3 +110,50 @@ func.func @float_input(%x: tensor<1x4x4x2xf32>) -> tensor<1x4x4x1xf32> {
       : (tensor<1x4x4x2xf32>, tensor<1x1x1x2xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x1xf32>
   return %y : tensor<1x4x4x1xf32>
 }
+
+// -----
+
+// The same conv whose value only the graph output's NHWC -> NCHW transpose reads: the int8
+// kernel writes NCHW itself ([N, Opad, Ho, Wo], sliced to the 2 channels), each block's pixels
+// transposed in registers as in the float kernel (bnn::storeBlockNCHW); the transpose is gone.
+// VNNI-LABEL: func.func @qdq_conv_nchw
+// VNNI: bnn.dot_i8
+// VNNI: vector.fma
+// VNNI: vector.transfer_write {{.*}} : vector<{{[0-9]+}}xf32>, tensor<1x32x3x3xf32>
+// VNNI: tensor.extract_slice {{.*}}[0, 0, 0, 0] [1, 2, 3, 3] [1, 1, 1, 1]
+// VNNI-NOT: tosa.transpose {{.*}} -> tensor<1x2x3x3xf32>
+// VNNI: return
+// SDOT-LABEL: func.func @qdq_conv_nchw
+// SDOT: bnn.dot_i8
+// SDOT: vector.transfer_write {{.*}} : vector<{{[0-9]+}}xf32>, tensor<1x8x3x3xf32>
+// SDOT-NOT: tosa.transpose {{.*}} -> tensor<1x2x3x3xf32>
+// SDOT: return
+#idn = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#onen = affine_map<(d0, d1, d2, d3) -> (0, 0, 0, 0)>
+func.func @qdq_conv_nchw(%q: tensor<1x3x5x5xi8>) -> tensor<1x2x3x3xf32> {
+  %s = arith.constant dense<0.1> : tensor<1x1x1x1xf32>
+  %z = arith.constant dense<-3.0> : tensor<1x1x1x1xf32>
+  %e = tensor.empty() : tensor<1x3x5x5xf32>
+  %d = linalg.generic {indexing_maps = [#idn, #onen, #onen, #idn], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%q, %s, %z : tensor<1x3x5x5xi8>, tensor<1x1x1x1xf32>, tensor<1x1x1x1xf32>) outs(%e : tensor<1x3x5x5xf32>) {
+  ^bb0(%in: i8, %sc: f32, %zp: f32, %out: f32):
+    %f = arith.sitofp %in : i8 to f32
+    %m = arith.subf %f, %zp : f32
+    %r = arith.mulf %m, %sc : f32
+    linalg.yield %r : f32
+  } -> tensor<1x3x5x5xf32>
+  %t = tosa.transpose %d {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x3x5x5xf32>) -> tensor<1x5x5x3xf32>
+  %w = arith.constant dense<[[[[-1.0, 0.25, 0.5], [0.75, 1.0, -0.25], [31.75, -32.0, 0.0]],
+                              [[1.0, 2.0, 3.0], [-4.0, 5.0, 6.0], [7.0, 8.0, 9.0]],
+                              [[0.0, 0.25, 0.5], [0.75, 1.0, 1.25], [1.5, 1.75, 2.0]]],
+                             [[[0.5, -0.5, 1.0], [-1.0, 1.5, -1.5], [2.0, -2.0, 2.5]],
+                              [[63.5, -64.0, 3.0], [3.5, -3.5, 4.0], [-4.0, 4.5, -4.5]],
+                              [[5.0, -5.0, 5.5], [-5.5, 6.0, -6.0], [6.5, -6.5, 7.0]]]]> : tensor<2x3x3x3xf32>
+  %b = arith.constant dense<[0.5, -0.5]> : tensor<2xf32>
+  %zp0 = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %y = tosa.conv2d %t, %w, %b, %zp0, %zp0 {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 2, 2>}
+      : (tensor<1x5x5x3xf32>, tensor<2x3x3x3xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x3x2xf32>
+  %o = tosa.transpose %y {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x3x3x2xf32>) -> tensor<1x2x3x3xf32>
+  return %o : tensor<1x2x3x3xf32>
+}
+
