@@ -348,10 +348,7 @@ private:
     Value sum = arith::SelectOp::create(b, loc, first, fconst(0.0f), bnn::loadLanes(b, loc, out, pooled, lanes));
     sum = arith::AddFOp::create(b, loc, sum, y);
     Value avg = arith::DivFOp::create(b, loc, sum, fconst(float(KH * KW)));
-    Value v = arith::SelectOp::create(b, loc, last, avg, sum);
-    if (!vt)
-      return tensor::InsertOp::create(b, loc, v, out, pooled);
-    return vector::TransferWriteOp::create(b, loc, v, out, pooled, ArrayRef<bool>{true}).getResult();
+    return store(arith::SelectOp::create(b, loc, last, avg, sum), out, pooled);
   }
   /// Integers (each fits the type: thresholds and counts are within +-K) as a tensor of accType().
   Value intTensor(ArrayRef<int64_t> shape, ArrayRef<int64_t> values) {

@@ -293,33 +293,23 @@ void eraseConvAndChain(ConversionPatternRewriter &rewriter, Operation *op, Array
 }
 
 /// Replaces conv `op` and the element-wise chain after it (bnn::collectEpilogueChain) by the
-/// kernel that `build(chain)` makes where the last of them stands (the kernel reads what they
-/// read: a residual may be computed after the conv).
+/// kernel that `build(chain, toNCHW)` makes where the last of them stands (the kernel reads what
+/// they read: a residual may be computed after the conv). When the chain's last value is read
+/// only by the graph output's NHWC -> NCHW transpose, `toNCHW` is set: the kernel writes NCHW
+/// and replaces the transpose too.
 void replaceConvAndChain(ConversionPatternRewriter &rewriter, Operation *op,
-                         function_ref<Value(ArrayRef<Operation *>)> build) {
+                         function_ref<Value(ArrayRef<Operation *>, bool)> build) {
   SmallVector<Operation *> chain = bnn::collectEpilogueChain(op->getResult(0));
   Operation *lastOp = chain.empty() ? op : chain.back();
+  Operation *toNCHW = bnn::onlyNCHWTranspose(lastOp->getResult(0));
   rewriter.setInsertionPoint(lastOp);
-  rewriter.replaceOp(lastOp, build(chain));
-  eraseConvAndChain(rewriter, op, chain, lastOp);
-}
-
-/// The graph output's NHWC -> NCHW transpose that alone reads the last value of conv `op`'s
-/// epilogue chain, if any: the kernel then writes NCHW (see buildFloatConv).
-Operation *chainToNCHW(Operation *op) {
-  SmallVector<Operation *> chain = bnn::collectEpilogueChain(op->getResult(0));
-  return bnn::onlyNCHWTranspose((chain.empty() ? op : chain.back())->getResult(0));
-}
-
-/// As replaceConvAndChain, where the chain's last value is read only by `toNCHW` (chainToNCHW):
-/// the kernel, which writes NCHW, replaces the transpose too.
-void replaceConvChainAndTranspose(ConversionPatternRewriter &rewriter, Operation *op, Operation *toNCHW,
-                                  function_ref<Value(ArrayRef<Operation *>)> build) {
-  SmallVector<Operation *> chain = bnn::collectEpilogueChain(op->getResult(0));
-  Operation *lastOp = chain.empty() ? op : chain.back();
-  rewriter.setInsertionPoint(lastOp);
-  rewriter.replaceOp(toNCHW, build(chain));
-  rewriter.eraseOp(lastOp);
+  Value r = build(chain, toNCHW != nullptr);
+  if (toNCHW) {
+    rewriter.replaceOp(toNCHW, r);
+    rewriter.eraseOp(lastOp);
+  } else {
+    rewriter.replaceOp(lastOp, r);
+  }
   eraseConvAndChain(rewriter, op, chain, lastOp);
 }
 
@@ -337,16 +327,9 @@ struct LowerFloatConv : OpConversionPattern<tosa::Conv2DOp> {
     if (fused && 64 % bnn::floatLanes(cfg) != 0)
       fused.reset();
     if (!fused) {
-      // A value read only by the graph output's NHWC -> NCHW transpose is written NCHW.
-      if (Operation *toNCHW = chainToNCHW(op)) {
-        replaceConvChainAndTranspose(rewriter, op, toNCHW, [&](ArrayRef<Operation *> chain) {
-          return buildFloatConv(rewriter, op.getLoc(), *conv, cfg, op.getInput(), chain, op.getResult(), nullptr,
-                                /*toNCHW=*/true)[0];
-        });
-        return success();
-      }
-      replaceConvAndChain(rewriter, op, [&](ArrayRef<Operation *> chain) {
-        return buildFloatConv(rewriter, op.getLoc(), *conv, cfg, op.getInput(), chain, op.getResult())[0];
+      replaceConvAndChain(rewriter, op, [&](ArrayRef<Operation *> chain, bool toNCHW) {
+        return buildFloatConv(rewriter, op.getLoc(), *conv, cfg, op.getInput(), chain, op.getResult(), nullptr,
+                              toNCHW)[0];
       });
       return success();
     }
@@ -618,15 +601,8 @@ struct LowerInt8Conv : OpConversionPattern<tosa::Conv2DOp> {
     std::optional<Int8Conv> conv = matchInt8Conv(op);
     if (!conv)
       return rewriter.notifyMatchFailure(op, "not a conv of dequantized int8 values with int8 weights");
-    // A value read only by the graph output's NHWC -> NCHW transpose is written NCHW.
-    if (Operation *toNCHW = chainToNCHW(op)) {
-      replaceConvChainAndTranspose(rewriter, op, toNCHW, [&](ArrayRef<Operation *> chain) {
-        return buildInt8Conv(rewriter, op.getLoc(), *conv, cfg, chain, op.getResult(), /*toNCHW=*/true);
-      });
-      return success();
-    }
-    replaceConvAndChain(rewriter, op, [&](ArrayRef<Operation *> chain) {
-      return buildInt8Conv(rewriter, op.getLoc(), *conv, cfg, chain, op.getResult());
+    replaceConvAndChain(rewriter, op, [&](ArrayRef<Operation *> chain, bool toNCHW) {
+      return buildInt8Conv(rewriter, op.getLoc(), *conv, cfg, chain, op.getResult(), toNCHW);
     });
     return success();
   }
