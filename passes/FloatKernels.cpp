@@ -147,6 +147,78 @@ std::optional<FusedPack> findFusedPack(Value y) {
   return f;
 }
 
+/// The max pooling (tosa.max_pool2d, NaN propagated) that is the only reader of a float conv's
+/// last epilogue value `y`, which the conv kernel then writes pooled (the stem's 3x3/2 pool of
+/// ResNet and Bi-Real): the full-resolution result, four times the pooled one, is never
+/// written nor read back.
+tosa::MaxPool2dOp findFusedMaxPool(Value y) {
+  if (!y.hasOneUse())
+    return nullptr;
+  auto pool = dyn_cast<tosa::MaxPool2dOp>(*y.getUsers().begin());
+  if (!pool || pool.getNanMode() != tosa::NanPropagationMode::PROPAGATE)
+    return nullptr;
+  auto out = dyn_cast<RankedTensorType>(pool.getType());
+  return out && out.hasStaticShape() && out.getElementType().isF32() ? pool : nullptr;
+}
+
+/// Folds the conv results `ys` (V vectors of F channels from chan0) at output position (oh, ow)
+/// into the max pooling `pool` of the conv's output, held in `out` [N, PH, PW, channels].
+///
+/// Position (oh, ow) lies in the windows (ph, pw) with ph * SH - top <= oh <= ph * SH - top +
+/// KH - 1, i.e. ph in [ceil((oh + top - KH + 1) / SH), floor((oh + top) / SH)] within [0, PH)
+/// (and likewise pw). The kernel visits the positions row by row, each row left to right, so
+/// each window receives its positions in the window's row-major order, the order in which
+/// LowerMaxPool (and tosa-to-linalg) take the taps: m = t > m ? t : m from the window's first
+/// position on gives the same result, ties included (the padding's -inf taps never win). The
+/// window's first position, its top-left one inside the input (max(ph * SH - top, 0),
+/// max(pw * SW - left, 0)), starts from -inf rather than the value in `out`, so the pooled
+/// tensor needs no fill. NaN: a NaN t replaces m, and a NaN m is never replaced (t > NaN is
+/// false), so a window with a NaN tap ends as NaN (TOSA's nan_mode PROPAGATE).
+Value maxPoolUpdate(OpBuilder &b, Location loc, tosa::MaxPool2dOp pool, Value out, Value n, Value oh, Value ow,
+                    Value chan0, ArrayRef<Value> ys, int64_t F) {
+  auto idx = [&](int64_t v) -> Value { return arith::ConstantIndexOp::create(b, loc, v); };
+  auto outT = cast<RankedTensorType>(out.getType());
+  const int64_t KH = pool.getKernel()[0], KW = pool.getKernel()[1], SH = pool.getStride()[0],
+                SW = pool.getStride()[1], top = pool.getPad()[0], left = pool.getPad()[2];
+  // [lo, hi) of the windows along one axis that hold position x.
+  auto windows = [&](Value x, int64_t K, int64_t S, int64_t pad, int64_t count) -> std::pair<Value, Value> {
+    Value lo = arith::CeilDivSIOp::create(b, loc, arith::AddIOp::create(b, loc, x, idx(pad - K + 1)), idx(S));
+    Value hi = arith::AddIOp::create(
+        b, loc, arith::FloorDivSIOp::create(b, loc, arith::AddIOp::create(b, loc, x, idx(pad)), idx(S)), idx(1));
+    return {arith::MaxSIOp::create(b, loc, lo, idx(0)), arith::MinSIOp::create(b, loc, hi, idx(count))};
+  };
+  // The window's first position along one axis: max(w * S - pad, 0).
+  auto first = [&](Value w, int64_t S, int64_t pad) -> Value {
+    Value at = arith::SubIOp::create(b, loc, arith::MulIOp::create(b, loc, w, idx(S)), idx(pad));
+    return arith::MaxSIOp::create(b, loc, at, idx(0));
+  };
+  auto [phLo, phHi] = windows(oh, KH, SH, top, outT.getDimSize(1));
+  auto [pwLo, pwHi] = windows(ow, KW, SW, left, outT.getDimSize(2));
+  auto vt = VectorType::get({F}, b.getF32Type());
+  Value minusInf = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(vt, b.getF32FloatAttr(-INFINITY)));
+  auto rows = scf::ForOp::create(b, loc, phLo, phHi, idx(1), ValueRange{out}, [&](OpBuilder &, Location, Value ph, ValueRange o1) {
+    Value firstRow = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, oh, first(ph, SH, top));
+    auto cols = scf::ForOp::create(b, loc, pwLo, pwHi, idx(1), o1, [&](OpBuilder &, Location, Value pw, ValueRange o2) {
+      Value isFirst = arith::AndIOp::create(
+          b, loc, firstRow, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, ow, first(pw, SW, left)));
+      Value o = o2[0];
+      for (size_t v = 0; v < ys.size(); ++v) {
+        SmallVector<Value> at = {n, ph, pw, arith::AddIOp::create(b, loc, chan0, idx(v * F))};
+        Value m = arith::SelectOp::create(b, loc, isFirst, minusInf, bnn::loadLanes(b, loc, o, at, F));
+        Value t = ys[v];
+        Value take = arith::OrIOp::create(b, loc, arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, t, m),
+                                          arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, t, t));
+        o = vector::TransferWriteOp::create(b, loc, arith::SelectOp::create(b, loc, take, t, m), o, at,
+                                            ArrayRef<bool>{true})
+                .getResult();
+      }
+      scf::YieldOp::create(b, loc, o);
+    });
+    scf::YieldOp::create(b, loc, cols.getResults());
+  });
+  return rows.getResult(0);
+}
+
 /// The kernel of conv `c` on NHWC `input`, with the element-wise `chain` that follows the
 /// conv's value `convResult` applied before the store; returns the [N, Ho, Wo, O] result (null
 /// when `fused` says nothing else reads it), then with `fused` the sign and mask planes.
@@ -156,7 +228,8 @@ std::optional<FusedPack> findFusedPack(Value y) {
 /// channels transposed in registers (bnn::storeBlockNCHW), so no transpose pass follows.
 SmallVector<Value> buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c, const bnn::KernelConfig &cfg,
                                   Value input, ArrayRef<Operation *> chain, Value convResult,
-                                  const FusedPack *fused = nullptr, bool toNCHW = false) {
+                                  const FusedPack *fused = nullptr, bool toNCHW = false,
+                                  tosa::MaxPool2dOp pool = nullptr) {
   const int64_t F = bnn::floatLanes(cfg), V = cfg.vectors, FB = F * V;
   int64_t blocks = (c.O + FB - 1) / FB, Opad = blocks * FB;
   int64_t P = bnn::choosePixelBlock(c.Wo, cfg.pixels, V, /*opsPerAccumulator=*/1); // one FMA
@@ -178,9 +251,14 @@ SmallVector<Value> buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c
   Value xf = tensor::CollapseShapeOp::create(b, loc, x, ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
   bool writeFloat = !fused || fused->keepFloat;
   SmallVector<Value> outs;
-  if (writeFloat)
+  if (pool) {
+    auto pooled = cast<RankedTensorType>(pool.getType());
+    outs.push_back(tensor::EmptyOp::create(
+        b, loc, ArrayRef<int64_t>{c.N, pooled.getDimSize(1), pooled.getDimSize(2), Opad}, f32));
+  } else if (writeFloat) {
     outs.push_back(tensor::EmptyOp::create(
         b, loc, toNCHW ? ArrayRef<int64_t>{c.N, Opad, c.Ho, c.Wo} : ArrayRef<int64_t>{c.N, c.Ho, c.Wo, Opad}, f32));
+  }
   Value packT;
   if (fused) {
     // Thresholds per (padded) channel; each vector of F channels lands in one word (F divides
@@ -236,7 +314,7 @@ SmallVector<Value> buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c
         SmallVector<Value> at = {n, oh, add(ow0, idx(p)), chan};
         Value y = red[p * V + v];
         y = bnn::applyEpilogueChain(b, loc, chain, convResult, y, at, F);
-        if (toNCHW)
+        if (toNCHW || pool)
           parts.push_back(y);
         else if (writeFloat)
           o[0] = vector::TransferWriteOp::create(b, loc, y, o[0], at, ArrayRef<bool>{true}).getResult();
@@ -269,6 +347,8 @@ SmallVector<Value> buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c
       }
       if (toNCHW)
         rows.push_back(bnn::joinVectors(b, loc, parts)); // the block's FB channels as one vector
+      if (pool)
+        o[0] = maxPoolUpdate(b, loc, pool, o[0], n, oh, add(ow0, idx(p)), mul(ob, FB), parts, F);
     }
     if (toNCHW)
       o[0] = bnn::storeBlockNCHW(b, loc, rows, n, oh, ow0, mul(ob, FB), o[0]);
@@ -326,6 +406,16 @@ struct LowerFloatConv : OpConversionPattern<tosa::Conv2DOp> {
     std::optional<FusedPack> fused = findFusedPack(lastOp->getResult(0));
     if (fused && 64 % bnn::floatLanes(cfg) != 0)
       fused.reset();
+    if (tosa::MaxPool2dOp pool = fused ? nullptr : findFusedMaxPool(lastOp->getResult(0))) {
+      // The kernel stands where the pool stood (it reads what the chain reads) and replaces it.
+      rewriter.setInsertionPoint(pool);
+      Value pooled = buildFloatConv(rewriter, op.getLoc(), *conv, cfg, op.getInput(), chain, op.getResult(), nullptr,
+                                    /*toNCHW=*/false, pool)[0];
+      rewriter.replaceOp(pool, pooled);
+      rewriter.eraseOp(lastOp);
+      eraseConvAndChain(rewriter, op, chain, lastOp);
+      return success();
+    }
     if (!fused) {
       replaceConvAndChain(rewriter, op, [&](ArrayRef<Operation *> chain, bool toNCHW) {
         return buildFloatConv(rewriter, op.getLoc(), *conv, cfg, op.getInput(), chain, op.getResult(), nullptr,

@@ -266,6 +266,40 @@ def build_float_cnn():
     return m, [randn(rng, 2, 3, 16, 16)], "float"
 
 
+@builder("float_pools")
+def build_float_pools():
+    """Float convs whose only reader is a MaxPool, which the conv kernel then writes pooled:
+    ResNet's 3x3/2 pad 1 after a stem with BatchNorm and ReLU, a 2x2/2 pool that tiles, a 3x3/1
+    pool (every position in up to nine windows), a 3x3/2 ceil_mode pool (windows past the
+    bottom and right edges), on odd sizes and channel counts that are not a block multiple;
+    and a conv read by a MaxPool and by an AveragePool, which stays a separate pooling."""
+
+    class FloatPools(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.stem = nn.Conv2d(3, 24, 3, stride=2, padding=1)
+            self.bn = nn.BatchNorm2d(24)
+            self.conv_a = nn.Conv2d(24, 20, 3, padding=1)
+            self.conv_b = nn.Conv2d(24, 12, 1)
+            self.conv_c = nn.Conv2d(24, 8, 3, padding=1)
+            self.conv_d = nn.Conv2d(24, 6, 1)
+
+        def forward(self, x):
+            s = F.max_pool2d(F.relu(self.bn(self.stem(x))), 3, stride=2, padding=1)
+            a = F.max_pool2d(self.conv_a(s), 2)
+            b = F.max_pool2d(self.conv_b(s), 3, stride=1, padding=1)
+            c = F.max_pool2d(self.conv_c(s), 3, stride=2, ceil_mode=True)
+            d = self.conv_d(s)
+            e = F.max_pool2d(d, 2) + F.avg_pool2d(d, 2)
+            return a, b, c, e
+
+    torch.manual_seed(12)
+    m = FloatPools()
+    randomize_bn_(m.bn, torch.Generator().manual_seed(13))
+    rng = np.random.default_rng(112)
+    return m, [randn(rng, 2, 3, 37, 45)], "float"
+
+
 @builder("float_mlp")
 def build_float_mlp():
     class FloatMLP(nn.Module):

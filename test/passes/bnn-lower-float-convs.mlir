@@ -235,6 +235,80 @@ func.func @max_pool_stride1(%x: tensor<1x5x5x8xf32>) -> tensor<1x4x4x8xf32> {
 
 // -----
 
+// The conv's value read only by a max pool (the stem of ResNet and Bi-Real: 3x3/2, pad 1): the
+// kernel writes the pooled [1, 3, 3, 8] tensor itself, never the 5x5 conv result. Each position
+// (oh, ow) updates the windows that hold it, rows [ceil((oh + 1 - 3 + 1) / 2), floor((oh + 1) /
+// 2) + 1) clamped to [0, 3) (and likewise columns): from -inf at the window's first position
+// (max(ph * 2 - 1, 0), max(pw * 2 - 1, 0)), then m = (t > m or t is NaN) ? t : m.
+// CHECK-LABEL: func.func @conv_max_pool
+// CHECK: tensor.empty() : tensor<1x3x3x8xf32>
+// CHECK: vector.fma
+// CHECK: arith.ceildivsi
+// CHECK: arith.floordivsi
+// CHECK: %[[NEGINF:.*]] = arith.constant dense<0xFF800000> : vector<4xf32>
+// CHECK: scf.for %[[PH:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args
+// CHECK: arith.cmpi eq
+// CHECK: scf.for %[[PW:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args
+// CHECK: %[[FIRST:.*]] = arith.andi
+// CHECK: %[[OLD:.*]] = vector.transfer_read {{.*}} : tensor<1x3x3x8xf32>, vector<4xf32>
+// CHECK: %[[M:.*]] = arith.select %[[FIRST]], %[[NEGINF]], %[[OLD]] : vector<4xf32>
+// CHECK: %[[GT:.*]] = arith.cmpf ogt, %[[T:.*]], %[[M]] : vector<4xf32>
+// CHECK: %[[NAN:.*]] = arith.cmpf uno, %[[T]], %[[T]] : vector<4xf32>
+// CHECK: %[[TAKE:.*]] = arith.ori %[[GT]], %[[NAN]] : vector<4xi1>
+// CHECK: %[[R:.*]] = arith.select %[[TAKE]], %[[T]], %[[M]] : vector<4xi1>, vector<4xf32>
+// CHECK: vector.transfer_write %[[R]], {{.*}} : vector<4xf32>, tensor<1x3x3x8xf32>
+// CHECK-NOT: tensor<1x5x5x8xf32>
+// CHECK: tensor.extract_slice {{.*}}[0, 0, 0, 0] [1, 3, 3, 6] [1, 1, 1, 1]
+// CHECK-NOT: tosa.max_pool2d
+// CHECK-NOT: linalg.generic
+func.func @conv_max_pool(%x: tensor<1x4x4x3xf32>) -> tensor<1x3x3x6xf32> {
+  %w = arith.constant dense<0.5> : tensor<6x2x2x3xf32>
+  %b = arith.constant dense<[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]> : tensor<6xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %y = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>}
+     : (tensor<1x4x4x3xf32>, tensor<6x2x2x3xf32>, tensor<6xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x5x5x6xf32>
+  %p = tosa.max_pool2d %y {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 2, 2>}
+     : (tensor<1x5x5x6xf32>) -> tensor<1x3x3x6xf32>
+  return %p : tensor<1x3x3x6xf32>
+}
+
+// -----
+
+// A max pool that does not own the conv's value (here also returned), or that ignores NaN,
+// stays a pooling of its own (LowerMaxPool's window generic) after a kernel that writes the
+// full-resolution result.
+// CHECK-LABEL: func.func @conv_max_pool_shared
+// CHECK: vector.transfer_write {{.*}} : vector<4xf32>, tensor<1x5x5x8xf32>
+// CHECK: linalg.generic
+// CHECK: arith.cmpf ogt
+// CHECK-LABEL: func.func @conv_max_pool_ignore_nan
+// CHECK: vector.transfer_write {{.*}} : vector<4xf32>, tensor<1x5x5x8xf32>
+// CHECK: linalg.generic
+// CHECK: arith.maxnumf
+func.func @conv_max_pool_shared(%x: tensor<1x4x4x3xf32>) -> (tensor<1x3x3x6xf32>, tensor<1x5x5x6xf32>) {
+  %w = arith.constant dense<0.5> : tensor<6x2x2x3xf32>
+  %b = arith.constant dense<[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]> : tensor<6xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %y = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>}
+     : (tensor<1x4x4x3xf32>, tensor<6x2x2x3xf32>, tensor<6xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x5x5x6xf32>
+  %p = tosa.max_pool2d %y {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 2, 2>}
+     : (tensor<1x5x5x6xf32>) -> tensor<1x3x3x6xf32>
+  return %p, %y : tensor<1x3x3x6xf32>, tensor<1x5x5x6xf32>
+}
+
+func.func @conv_max_pool_ignore_nan(%x: tensor<1x4x4x3xf32>) -> tensor<1x3x3x6xf32> {
+  %w = arith.constant dense<0.5> : tensor<6x2x2x3xf32>
+  %b = arith.constant dense<[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]> : tensor<6xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %y = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>}
+     : (tensor<1x4x4x3xf32>, tensor<6x2x2x3xf32>, tensor<6xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x5x5x6xf32>
+  %p = tosa.max_pool2d %y {kernel = array<i64: 3, 3>, nan_mode = IGNORE, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 2, 2>}
+     : (tensor<1x5x5x6xf32>) -> tensor<1x3x3x6xf32>
+  return %p : tensor<1x3x3x6xf32>
+}
+
+// -----
+
 // A concatenation of more than 32 inputs becomes a tree of tensor.concat ops of at most 32
 // inputs each (upstream's bufferization analysis grows steeply with the length of one
 // concatenation's insert chain); 32 inputs or fewer stay as they are.
