@@ -741,9 +741,7 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
       SmallVector<Value> at = {n, oh, ow, word};
       for (int plane = 0; plane < 2; ++plane) {
         Value bits = arith::ShLIOp::create(b, loc, plane == 0 ? signWord : maskWord, bit);
-        Value old = tensor::ExtractOp::create(b, loc, results[first + plane], at);
-        results[first + plane] = tensor::InsertOp::create(
-            b, loc, arith::OrIOp::create(b, loc, old, bits), results[first + plane], at);
+        results[first + plane] = bnn::orIntoWord(b, loc, results[first + plane], at, bits, bit);
       }
     }
   }
@@ -872,9 +870,10 @@ SmallVector<Value> KernelBuilder::build(Value sign, Value mask, ArrayRef<uint64_
         }
         validT = constTensor<int64_t>({blocks}, i64(), valid);
       }
-      // The planes are ORed into word by word: two zero-filled tensors.
+      // The blocks OR their bits into the planes word by word; the first block of a word
+      // (bit 0) starts it from 0 (see the epilogue), so the planes need no fill.
       for (int plane = 0; plane < 2; ++plane)
-        outs.push_back(freshPlane(b, loc, outShape(outWords), /*zero=*/true));
+        outs.push_back(freshPlane(b, loc, outShape(outWords), /*zero=*/false));
     }
     break;
   }
@@ -884,8 +883,8 @@ SmallVector<Value> KernelBuilder::build(Value sign, Value mask, ArrayRef<uint64_
     lowT = intTensor({Opad}, bnn::channelVector<int64_t>(epi.low, s.O, Opad, half ? INT32_MIN : INT64_MIN));
     highT = intTensor({Opad}, bnn::channelVector<int64_t>(epi.high, s.O, Opad, half ? INT32_MAX : INT64_MAX));
     descT = intTensor({Opad}, bnn::channelVector<int64_t>(epi.desc, s.O, Opad, 0));
-    outs = {freshPlane(b, loc, outShape(outWords), /*zero=*/true),
-            freshPlane(b, loc, outShape(outWords), /*zero=*/true)};
+    outs = {freshPlane(b, loc, outShape(outWords), /*zero=*/false),
+            freshPlane(b, loc, outShape(outWords), /*zero=*/false)};
     break;
   }
   }
@@ -1596,6 +1595,13 @@ bool bnn::fusableEpilogueStep(linalg::GenericOp g, Value v) {
 
 /// A packed plane: i64 words, distinct, filled with 0 when `zero` (the planes that blocks OR
 /// their bits into).
+Value bnn::orIntoWord(OpBuilder &b, Location loc, Value plane, ArrayRef<Value> at, Value bits, Value bit) {
+  Value zero = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
+  Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, bit, zero);
+  Value old = arith::SelectOp::create(b, loc, first, zero, tensor::ExtractOp::create(b, loc, plane, at));
+  return tensor::InsertOp::create(b, loc, arith::OrIOp::create(b, loc, old, bits), plane, at);
+}
+
 Value bnn::freshPlane(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, bool zero) {
   return freshTensor(b, loc, RankedTensorType::get(shape, b.getI64Type()),
                      zero ? TypedAttr(b.getI64IntegerAttr(0)) : TypedAttr(), /*distinct=*/true);

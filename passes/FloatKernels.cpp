@@ -266,7 +266,7 @@ SmallVector<Value> buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c
     SmallVector<float> th = bnn::channelVector<float>(fused->thresholds, c.O, Opad, 0.0f);
     packT = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(RankedTensorType::get({Opad}, f32), ArrayRef<float>(th)));
     for (int plane = 0; plane < 2; ++plane)
-      outs.push_back(bnn::freshPlane(b, loc, {c.N, c.Ho, c.Wo, bnn::wordsFor(c.O)}, /*zero=*/true));
+      outs.push_back(bnn::freshPlane(b, loc, {c.N, c.Ho, c.Wo, bnn::wordsFor(c.O)}, /*zero=*/false));
   }
   int64_t span = c.KW * c.C;
   Type i64 = b.getI64Type();
@@ -274,11 +274,11 @@ SmallVector<Value> buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c
 
   auto block = [&](Value n, Value oh, Value ob, Value ow0, int64_t pixels, ValueRange o0) -> SmallVector<Value> {
     SmallVector<Value> o(o0.begin(), o0.end());
-    // word |= bits in plane 0 (sign) or 1 (mask), after the float result if it is written.
-    auto orInto = [&](int plane, ArrayRef<Value> word, Value bits) {
+    // word |= bits (from bit `bit` of the word on) in plane 0 (sign) or 1 (mask), after the
+    // float result if it is written; the bits at bit 0 start the word (bnn::orIntoWord).
+    auto orInto = [&](int plane, ArrayRef<Value> word, Value bits, Value bit) {
       Value &t = o[(writeFloat ? 1 : 0) + plane];
-      Value old = tensor::ExtractOp::create(b, loc, t, word);
-      t = tensor::InsertOp::create(b, loc, arith::OrIOp::create(b, loc, old, bits), t, word);
+      t = bnn::orIntoWord(b, loc, t, word, bits, bit);
     };
     SmallVector<Value> init;
     for (int64_t p = 0; p < pixels; ++p)
@@ -307,7 +307,7 @@ SmallVector<Value> buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c
     bool oneWord = 64 % FB == 0;
     SmallVector<Value> rows; // toNCHW: per pixel, the block's FB channels as one vector
     for (int64_t p = 0; p < pixels; ++p) {
-      Value blockBits[2];
+      Value blockBits[2], blockBit; // oneWord: the block's bits, from bit blockBit of its word
       SmallVector<Value> parts;
       for (int64_t v = 0; v < V; ++v) {
         Value chan = add(mul(ob, FB), idx(v * F));
@@ -339,11 +339,13 @@ SmallVector<Value> buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c
           if (oneWord)
             blockBits[plane] = v == 0 ? bits : arith::OrIOp::create(b, loc, blockBits[plane], bits);
           else
-            orInto(plane, word, bits);
+            orInto(plane, word, bits, bit);
         }
+        if (oneWord && v == 0)
+          blockBit = bit;
         if (oneWord && v + 1 == V)
           for (int plane = 0; plane < 2; ++plane)
-            orInto(plane, word, blockBits[plane]);
+            orInto(plane, word, blockBits[plane], blockBit);
       }
       if (toNCHW)
         rows.push_back(bnn::joinVectors(b, loc, parts)); // the block's FB channels as one vector

@@ -457,16 +457,17 @@ func.func @pack_nhwc_per_channel(%x: tensor<1x2x2x16xf32>) -> (tensor<1x2x2x1xi6
 
 // A conv whose epilogue result (after a residual add) is both returned and binarized + packed
 // for the next layer: the kernel writes the floats and ORs the bits of the binarize (per-channel
-// thresholds, sign y < t, mask y != t) into two zero-filled planes, which replace the pack;
-// neither the binarize nor the pack remains. 6 channels pad to 8: the padding channels' bits are
-// masked off (0x3 of the second block of 4).
+// thresholds, sign y < t, mask y != t) into two planes, which replace the pack; neither the
+// binarize nor the pack remains. The planes are not filled: the block at bit 0 of a word starts
+// it from 0 (select(bit == 0, 0, old)), and the others, later in the row's channel loop, OR into
+// it. 6 channels pad to 8: the padding channels' bits are masked off (0x3 of the second block
+// of 4).
 // CHECK-LABEL: func.func @conv_affine_packs_next
 // CHECK-DAG: arith.constant dense<[15, 3]> : tensor<2xi64>
 // CHECK-DAG: arith.constant dense<[1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00, 5.000000e+00, 6.000000e+00, 0.000000e+00, 0.000000e+00]> : tensor<8xf32>
 // CHECK: bufferization.alloc_tensor() : tensor<1x2x2x1xi64>
-// CHECK: linalg.fill
-// CHECK: bufferization.alloc_tensor() : tensor<1x2x2x1xi64>
-// CHECK: linalg.fill
+// CHECK-NEXT: bufferization.alloc_tensor() : tensor<1x2x2x1xi64>
+// CHECK-NOT: linalg.fill
 // CHECK: scf.for
 // CHECK: arith.sitofp
 // CHECK: arith.addf {{.*}} : vector<2xf32>
@@ -474,7 +475,10 @@ func.func @pack_nhwc_per_channel(%x: tensor<1x2x2x16xf32>) -> (tensor<1x2x2x1xi6
 // CHECK: arith.cmpf une, {{.*}} : vector<2xf32>
 // CHECK: vector.transfer_write {{.*}} : vector<2xf32>, tensor<1x2x2x8xf32>
 // CHECK: arith.andi
-// CHECK: arith.ori
+// CHECK: %[[FIRST:.*]] = arith.cmpi eq, %{{.*}}, %[[Z:c0_i64[_0-9]*]]
+// CHECK: %[[OLD:.*]] = tensor.extract
+// CHECK: %[[START:.*]] = arith.select %[[FIRST]], %[[Z]], %[[OLD]] : i64
+// CHECK: arith.ori %[[START]]
 // CHECK: tensor.insert
 // CHECK-NOT: bnn.
 // CHECK: return %{{.*}}, %{{.*}}, %{{.*}} : tensor<1x2x2x6xf32>, tensor<1x2x2x1xi64>, tensor<1x2x2x1xi64>

@@ -45,8 +45,9 @@ func.func @conv_bn(%x: tensor<1x4x4x3xf32>) -> tensor<1x5x5x6xf32> {
 // kernel compares each vector of 4 channels with their thresholds (tie zero: sign x < t, mask
 // x != t unordered), shifts the lane bits to the vector's channel offset (channels 4-5 land at
 // bits 4-5; the lanes of padding channels 6-7 masked off: (1 << clamp(6 - chan, 0, 4)) - 1), ORs
-// the block's two vectors and then into word 0 of each zero-filled plane, once per pixel. Nothing
-// else reads the floats: none are written.
+// the block's two vectors and then into word 0 of each plane, once per pixel (the planes are not
+// filled: the block at bit 0 of a word starts it from 0, bnn::orIntoWord). Nothing else reads the
+// floats: none are written.
 // CHECK-LABEL: func.func @conv_pack
 // CHECK-DAG: arith.constant dense<[5.000000e-01, -5.000000e-01, 0.000000e+00, 0.000000e+00, 1.000000e+00, 2.000000e+00, 0.000000e+00, 0.000000e+00]> : tensor<8xf32>
 // CHECK: bufferization.alloc_tensor() : tensor<1x3x3x1xi64>
