@@ -15,7 +15,6 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace bnn {
 #define GEN_PASS_DEF_BNNLOWERTOLINALG
@@ -716,7 +715,7 @@ struct BNNLowerToLinalgPass : bnn::impl::BNNLowerToLinalgBase<BNNLowerToLinalgPa
       return signalPassFailure();
     // The conversion leaves the constants where each pattern built them (inside the loop
     // bodies); the greedy driver without patterns folds, deduplicates and hoists them.
-    if (failed(applyPatternsGreedily(getOperation(), FrozenRewritePatternSet())))
+    if (failed(bnn::applyPatternsOrReport(getOperation(), RewritePatternSet(&getContext()), getArgument())))
       signalPassFailure();
   }
 };

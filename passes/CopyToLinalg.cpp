@@ -4,7 +4,6 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace bnn {
 #define GEN_PASS_DEF_BNNCOPYTOLINALG
@@ -52,7 +51,7 @@ struct BNNCopyToLinalgPass : bnn::impl::BNNCopyToLinalgBase<BNNCopyToLinalgPass>
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     bnn::populateCopyToLinalgPatterns(patterns);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+    if (failed(bnn::applyPatternsOrReport(getOperation(), std::move(patterns), getArgument())))
       signalPassFailure();
   }
 };

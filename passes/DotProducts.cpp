@@ -12,7 +12,6 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinOps.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/TargetParser/Triple.h"
 
 namespace bnn {
@@ -69,7 +68,7 @@ struct BNNLowerDotProductsPass : bnn::impl::BNNLowerDotProductsBase<BNNLowerDotP
     auto triple = module ? module->getAttrOfType<StringAttr>("llvm.target_triple") : StringAttr();
     RewritePatternSet patterns(&getContext());
     bnn::populateDotProductLoweringPatterns(patterns, triple ? triple.getValue() : "");
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+    if (failed(bnn::applyPatternsOrReport(getOperation(), std::move(patterns), getArgument())))
       signalPassFailure();
   }
 };

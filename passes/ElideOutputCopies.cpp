@@ -12,7 +12,6 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/PatternMatch.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace bnn {
 #define GEN_PASS_DEF_BNNELIDEOUTPUTCOPIES
@@ -75,7 +74,7 @@ struct BNNElideOutputCopiesPass
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     bnn::populateElideOutputCopiesPatterns(patterns);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+    if (failed(bnn::applyPatternsOrReport(getOperation(), std::move(patterns), getArgument())))
       signalPassFailure();
   }
 };

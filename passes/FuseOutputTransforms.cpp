@@ -13,7 +13,6 @@
 #include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/IR/Matchers.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #include <climits>
 #include <cmath>
@@ -474,7 +473,7 @@ struct BNNFuseOutputTransformsPass
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     bnn::populateFuseOutputTransformsPatterns(patterns);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+    if (failed(bnn::applyPatternsOrReport(getOperation(), std::move(patterns), getArgument())))
       return signalPassFailure();
     // Binary layers whose inputs hold no zeros need not read the mask plane.
     getOperation().walk([](Operation *op) {

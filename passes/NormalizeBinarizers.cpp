@@ -8,7 +8,6 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace bnn {
 #define GEN_PASS_DEF_BNNNORMALIZEBINARIZERS
@@ -137,7 +136,7 @@ struct BNNNormalizeBinarizersPass
     bnn::populateNormalizeBinarizersPatterns(patterns, signZeroPositive);
     // Bottom-up would meet the last op of a chain after its producers were rewritten; either
     // order reaches the same fixed point since every rewrite keeps the function of the source.
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+    if (failed(bnn::applyPatternsOrReport(getOperation(), std::move(patterns), getArgument())))
       signalPassFailure();
   }
 };

@@ -24,6 +24,11 @@ class Conv2DOp;
 
 namespace bnn {
 
+/// Applies `patterns` greedily to `op` (and what it holds); when they do not converge, reports
+/// it at `op` naming `pass` (PatternDriver.cpp) rather than failing without a word.
+mlir::LogicalResult applyPatternsOrReport(mlir::Operation *op, mlir::RewritePatternSet &&patterns,
+                                          llvm::StringRef pass);
+
 /// Register blocking of the binary kernels (BinaryKernels.cpp): a block is `pixels` output
 /// positions x `lanes * vectors` output channels, with `lanes` i64 words per vector register
 /// (1: scalar). Chosen per target from its vector width and register count (docs/kernels.md).
