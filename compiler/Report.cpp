@@ -348,6 +348,10 @@ void printTextReport(const CostReport &r, llvm::raw_ostream &os) {
       line("weights (packed)", t.weightBytes, "B", ""),
       line("peak activations", r.peakActivationBytes, "B", ""),
   };
+  if (r.scratchArenaBytes)
+    totals.push_back(line("scratch arena (compiled)", *r.scratchArenaBytes, "B",
+                          ratioText(double(*r.scratchArenaBytes), double(r.peakActivationBytes)) +
+                              " the peak"));
   printTable(os, totals, {false, true, false, false}, "  ");
 
   os << "\nall-float network (every conv/matmul in float: ACE at bf16 x bf16 = 256 per MAC, "
@@ -468,6 +472,10 @@ void printJsonReport(const CostReport &r, llvm::raw_ostream &os) {
     j.attributeObject("totals", [&] {
       totalsObject(j, r.totals);
       j.attribute("peak_activation_bytes", r.peakActivationBytes);
+      if (r.scratchArenaBytes)
+        j.attribute("scratch_arena_bytes", *r.scratchArenaBytes);
+      else
+        j.attribute("scratch_arena_bytes", nullptr);
     });
     j.attributeObject("float_baseline", [&] { totalsObject(j, r.floatBaseline); });
     j.attributeObject("ratios", [&] {
@@ -607,6 +615,8 @@ const char *kHtmlTail = R"html(
         ratio(data.ratios.weight_bytes)],
     ["peak activations", bytes(totals.peak_activation_bytes), "live tensors"]
   ];
+  if (totals.scratch_arena_bytes !== null)
+    cards.push(["scratch arena", bytes(totals.scratch_arena_bytes), "the compiled plan"]);
   var summary = document.getElementById("summary");
   cards.forEach(function (c) {
     var d = el("div", {"class": "card"});

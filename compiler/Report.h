@@ -14,6 +14,7 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,9 @@ struct CostReport {
   ReportTotals floatBaseline;
   /// Largest sum of live runtime tensors at any point of the entry function (docs).
   int64_t peakActivationBytes = 0;
+  /// The compiled entry's scratch arena (bnn-scratch-arena's plan), when the report comes with a
+  /// compilation (--report-file); unknown for --report alone, which stops after binarizing.
+  std::optional<int64_t> scratchArenaBytes;
 };
 
 /// Adds up the cost of every op of `module` that implements BNNCostOpInterface (the cost models

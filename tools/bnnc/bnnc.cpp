@@ -403,6 +403,8 @@ int main(int argc, char **argv) {
   if (pipelineOptions.stopAfter == bnnc::Phase::Lower &&
       !bnnc::readScratchArena(*module, signature))
     return fail("the lowered module has no scratch arena for '" + signature.funcName + "'");
+  if (report && pipelineOptions.stopAfter == bnnc::Phase::Lower)
+    report->scratchArenaBytes = signature.scratchBytes;
   // Every output goes to a temporary file first; all are renamed into place at the end.
   OutputFile reportOut;
   if (wantReport) {
