@@ -873,7 +873,7 @@ SmallVector<Value> KernelBuilder::build(Value sign, Value mask, ArrayRef<uint64_
       // The blocks OR their bits into the planes word by word; the first block of a word
       // (bit 0) starts it from 0 (see the epilogue), so the planes need no fill.
       for (int plane = 0; plane < 2; ++plane)
-        outs.push_back(freshPlane(b, loc, outShape(outWords), /*zero=*/false));
+        outs.push_back(freshPlane(b, loc, outShape(outWords)));
     }
     break;
   }
@@ -883,8 +883,8 @@ SmallVector<Value> KernelBuilder::build(Value sign, Value mask, ArrayRef<uint64_
     lowT = intTensor({Opad}, bnn::channelVector<int64_t>(epi.low, s.O, Opad, half ? INT32_MIN : INT64_MIN));
     highT = intTensor({Opad}, bnn::channelVector<int64_t>(epi.high, s.O, Opad, half ? INT32_MAX : INT64_MAX));
     descT = intTensor({Opad}, bnn::channelVector<int64_t>(epi.desc, s.O, Opad, 0));
-    outs = {freshPlane(b, loc, outShape(outWords), /*zero=*/false),
-            freshPlane(b, loc, outShape(outWords), /*zero=*/false)};
+    outs = {freshPlane(b, loc, outShape(outWords)),
+            freshPlane(b, loc, outShape(outWords))};
     break;
   }
   }
@@ -1325,8 +1325,8 @@ struct LowerPackKernel : OpConversionPattern<bnn::PackOp> {
     int64_t words = out.getShape().back();
 
     if (!src.nchw) {
-      Value initS = freshPlane(b, loc, out.getShape(), /*zero=*/false);
-      Value initM = freshPlane(b, loc, out.getShape(), /*zero=*/false);
+      Value initS = freshPlane(b, loc, out.getShape());
+      Value initM = freshPlane(b, loc, out.getShape());
       // [..., C] as [M, C]; groups of G = 8 consecutive channels give 8 bits (i8) at a time.
       int64_t C = xt.getShape().back(), M = xt.getNumElements() / C;
       const int64_t G = 8;
@@ -1402,8 +1402,8 @@ struct LowerPackKernel : OpConversionPattern<bnn::PackOp> {
     // and a remainder, not seven of 7).
     int64_t N = xt.getDimSize(0), C = xt.getDimSize(1), HW = xt.getDimSize(2) * xt.getDimSize(3);
     Value x3 = tensor::CollapseShapeOp::create(b, loc, src.x, ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
-    Value initS = freshPlane(b, loc, {N, HW, words}, /*zero=*/false);
-    Value initM = freshPlane(b, loc, {N, HW, words}, /*zero=*/false);
+    Value initS = freshPlane(b, loc, {N, HW, words});
+    Value initM = freshPlane(b, loc, {N, HW, words});
     Value thresholdsT;
     if (src.thresholds.size() > 1)
       thresholdsT = arith::ConstantOp::create(
@@ -1593,8 +1593,6 @@ bool bnn::fusableEpilogueStep(linalg::GenericOp g, Value v) {
   return true;
 }
 
-/// A packed plane: i64 words, distinct, filled with 0 when `zero` (the planes that blocks OR
-/// their bits into).
 Value bnn::orIntoWord(OpBuilder &b, Location loc, Value plane, ArrayRef<Value> at, Value bits, Value bit) {
   Value zero = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
   Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, bit, zero);
@@ -1602,9 +1600,8 @@ Value bnn::orIntoWord(OpBuilder &b, Location loc, Value plane, ArrayRef<Value> a
   return tensor::InsertOp::create(b, loc, arith::OrIOp::create(b, loc, old, bits), plane, at);
 }
 
-Value bnn::freshPlane(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, bool zero) {
-  return freshTensor(b, loc, RankedTensorType::get(shape, b.getI64Type()),
-                     zero ? TypedAttr(b.getI64IntegerAttr(0)) : TypedAttr(), /*distinct=*/true);
+Value bnn::freshPlane(OpBuilder &b, Location loc, ArrayRef<int64_t> shape) {
+  return freshTensor(b, loc, RankedTensorType::get(shape, b.getI64Type()), TypedAttr(), /*distinct=*/true);
 }
 
 /// The sign and mask bits (i1, or vectors of i1 like `x`) that bnn.pack gives for

@@ -266,7 +266,7 @@ SmallVector<Value> buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c
     SmallVector<float> th = bnn::channelVector<float>(fused->thresholds, c.O, Opad, 0.0f);
     packT = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(RankedTensorType::get({Opad}, f32), ArrayRef<float>(th)));
     for (int plane = 0; plane < 2; ++plane)
-      outs.push_back(bnn::freshPlane(b, loc, {c.N, c.Ho, c.Wo, bnn::wordsFor(c.O)}, /*zero=*/false));
+      outs.push_back(bnn::freshPlane(b, loc, {c.N, c.Ho, c.Wo, bnn::wordsFor(c.O)}));
   }
   int64_t span = c.KW * c.C;
   Type i64 = b.getI64Type();

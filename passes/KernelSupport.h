@@ -90,10 +90,9 @@ llvm::SmallVector<mlir::Value> forEachOutputBlock(
 mlir::Value orIntoWord(mlir::OpBuilder &b, mlir::Location loc, mlir::Value plane,
                        llvm::ArrayRef<mlir::Value> at, mlir::Value bits, mlir::Value bit);
 
-/// A packed plane of `shape` (i64 words), never merged with another by CSE; filled with 0 when
-/// `zero`.
-mlir::Value freshPlane(mlir::OpBuilder &b, mlir::Location loc, llvm::ArrayRef<int64_t> shape,
-                       bool zero);
+/// A packed plane of `shape` (i64 words), never merged with another by CSE, not filled: its
+/// writer sets every word (a kernel epilogue through orIntoWord, the pack kernel word by word).
+mlir::Value freshPlane(mlir::OpBuilder &b, mlir::Location loc, llvm::ArrayRef<int64_t> shape);
 
 /// The sign and mask bits (i1, or vectors of i1 like `x`) that bnn.pack gives for
 /// bnn.binarize(x) with threshold `th` and tie value `tie`.
