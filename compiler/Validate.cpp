@@ -292,7 +292,8 @@ private:
 // are known, which is during inference itself: convPoolShapeInference reads past the end of its
 // vectors when the weight's rank differs from the input's. So InferShapes gets a schema registry
 // that hands out copies of ONNX's schemas whose inference function first runs bnnc's check of
-// the node's input shapes, then ONNX's own. A failed check throws ONNX's InferenceError, which
+// the node's input shapes (the windows of convs and pools, LayerNormalization's axis), then
+// ONNX's own. A failed check throws ONNX's InferenceError, which
 // InferShapes reports like its own errors (with the node's op type and name).
 
 int64_t rankOf(onnx::InferenceContext &ctx, size_t index) {
@@ -335,10 +336,27 @@ void checkWindowShapes(onnx::InferenceContext &ctx, int weightIndex) {
                          " spatial axes (it needs ", 2 * spatial, ")");
 }
 
+/// An `axis` attribute (default `dflt`) that indexes input 0's dimensions lies in [-rank, rank):
+/// LayerNormalization's inference in ONNX 1.12 writes dimension `axis` (plus the rank if
+/// negative) of its mean and inverse-deviation outputs without checking it (a fuzzed axis of
+/// -2^31 crashed it).
+void checkAxis(onnx::InferenceContext &ctx, int64_t dflt) {
+  int64_t rank = rankOf(ctx, 0);
+  if (rank < 0)
+    return;
+  const onnx::AttributeProto *a = ctx.getAttribute("axis");
+  int64_t axis = a ? a->i() : dflt;
+  if (axis < -rank || axis >= rank)
+    fail_shape_inference("attribute 'axis' is ", axis, ", outside [", -rank, ", ", rank,
+                         ") for an input of rank ", rank);
+}
+
 /// The check for an op, or null. The index is the weight input of the ops that have one.
 std::function<void(onnx::InferenceContext &)> checkFor(const onnx::OpSchema &schema) {
   if (!schema.domain().empty() && schema.domain() != "ai.onnx")
     return nullptr;
+  if (schema.Name() == "LayerNormalization")
+    return [](onnx::InferenceContext &ctx) { checkAxis(ctx, -1); };
   static const std::map<std::string, int> windows = {
       {"Conv", 1},        {"ConvTranspose", 1}, {"ConvInteger", 1}, {"QLinearConv", 3},
       {"DeformConv", 1},  {"MaxPool", -1},      {"AveragePool", -1}, {"LpPool", -1},
