@@ -2454,7 +2454,8 @@ LogicalResult Importer::onQuantizeLinear(const onnx::NodeProto &n) {
   if (zp.dtype != kInt8 && zp.dtype != kUInt8)
     return fail("only int8 and uint8 quantization is supported");
   std::vector<int64_t> xs = shapeOf(n.input(0));
-  if (!axisInRange(attrInt(n, "axis", 1), static_cast<int64_t>(xs.size())))
+  // The axis matters only to a per-axis scale (a scalar one has none to name).
+  if (scale->numel() > 1 && !axisInRange(attrInt(n, "axis", 1), static_cast<int64_t>(xs.size())))
     return fail("axis is outside the input's rank " + std::to_string(xs.size()));
   int64_t axis = normAxis(attrInt(n, "axis", 1), static_cast<int64_t>(xs.size()));
   Tensor s = axisParam(*scale, axis, xs), z = axisParam(zp, axis, xs);
@@ -2497,7 +2498,8 @@ LogicalResult Importer::onDequantizeLinear(const onnx::NodeProto &n) {
   if (x->dtype != kInt8 && x->dtype != kUInt8 && x->dtype != kInt32)
     return fail("only int8, uint8 and int32 inputs are supported");
   std::vector<int64_t> xs = shapeOf(n.input(0));
-  if (!axisInRange(attrInt(n, "axis", 1), static_cast<int64_t>(xs.size())))
+  // The axis matters only to a per-axis scale (a scalar one has none to name).
+  if (scale->numel() > 1 && !axisInRange(attrInt(n, "axis", 1), static_cast<int64_t>(xs.size())))
     return fail("axis is outside the input's rank " + std::to_string(xs.size()));
   int64_t axis = normAxis(attrInt(n, "axis", 1), static_cast<int64_t>(xs.size()));
   Tensor s = axisParam(*scale, axis, xs), z = axisParam(zp, axis, xs);
