@@ -2074,6 +2074,14 @@ LogicalResult Importer::onSplit(const onnx::NodeProto &n) {
     auto os = outShape(n, i);
     if (failed(os))
       return failure();
+    // Each part has the input's shape but along the axis, and the parts fit in the input.
+    bool fits = os->size() == xs.size() && (*os)[axis] >= 0 && offset + (*os)[axis] <= xs[axis];
+    for (size_t d = 0; fits && d < xs.size(); ++d)
+      fits = static_cast<int64_t>(d) == axis || (*os)[d] == xs[d];
+    if (!fits)
+      return fail("output " + std::to_string(i) + " of shape " + shapeText(*os) +
+                  " is not a part of the input of shape " + shapeText(xs) + " along axis " +
+                  std::to_string(axis));
     SmallVector<int64_t> off(xs.size(), 0), strides(xs.size(), 1);
     off[axis] = offset;
     offset += (*os)[axis];
