@@ -70,11 +70,6 @@ bool isQonnxDomain(const std::string &d) {
 
 int64_t normAxis(int64_t axis, int64_t rank) { return axis < 0 ? axis + rank : axis; }
 
-/// Whether `axis` (ONNX's, negative from the end) names one of `rank` axes. ONNX's inference
-/// functions do not all check it (Split's took an axis of -2^63), and an importer that indexes
-/// shapes with it must not trust it.
-bool axisInRange(int64_t axis, int64_t rank) { return axis >= -rank && axis < rank; }
-
 /// NCHW -> NHWC and back, for 4-D tensors.
 const std::vector<int64_t> kToNHWC = {0, 2, 3, 1};
 const std::vector<int64_t> kToNCHW = {0, 3, 1, 2};
@@ -2031,9 +2026,9 @@ LogicalResult Importer::onConcat(const onnx::NodeProto &n) {
   if (failed(oshape))
     return failure();
   int64_t rank = static_cast<int64_t>(oshape->size());
-  if (!axisInRange(attrInt(n, "axis", 0), rank))
-    return fail("axis is outside the output's rank " + std::to_string(rank));
   int64_t axis = normAxis(attrInt(n, "axis", 0), rank);
+  if (axis < 0 || axis >= rank)
+    return fail("axis is outside the output's rank " + std::to_string(rank));
   SmallVector<TV> tvs;
   bool allNhwc = true;
   for (int i = 0; i < n.input_size(); ++i) {
@@ -2065,9 +2060,9 @@ LogicalResult Importer::onSplit(const onnx::NodeProto &n) {
   if (failed(x))
     return failure();
   std::vector<int64_t> xs = shapeOf(n.input(0));
-  if (!axisInRange(attrInt(n, "axis", 0), static_cast<int64_t>(xs.size())))
-    return fail("axis is outside the input's rank " + std::to_string(xs.size()));
   int64_t axis = normAxis(attrInt(n, "axis", 0), static_cast<int64_t>(xs.size()));
+  if (axis < 0 || axis >= static_cast<int64_t>(xs.size()))
+    return fail("axis is outside the input's rank " + std::to_string(xs.size()));
   Value v = onnxOrder(*x);
   int64_t offset = 0;
   for (int i = 0; i < n.output_size(); ++i) {
@@ -2115,9 +2110,10 @@ LogicalResult Importer::onSlice(const onnx::NodeProto &n) {
     steps->assign(starts->size(), 1);
   SmallVector<int64_t> off(rank, 0), sizes(xs.begin(), xs.end()), strides(rank, 1);
   for (size_t k = 0; k < axes->size(); ++k) {
-    if (!axisInRange((*axes)[k], rank))
+    int64_t a = normAxis((*axes)[k], rank);
+    if (a < 0 || a >= rank)
       return fail("axes must lie within the input's rank " + std::to_string(rank));
-    int64_t a = normAxis((*axes)[k], rank), d = xs[a], s = (*steps)[k];
+    int64_t d = xs[a], s = (*steps)[k];
     if (s <= 0)
       return fail("Slice with a negative or zero step is not supported");
     int64_t b = (*starts)[k] < 0 ? (*starts)[k] + d : (*starts)[k];
@@ -2462,10 +2458,10 @@ LogicalResult Importer::onQuantizeLinear(const onnx::NodeProto &n) {
   if (zp.dtype != kInt8 && zp.dtype != kUInt8)
     return fail("only int8 and uint8 quantization is supported");
   std::vector<int64_t> xs = shapeOf(n.input(0));
-  // The axis matters only to a per-axis scale (a scalar one has none to name).
-  if (scale->numel() > 1 && !axisInRange(attrInt(n, "axis", 1), static_cast<int64_t>(xs.size())))
-    return fail("axis is outside the input's rank " + std::to_string(xs.size()));
   int64_t axis = normAxis(attrInt(n, "axis", 1), static_cast<int64_t>(xs.size()));
+  // The axis matters only to a per-axis scale (a scalar one has none to name).
+  if (scale->numel() > 1 && (axis < 0 || axis >= static_cast<int64_t>(xs.size())))
+    return fail("axis is outside the input's rank " + std::to_string(xs.size()));
   Tensor s = axisParam(*scale, axis, xs), z = axisParam(zp, axis, xs);
   z.dtype = kFloat;
   bool isUnsigned = zp.dtype == kUInt8;
@@ -2506,10 +2502,10 @@ LogicalResult Importer::onDequantizeLinear(const onnx::NodeProto &n) {
   if (x->dtype != kInt8 && x->dtype != kUInt8 && x->dtype != kInt32)
     return fail("only int8, uint8 and int32 inputs are supported");
   std::vector<int64_t> xs = shapeOf(n.input(0));
-  // The axis matters only to a per-axis scale (a scalar one has none to name).
-  if (scale->numel() > 1 && !axisInRange(attrInt(n, "axis", 1), static_cast<int64_t>(xs.size())))
-    return fail("axis is outside the input's rank " + std::to_string(xs.size()));
   int64_t axis = normAxis(attrInt(n, "axis", 1), static_cast<int64_t>(xs.size()));
+  // The axis matters only to a per-axis scale (a scalar one has none to name).
+  if (scale->numel() > 1 && (axis < 0 || axis >= static_cast<int64_t>(xs.size())))
+    return fail("axis is outside the input's rank " + std::to_string(xs.size()));
   Tensor s = axisParam(*scale, axis, xs), z = axisParam(zp, axis, xs);
   z.dtype = kFloat;
   bool isUnsigned = x->dtype == kUInt8;
