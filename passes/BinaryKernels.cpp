@@ -366,6 +366,11 @@ private:
   // Values shared by the loops.
   Value signFlat, signDup, maskFlat, weightsT, base, rowClass, colClass, rowBad, zeroCorr;
   Value mulT, biasT, lowT, highT, descT, packT, validT;
+  /// The folded threshold epilogue's constants (see `block`): per channel, or per (row class,
+  /// column class, channel) when the layer is padded, the popcount bounds of the sign bit and
+  /// of the value's upper end; `thresholdMaskOnes`: no real channel can give the value 0 there.
+  Value signAT, lowAT, highAT;
+  bool thresholdMaskOnes = false;
   /// The folded affine epilogue's constants (see `block`): -2 mul per channel, and mul * base +
   /// bias per channel, or per (row class, column class, channel) when the layer is padded.
   Value foldedMulT, foldedBiasT;
@@ -606,6 +611,8 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
   // with -2 mul exact and mul * base + bias rounded once at compile time (foldedMulT,
   // foldedBiasT). The value differs from the unfolded order by float rounding only.
   bool fold = epi.kind == EpilogueKind::Affine && !masked && !zeroCorr;
+  // Likewise a threshold compares A with bounds folded at compile time (signAT in `build`).
+  bool foldThreshold = epi.kind == EpilogueKind::Threshold && !masked && !zeroCorr;
   Value rc, cc;
   auto affine = [&](Value d32, Value chan, ArrayRef<Value> at, int64_t lanes) {
     auto loadN = [&](Value t) { return bnn::loadLanes(b, loc, t, ValueRange{chan}, lanes); };
@@ -644,8 +651,10 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
     auto addLaneBits = [&](int64_t v, Value neg, Value nz) {
       Value sh = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v * L));
       Value sBits = arith::ShLIOp::create(b, loc, bnn::laneBitsWord(b, loc, neg), sh);
-      Value mBits = arith::ShLIOp::create(b, loc, bnn::laneBitsWord(b, loc, nz), sh);
       signWord = v == 0 ? sBits : arith::OrIOp::create(b, loc, signWord, sBits);
+      if (!nz)
+        return; // a constant mask word (thresholdMaskOnes), set after the block's vectors
+      Value mBits = arith::ShLIOp::create(b, loc, bnn::laneBitsWord(b, loc, nz), sh);
       maskWord = v == 0 ? mBits : arith::OrIOp::create(b, loc, maskWord, mBits);
     };
     SmallVector<Value> wideD; // the V vectors of d (or A), for the wide affine epilogue
@@ -663,6 +672,24 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
       Value chan = add(chan0, idx(v * L));
       SmallVector<Value> at = {n, oh, ow, chan};
       Value acc = reduction.getResult(p * V + v);
+      if (foldThreshold) {
+        // The threshold on A itself (see signAT in `build`).
+        auto table = [&](Value t) { return padded ? load(t, ValueRange{rc, cc, chan}) : load(t, ValueRange{chan}); };
+        auto gt = [&](Value t) { return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, acc, table(t)); };
+        Value desc = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, load(descT, ValueRange{chan}),
+                                           splat(accType(), 0));
+        Value neg = arith::XOrIOp::create(b, loc, gt(signAT), desc);
+        Value nz;
+        if (!thresholdMaskOnes) {
+          TypedAttr ones = b.getBoolAttr(true);
+          if (L > 1)
+            ones = DenseElementsAttr::get(VectorType::get({L}, b.getI1Type()), true);
+          Value allOnes = arith::ConstantOp::create(b, loc, ones);
+          nz = arith::OrIOp::create(b, loc, gt(lowAT), arith::XOrIOp::create(b, loc, gt(highAT), allOnes));
+        }
+        addLaneBits(v, neg, nz);
+        continue;
+      }
       if (fold) {
         // The affine epilogue reads A itself (see `affine`).
         if (wideEpilogue) {
@@ -725,6 +752,19 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
         ys[p * V] = a.y;
       else
         results[0] = storeY(a.y, results[0], at);
+    }
+    if (foldThreshold && thresholdMaskOnes) {
+      // Every real channel's mask bit is 1: the block's real channels, min(O - chan0, OB).
+      Value c64 = arith::IndexCastOp::create(b, loc, i64(), chan0);
+      auto k64 = [&](int64_t v) -> Value { return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v)); };
+      if (s.O % OB == 0) {
+        maskWord = k64(OB == 64 ? -1 : int64_t((uint64_t(1) << OB) - 1));
+      } else {
+        Value real = arith::MinSIOp::create(b, loc, arith::SubIOp::create(b, loc, k64(s.O), c64), k64(OB));
+        // (1 << real) - 1, with real = 64 giving all ones: (2 << (real - 1)) - 1.
+        maskWord = arith::SubIOp::create(
+            b, loc, arith::ShLIOp::create(b, loc, k64(2), arith::SubIOp::create(b, loc, real, k64(1))), k64(1));
+      }
     }
     if (epi.kind == EpilogueKind::Threshold || epi.pack) {
       // The block's OB bits go to word chan0 / 64 at bit chan0 % 64 (OB divides 64). Packed
@@ -818,9 +858,9 @@ SmallVector<Value> KernelBuilder::build(Value sign, Value mask, ArrayRef<uint64_
     std::vector<int64_t> table = bnn::bipolarConvBase(rows, cols, weights.data(), s.O, Opad, s.KH,
                                                       s.KW, s.words, s.inChannels);
     classShape = {int64_t(rows.taps.size()), int64_t(cols.taps.size()), Opad};
-    // An affine epilogue without ternary corrections reads the base only through its folded
-    // bias (below).
-    if (epi.kind != EpilogueKind::Affine || !s.zeroTaps.empty())
+    // An affine or threshold epilogue without ternary corrections reads the base only through
+    // its folded constants (below); the masked loop counts its own valid taps.
+    if (epi.kind == EpilogueKind::Raw || !s.zeroTaps.empty())
       base = intTensor(classShape, table);
     baseTable = std::move(table);
     rowClass = constTensor<int32_t>({s.Ho}, b.getI32Type(), rows.classOf);
@@ -883,6 +923,42 @@ SmallVector<Value> KernelBuilder::build(Value sign, Value mask, ArrayRef<uint64_
     lowT = intTensor({Opad}, bnn::channelVector<int64_t>(epi.low, s.O, Opad, half ? INT32_MIN : INT64_MIN));
     highT = intTensor({Opad}, bnn::channelVector<int64_t>(epi.high, s.O, Opad, half ? INT32_MAX : INT64_MAX));
     descT = intTensor({Opad}, bnn::channelVector<int64_t>(epi.desc, s.O, Opad, 0));
+    if (s.zeroTaps.empty()) {
+      // The bipolar loop's thresholds on A (the popcount of x ^ w) rather than d = base - 2A,
+      // for each base the layer has (K unpadded, or per border class and channel):
+      //   d < low   <=>  2A > base - low   <=>  A > floor((base - low) / 2)  =: lowA
+      //   d >= high <=>  2A <= base - high <=>  A <= floor((base - high) / 2) =: highA
+      // (2A > x <=> A > floor(x / 2) for integers). A lies in [0, K], so each bound is clamped
+      // to [-1, K] (the padding channels' INT_MIN / INT_MAX bounds then give A > -1 and
+      // A <= -1: value 0, as before). Sign bit: A > lowA, or A <= highA where descending:
+      // (A > signA) xor desc with signA = desc ? highA : lowA. Mask bit: A > lowA or
+      // A <= highA; the value is 0 for highA < A <= lowA only, so where lowA <= highA for every
+      // real channel and base the mask bits are all ones and not computed: d has the parity
+      // of base, and a tie interval [low, high) of one odd value (BatchNorm thresholds on an
+      // even K, FINN's CNV) holds no reachable d.
+      int64_t K = s.inChannels * s.KH * s.KW;
+      int64_t entries = padded ? int64_t(baseTable.size()) : Opad;
+      auto bound = [&](int64_t base, int64_t t) { return bnn::popcountBound(base, t, K); };
+      std::vector<int64_t> signA(entries), lowA(entries), highA(entries);
+      thresholdMaskOnes = true;
+      bool anyDescending = false;
+      for (int64_t i = 0; i < entries; ++i) {
+        int64_t c = i % Opad, base = padded ? baseTable[i] : K;
+        bool desc = c < s.O && epi.desc[c];
+        lowA[i] = bound(base, c < s.O ? epi.low[c] : INT64_MIN);
+        highA[i] = bound(base, c < s.O ? epi.high[c] : INT64_MAX);
+        signA[i] = desc ? highA[i] : lowA[i];
+        anyDescending |= desc;
+        if (c < s.O && lowA[i] > highA[i])
+          thresholdMaskOnes = false;
+      }
+      SmallVector<int64_t> tableShape = padded ? classShape : SmallVector<int64_t>{Opad};
+      signAT = intTensor(tableShape, signA);
+      if (!thresholdMaskOnes) {
+        lowAT = anyDescending ? intTensor(tableShape, lowA) : signAT;
+        highAT = intTensor(tableShape, highA);
+      }
+    }
     outs = {freshPlane(b, loc, outShape(outWords)),
             freshPlane(b, loc, outShape(outWords))};
     break;

@@ -66,6 +66,12 @@ std::optional<std::string> tooManyZeros(size_t zeros, int64_t total) {
   return std::nullopt;
 }
 
+int64_t popcountBound(int64_t base, int64_t t, int64_t K) {
+  __int128 x = __int128(base) - t; // no overflow for t = INT64_MIN
+  __int128 f = x >= 0 ? x / 2 : -((-x + 1) / 2); // floor(x / 2)
+  return int64_t(std::clamp<__int128>(f, -1, K));
+}
+
 int thresholdValue(const IntThresholds &t, int64_t d) {
   if (d < t.low)
     return t.descending ? 1 : -1;

@@ -112,6 +112,12 @@ struct IntThresholds {
 /// The value IntThresholds give to `d`.
 int thresholdValue(const IntThresholds &t, int64_t d);
 
+/// The bound on A = popcount(x ^ w), the bipolar loop's count, of a threshold t on
+/// d = base - 2A: d < t <=> A > popcountBound(base, t, K), for every A in [0, K]. As
+/// d < t <=> 2A > base - t <=> A > floor((base - t) / 2) (integers), the bound is that floor,
+/// clamped to [-1, K] (so a "never" threshold of INT64_MIN or INT64_MAX stays in range).
+int64_t popcountBound(int64_t base, int64_t t, int64_t K);
+
 /// Finds the thresholds of `value(d)` in {-1, 0, +1} over the integers |d| <= K, by bisection,
 /// then checks them against `value` at every integer (or, when `exhaustive` is false, at a
 /// dense sample and around both thresholds). nullopt if `value` is not monotone there.

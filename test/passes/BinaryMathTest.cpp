@@ -170,6 +170,28 @@ TEST(BinaryMath, ThresholdsReproduceSignOfAffine) {
   }
 }
 
+TEST(BinaryMath, PopcountBoundsReproduceThresholdsOnD) {
+  // The kernel compares A = popcount(x ^ w) in [0, K] with popcountBound(base, t, K) instead of
+  // d = base - 2A with t: d < t <=> A > bound, for every base a layer can have (K unpadded; any
+  // value of either parity in [-K, 3K] with padding packed as +1), every threshold around the
+  // reachable d, and the "never" thresholds INT64_MIN / INT64_MAX.
+  for (int64_t K : {1, 2, 3, 7, 64, 576}) {
+    std::vector<int64_t> bases = {K, K - 1, -K, 3 * K, 0, 1};
+    for (int64_t base : bases) {
+      std::vector<int64_t> ts = {INT64_MIN, INT64_MAX, INT32_MIN, INT32_MAX};
+      for (int64_t t = base - 2 * K - 3; t <= base + 3; ++t)
+        ts.push_back(t);
+      for (int64_t t : ts) {
+        int64_t bound = popcountBound(base, t, K);
+        ASSERT_GE(bound, -1);
+        ASSERT_LE(bound, K);
+        for (int64_t A = 0; A <= K; ++A)
+          ASSERT_EQ(base - 2 * A < t, A > bound) << "K=" << K << " base=" << base << " t=" << t << " A=" << A;
+      }
+    }
+  }
+}
+
 TEST(BinaryMath, ZeroMultiplierGivesAConstant) {
   for (int v : {-1, 0, 1}) {
     auto t = findThresholds([&](int64_t) { return v; }, 50, true);

@@ -57,13 +57,22 @@ func.func @conv_affine(%s: tensor<1x4x4x1xi64>, %m: tensor<1x4x4x1xi64>) -> tens
 
 // -----
 
-// A threshold epilogue reads d = base - 2A in i32: the border base table is i32.
+// A threshold epilogue compares A with bounds folded per border class and channel, in i32.
+// Bases (class, channel): 5, 7, 7, 9 in the first row, 6 in the others (K = 6). The sign bound
+// floor((base - low) / 2): 4, 3, 3, 3 and 4, 3, 2, 2; the upper end floor((base - high) / 2):
+// 4, 3, 3, 3 and 4, 2, 2, 1. Channels 1 and 3 of the inner rows can give 0 (d = 0, d = 2), so
+// the mask bit is computed: A > lowA or A <= highA.
 // CHECK-LABEL: func.func @conv_threshold
-// CHECK-DAG: arith.constant dense<{{\[\[\[}}5, 7, 7, 9, 5, 7, 7, 9]], {{\[\[}}6, 6, 6, 6, 6, 6, 6, 6]]]> : tensor<2x1x8xi32>
+// CHECK-DAG: arith.constant dense<{{\[\[\[}}4, 3, 3, 3, 4, 3, 3, 3]], {{\[\[}}4, 3, 2, 2, 4, 3, 2, 2]]]> : tensor<2x1x8xi32>
+// CHECK-DAG: arith.constant dense<{{\[\[\[}}4, 3, 3, 3, 4, 3, 3, 3]], {{\[\[}}4, 2, 2, 1, 4, 2, 2, 1]]]> : tensor<2x1x8xi32>
 // CHECK: scf.for {{.*}} -> (vector<4xi32>, vector<4xi32>, vector<4xi32>, vector<4xi32>, vector<4xi32>, vector<4xi32>)
-// CHECK: arith.shli {{.*}} : vector<4xi32>
-// CHECK: arith.subi {{.*}} : vector<4xi32>
-// CHECK: arith.cmpi slt, {{.*}} : vector<4xi32>
+// CHECK-NOT: arith.subi {{.*}} : vector<4xi32>
+// CHECK: %[[SIGN:.*]] = arith.cmpi sgt, {{.*}} : vector<4xi32>
+// CHECK: arith.xori %[[SIGN]], {{.*}} : vector<4xi1>
+// CHECK: %[[BELOW:.*]] = arith.cmpi sgt, {{.*}} : vector<4xi32>
+// CHECK: %[[ABOVE:.*]] = arith.cmpi sgt, {{.*}} : vector<4xi32>
+// CHECK: %[[NOTABOVE:.*]] = arith.xori %[[ABOVE]], {{.*}} : vector<4xi1>
+// CHECK: arith.ori %[[BELOW]], %[[NOTABOVE]] : vector<4xi1>
 func.func @conv_threshold(%s: tensor<1x4x4x1xi64>, %m: tensor<1x4x4x1xi64>) -> (tensor<1x4x4x1xi64>, tensor<1x4x4x1xi64>) {
   %w = arith.constant dense<[[[[1]],[[2]]],[[[3]],[[4]]],[[[5]],[[6]]],[[[7]],[[0]]],[[[1]],[[2]]],[[[3]],[[4]]],[[[5]],[[6]]],[[[7]],[[0]]]]> : tensor<8x2x1x1xi64>
   %low = arith.constant dense<[-3, 0, 1, 2, -3, 0, 1, 2]> : tensor<8xi32>

@@ -596,3 +596,35 @@ func.func @conv_epilogue_pools_1x2(%s: tensor<1x4x6x1xi64>, %m: tensor<1x4x6x1xi
   %pool = tosa.avg_pool2d %y, %zp, %zp {acc_type = f32, kernel = array<i64: 1, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 2>} : (tensor<1x4x6x4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x3x4xf32>
   return %pool : tensor<1x4x3x4xf32>
 }
+
+// -----
+
+// The bipolar loop's threshold compares A = popcount(x ^ w) with bounds folded at compile time
+// (d = K - 2A, K = 2: d in {-2, 0, 2}): sign bit A > floor((K - low) / 2), or A <= floor((K -
+// high) / 2) where descending (the compare xor the descending flag), each bound clamped to
+// [-1, K]: [1, 0, 1, 0, -1, 2] and 2 for the padding channels. Every tie interval [low, high)
+// holds only odd d, which the even K never gives: no value is 0, so the mask bits are not
+// computed but set for the block's real channels, (2 << (min(O - chan0, 4) - 1)) - 1.
+// CHECK-LABEL: func.func @conv_threshold_folded
+// CHECK-DAG: arith.constant dense<[1, 0, 1, 0, -1, 2, 2, 2]> : tensor<8xi64>
+// CHECK: scf.for
+// CHECK: math.ctpop {{.*}} : vector<2xi64>
+// CHECK-NOT: arith.cmpi slt
+// CHECK-NOT: arith.cmpi sge
+// CHECK: %[[GT:.*]] = arith.cmpi sgt, {{.*}} : vector<2xi64>
+// CHECK: arith.xori %[[GT]], {{.*}} : vector<2xi1>
+// CHECK-NOT: arith.ori {{.*}} : vector<2xi1>
+// CHECK: arith.minsi {{.*}} : i64
+// CHECK: arith.shli {{.*}} : i64
+// CHECK-NOT: bnn.
+func.func @conv_threshold_folded(%s: tensor<1x3x5x1xi64>, %m: tensor<1x3x5x1xi64>) -> (tensor<1x3x5x1xi64>, tensor<1x3x5x1xi64>) {
+  %w = arith.constant dense<[[[[1]]], [[[2]]], [[[3]]], [[[0]]], [[[1]]], [[[2]]]]> : tensor<6x1x1x1xi64>
+  %low = arith.constant dense<[-1, 1, -1, 1, 3, -5]> : tensor<6xi32>
+  %high = arith.constant dense<[0, 2, 0, 2, 4, -4]> : tensor<6xi32>
+  %desc = arith.constant dense<[false, false, true, false, true, false]> : tensor<6xi1>
+  %d = bnn.bconv2d %s, %m, %w {in_channels = 2 : i64, pad = array<i64: 0, 0, 0, 0>,
+         stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, bipolar}
+     : (tensor<1x3x5x1xi64>, tensor<1x3x5x1xi64>, tensor<6x1x1x1xi64>) -> tensor<1x3x5x6xi32>
+  %bs, %bm = bnn.threshold %d, %low, %high, %desc : (tensor<1x3x5x6xi32>, tensor<6xi32>, tensor<6xi32>, tensor<6xi1>) -> (tensor<1x3x5x1xi64>, tensor<1x3x5x1xi64>)
+  return %bs, %bm : tensor<1x3x5x1xi64>, tensor<1x3x5x1xi64>
+}
