@@ -84,9 +84,6 @@ std::optional<FloatConv> matchFloatConv(tosa::Conv2DOp op, bool readConstants = 
   return c;
 }
 
-/// The longest kernel row (steps) that reduceWindow unrolls.
-constexpr int64_t kUnrolledRowSteps = 16;
-
 /// The reduction loops of one block of the float and int8 kernels: over kh, then `steps` steps
 /// along the kernel row. `step(kh, ih, j, columns, acc)` gets the input row ih and each pixel's
 /// first column of its window in that row (of the flattened [N, Hp, Wp * C] input) and returns
@@ -102,17 +99,6 @@ SmallVector<Value> reduceWindow(
     columns.push_back(mul(add(ow0, idx(p)), c.sw * c.C));
   auto red = scf::ForOp::create(b, loc, idx(0), idx(c.KH), idx(1), init, [&](OpBuilder &, Location, Value kh, ValueRange a0) {
     Value ih = add(mul(oh, c.sh), mul(kh, c.dh));
-    // A short kernel row (3 taps over 3 channels in the 3x3 stem) is unrolled: as a loop it
-    // would run a few iterations, plus the remainder of LLVM's unrolling, once per kh and
-    // block. The kh loop stays: the weights it loads vary with kh, so LICM cannot hoist them
-    // out of the pixel-block loop (a fully unrolled window's weights were hoisted and spilled).
-    if (steps <= kUnrolledRowSteps) {
-      SmallVector<Value> acc(a0.begin(), a0.end());
-      for (int64_t j = 0; j < steps; ++j)
-        acc = step(kh, ih, idx(j), columns, acc);
-      scf::YieldOp::create(b, loc, acc);
-      return;
-    }
     auto inner = scf::ForOp::create(b, loc, idx(0), idx(steps), idx(1), a0, [&](OpBuilder &, Location, Value j, ValueRange acc) {
       scf::YieldOp::create(b, loc, step(kh, ih, j, columns, acc));
     });
