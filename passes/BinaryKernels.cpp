@@ -1834,13 +1834,17 @@ Value bnn::loadLanes(OpBuilder &b, Location loc, Value t, ValueRange indices, in
 SmallVector<Value> bnn::forEachOutputBlock(
     OpBuilder &b, Location loc, int64_t N, int64_t Ho, int64_t Wo, int64_t channelBlocks, int64_t pixels,
     ValueRange inits,
-    function_ref<SmallVector<Value>(Value, Value, Value, Value, int64_t, ValueRange)> block) {
+    function_ref<SmallVector<Value>(Value, Value, Value, Value, int64_t, ValueRange)> block,
+    function_ref<SmallVector<Value>(Value, Value, ValueRange)> rowStart) {
   auto idx = [&](int64_t v) -> Value { return arith::ConstantIndexOp::create(b, loc, v); };
   int64_t mainEnd = Wo / pixels * pixels;
   auto rows = scf::ForOp::create(b, loc, idx(0), idx(N * Ho), idx(1), inits,
-      [&](OpBuilder &, Location, Value q, ValueRange o1) {
+      [&](OpBuilder &, Location, Value q, ValueRange o0) {
         Value n = arith::DivUIOp::create(b, loc, q, idx(Ho));
         Value oh = arith::RemUIOp::create(b, loc, q, idx(Ho));
+        SmallVector<Value> o1(o0.begin(), o0.end());
+        if (rowStart)
+          o1 = rowStart(n, oh, o0);
         auto chans = scf::ForOp::create(b, loc, idx(0), idx(channelBlocks), idx(1), o1,
             [&](OpBuilder &, Location, Value cb, ValueRange o2) {
               SmallVector<Value> cur(o2.begin(), o2.end());

@@ -229,7 +229,7 @@ Value maxPoolUpdate(OpBuilder &b, Location loc, tosa::MaxPool2dOp pool, Value ou
 SmallVector<Value> buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c, const bnn::KernelConfig &cfg,
                                   Value input, ArrayRef<Operation *> chain, Value convResult,
                                   const FusedPack *fused = nullptr, bool toNCHW = false,
-                                  tosa::MaxPool2dOp pool = nullptr) {
+                                  tosa::MaxPool2dOp pool = nullptr, Value nchwInput = nullptr) {
   const int64_t F = bnn::floatLanes(cfg), V = cfg.vectors, FB = F * V;
   int64_t blocks = (c.O + FB - 1) / FB, Opad = blocks * FB;
   int64_t P = bnn::choosePixelBlock(c.Wo, cfg.pixels, V, /*opsPerAccumulator=*/1); // one FMA
@@ -246,9 +246,14 @@ SmallVector<Value> buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c
       b, loc, DenseElementsAttr::get(RankedTensorType::get({blocks, c.KH, c.KW * c.C, FB}, f32), ArrayRef<float>(blocked)));
   Value biasT = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(RankedTensorType::get({Opad}, f32), ArrayRef<float>(bias)));
 
-  // Zero-padded input, rows flattened: [N, Hp, Wp * C].
-  Value x = bnn::padSpatial(b, loc, input, ArrayRef<int64_t>(c.pad, 4), b.getF32FloatAttr(0.0f));
-  Value xf = tensor::CollapseShapeOp::create(b, loc, x, ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
+  // Zero-padded input, rows flattened: [N, Hp, Wp * C]; or, reading the NCHW tensor
+  // `nchwInput` itself, a ring of the R padded rows one output row reads (see stageRows).
+  const int64_t Wp = c.W + c.pad[2] + c.pad[3], R = (c.KH - 1) * c.dh + 1;
+  Value xf;
+  if (!nchwInput) {
+    Value x = bnn::padSpatial(b, loc, input, ArrayRef<int64_t>(c.pad, 4), b.getF32FloatAttr(0.0f));
+    xf = tensor::CollapseShapeOp::create(b, loc, x, ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
+  }
   bool writeFloat = !fused || fused->keepFloat;
   SmallVector<Value> outs;
   if (pool) {
@@ -267,6 +272,13 @@ SmallVector<Value> buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c
     packT = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(RankedTensorType::get({Opad}, f32), ArrayRef<float>(th)));
     for (int plane = 0; plane < 2; ++plane)
       outs.push_back(bnn::freshPlane(b, loc, {c.N, c.Ho, c.Wo, bnn::wordsFor(c.O)}));
+  }
+  if (nchwInput) {
+    // The ring, last of the carried tensors: zero once, so its padding columns stay 0.
+    Value empty = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{R, Wp * c.C}, f32);
+    outs.push_back(linalg::FillOp::create(b, loc, arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f)).getResult(),
+                                          empty)
+                       .getResult(0));
   }
   int64_t span = c.KW * c.C;
   Type i64 = b.getI64Type();
@@ -294,8 +306,12 @@ SmallVector<Value> buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c
           for (int64_t v = 0; v < V; ++v)
             w.push_back(bnn::loadLanes(b, loc, weightsT, ValueRange{ob, kh, j, idx(v * F)}, F));
           SmallVector<Value> next(acc.begin(), acc.end());
+          // Row ih of the padded input: in the ring at ih mod R.
+          Value ringRow = nchwInput ? arith::RemUIOp::create(b, loc, ih, idx(R)).getResult() : Value();
           for (int64_t p = 0; p < pixels; ++p) {
-            Value xs = tensor::ExtractOp::create(b, loc, xf, ValueRange{n, ih, add(colBase[p], off)});
+            Value col = add(colBase[p], off);
+            Value xs = nchwInput ? tensor::ExtractOp::create(b, loc, o.back(), ValueRange{ringRow, col})
+                                 : tensor::ExtractOp::create(b, loc, xf, ValueRange{n, ih, col});
             Value bx = vector::BroadcastOp::create(b, loc, vt, xs);
             for (int64_t v = 0; v < V; ++v)
               next[p * V + v] = vector::FMAOp::create(b, loc, bx, w[v], next[p * V + v]);
@@ -356,7 +372,69 @@ SmallVector<Value> buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c
       o[0] = bnn::storeBlockNCHW(b, loc, rows, n, oh, ow0, mul(ob, FB), o[0]);
     return o;
   };
-  SmallVector<Value> results = bnn::forEachOutputBlock(b, loc, c.N, c.Ho, c.Wo, blocks, P, outs, block);
+  // The ring's rows for output row oh: padded rows [oh * sh, oh * sh + R) at row mod R. Rows
+  // below (oh - 1) * sh + R are there from the previous output row, so each input row is
+  // transposed once, as the transposed copy did, but into a few kilobytes that stay in the
+  // first-level cache while the row's blocks read them (the copy of a 224 x 224 image was
+  // written out and read back from the outer caches). A padding row is zeros; an input row
+  // is read T floats of each channel at a time and interleaved into T pixels x C channels
+  // (one shuffle), its tail masked (the zeros a masked read gives land in the right padding).
+  auto stageRows = [&](Value n, Value oh, ValueRange o0) -> SmallVector<Value> {
+    SmallVector<Value> o(o0.begin(), o0.end());
+    const int64_t T = F;
+    Value first = mul(oh, c.sh), end = add(first, idx(R));
+    Value fresh = arith::MaxSIOp::create(b, loc, first, arith::SubIOp::create(b, loc, end, idx(c.sh)));
+    Value lo = arith::SelectOp::create(b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, oh, idx(0)),
+                                       first, fresh);
+    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+    Value zeros = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(vt, b.getF32FloatAttr(0.0f)));
+    auto rows = scf::ForOp::create(b, loc, lo, end, idx(1), ValueRange{o.back()}, [&](OpBuilder &, Location, Value r, ValueRange ring0) {
+      Value slot = arith::RemUIOp::create(b, loc, r, idx(R));
+      Value inside = arith::AndIOp::create(
+          b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, r, idx(c.pad[0])),
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, r, idx(c.pad[0] + c.H)));
+      auto branch = scf::IfOp::create(b, loc, TypeRange{ring0[0].getType()}, inside, true);
+      {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(&branch.getThenRegion().front());
+        Value ih = arith::SubIOp::create(b, loc, r, idx(c.pad[0]));
+        bool whole = c.W % T == 0;
+        // Element w * C + ch of the interleaved tile is element ch * T + w of the channels' rows.
+        SmallVector<int64_t> interleave;
+        for (int64_t w = 0; w < T; ++w)
+          for (int64_t ch = 0; ch < c.C; ++ch)
+            interleave.push_back(ch * T + w);
+        auto cols = scf::ForOp::create(b, loc, idx(0), idx(c.W), idx(T), ring0, [&](OpBuilder &, Location, Value w0, ValueRange ring1) {
+          SmallVector<Value> chans;
+          for (int64_t ch = 0; ch < c.C; ++ch)
+            chans.push_back(vector::TransferReadOp::create(b, loc, vt, nchwInput, ValueRange{n, idx(ch), ih, w0}, zero,
+                                                           ArrayRef<bool>{whole}));
+          Value all = bnn::joinVectors(b, loc, chans);
+          Value tile = c.C == 1 ? all : vector::ShuffleOp::create(b, loc, all, all, interleave).getResult();
+          Value at = mul(add(w0, idx(c.pad[2])), c.C);
+          scf::YieldOp::create(b, loc, vector::TransferWriteOp::create(b, loc, tile, ring1[0], ValueRange{slot, at},
+                                                                       ArrayRef<bool>{whole})
+                                           .getResult());
+        });
+        scf::YieldOp::create(b, loc, cols.getResults());
+        b.setInsertionPointToStart(&branch.getElseRegion().front());
+        auto clear = scf::ForOp::create(b, loc, idx(0), idx(Wp * c.C), idx(T), ring0, [&](OpBuilder &, Location, Value j, ValueRange ring1) {
+          scf::YieldOp::create(b, loc, vector::TransferWriteOp::create(b, loc, zeros, ring1[0], ValueRange{slot, j},
+                                                                       ArrayRef<bool>{(Wp * c.C) % T == 0})
+                                           .getResult());
+        });
+        scf::YieldOp::create(b, loc, clear.getResults());
+      }
+      scf::YieldOp::create(b, loc, branch.getResults());
+    });
+    o.back() = rows.getResult(0);
+    return o;
+  };
+  SmallVector<Value> results = nchwInput
+                                   ? bnn::forEachOutputBlock(b, loc, c.N, c.Ho, c.Wo, blocks, P, outs, block, stageRows)
+                                   : bnn::forEachOutputBlock(b, loc, c.N, c.Ho, c.Wo, blocks, P, outs, block);
+  if (nchwInput)
+    results.pop_back();
   if (!writeFloat)
     results.insert(results.begin(), Value());
   else
@@ -395,6 +473,32 @@ void replaceConvAndChain(ConversionPatternRewriter &rewriter, Operation *op,
   eraseConvAndChain(rewriter, op, chain, lastOp);
 }
 
+/// The most input channels for which the kernel reads an NCHW input itself (stageRows in
+/// buildFloatConv): a stem's image, whose transposed copy is a pass over memory of its own.
+constexpr int64_t kMaxStagedChannels = 4;
+
+/// The NCHW -> NHWC transpose behind the conv's input when the kernel reads the NCHW tensor
+/// itself: read only by this conv, of at most kMaxStagedChannels channels.
+tosa::TransposeOp stagedTranspose(tosa::Conv2DOp op, const FloatConv &c) {
+  auto t = op.getInput().getDefiningOp<tosa::TransposeOp>();
+  if (!t || !t->hasOneUse() || t.getPerms() != ArrayRef<int32_t>{0, 2, 3, 1} || c.C > kMaxStagedChannels)
+    return nullptr;
+  auto in = dyn_cast<RankedTensorType>(t.getInput1().getType());
+  return in && in.hasStaticShape() && in.getElementType().isF32() ? t : nullptr;
+}
+
+/// Whether a float conv kernel reads the NCHW input of transpose `t` itself (stagedTranspose):
+/// LowerLayoutTranspose then leaves `t` to the conv's pattern, which erases it.
+bool stagedByConv(tosa::TransposeOp t) {
+  if (!t->hasOneUse())
+    return false;
+  auto conv = dyn_cast<tosa::Conv2DOp>(*t->getUsers().begin());
+  if (!conv || conv.getInput() != t.getResult() || bnn::runsOnInt8DotProduct(conv))
+    return false;
+  std::optional<FloatConv> c = matchFloatConv(conv, /*readConstants=*/false);
+  return c && stagedTranspose(conv, *c) == t;
+}
+
 struct LowerFloatConv : OpConversionPattern<tosa::Conv2DOp> {
   LowerFloatConv(MLIRContext *ctx, bnn::KernelConfig cfg) : OpConversionPattern(ctx), cfg(cfg) {}
   bnn::KernelConfig cfg;
@@ -408,27 +512,35 @@ struct LowerFloatConv : OpConversionPattern<tosa::Conv2DOp> {
     std::optional<FusedPack> fused = findFusedPack(lastOp->getResult(0));
     if (fused && 64 % bnn::floatLanes(cfg) != 0)
       fused.reset();
+    tosa::TransposeOp staged = stagedTranspose(op, *conv);
+    Value nchw = staged ? staged.getInput1() : Value();
+    auto done = [&] {
+      if (staged)
+        rewriter.eraseOp(staged);
+      return success();
+    };
     if (tosa::MaxPool2dOp pool = fused ? nullptr : findFusedMaxPool(lastOp->getResult(0))) {
       // The kernel stands where the pool stood (it reads what the chain reads) and replaces it.
       rewriter.setInsertionPoint(pool);
       Value pooled = buildFloatConv(rewriter, op.getLoc(), *conv, cfg, op.getInput(), chain, op.getResult(), nullptr,
-                                    /*toNCHW=*/false, pool)[0];
+                                    /*toNCHW=*/false, pool, nchw)[0];
       rewriter.replaceOp(pool, pooled);
       rewriter.eraseOp(lastOp);
       eraseConvAndChain(rewriter, op, chain, lastOp);
-      return success();
+      return done();
     }
     if (!fused) {
       replaceConvAndChain(rewriter, op, [&](ArrayRef<Operation *> chain, bool toNCHW) {
         return buildFloatConv(rewriter, op.getLoc(), *conv, cfg, op.getInput(), chain, op.getResult(), nullptr,
-                              toNCHW)[0];
+                              toNCHW, nullptr, nchw)[0];
       });
-      return success();
+      return done();
     }
     // The kernel stands where the chain's last op stood (it reads what the chain reads); the
     // pack after it takes the planes, and the binarize between goes.
     rewriter.setInsertionPoint(lastOp);
-    SmallVector<Value> r = buildFloatConv(rewriter, op.getLoc(), *conv, cfg, op.getInput(), chain, op.getResult(), &*fused);
+    SmallVector<Value> r = buildFloatConv(rewriter, op.getLoc(), *conv, cfg, op.getInput(), chain, op.getResult(),
+                                          &*fused, false, nullptr, nchw);
     rewriter.replaceOp(fused->pack, ValueRange{r[1], r[2]});
     rewriter.eraseOp(fused->binarize);
     if (r[0])
@@ -436,7 +548,7 @@ struct LowerFloatConv : OpConversionPattern<tosa::Conv2DOp> {
     else
       rewriter.eraseOp(lastOp);
     eraseConvAndChain(rewriter, op, chain, lastOp);
-    return success();
+    return done();
   }
 };
 
@@ -923,6 +1035,8 @@ struct LowerLayoutTranspose : OpConversionPattern<tosa::TransposeOp> {
     std::optional<std::array<int64_t, 3>> nrs = matchLayoutTranspose(op, tile);
     if (!nrs)
       return rewriter.notifyMatchFailure(op, "not an f32 NCHW <-> NHWC transpose of tiles");
+    if (stagedByConv(op))
+      return rewriter.notifyMatchFailure(op, "the conv kernel reading it reads its input itself");
     const int64_t N = (*nrs)[0], R = (*nrs)[1], S = (*nrs)[2], T = tile;
     Location loc = op.getLoc();
     OpBuilder &b = rewriter;
@@ -1019,7 +1133,7 @@ struct BNNLowerFloatConvsPass : bnn::impl::BNNLowerFloatConvsBase<BNNLowerFloatC
         [](tosa::ConcatOp op) { return op.getInput1().size() <= kMaxConcatInputs; });
     int64_t tile = bnn::floatLanes(bnn::KernelConfig{lanes, vectors, pixels});
     target.addDynamicallyLegalOp<tosa::TransposeOp>(
-        [tile](tosa::TransposeOp op) { return !matchLayoutTranspose(op, tile); });
+        [tile](tosa::TransposeOp op) { return !matchLayoutTranspose(op, tile) || stagedByConv(op); });
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
       signalPassFailure();
   }

@@ -74,13 +74,17 @@ mlir::Value forEachOutputBlock(
                                    mlir::Value)> block);
 
 /// forEachOutputBlock carrying several tensors (a float result and packed planes, say):
-/// `block(n, oh, cb, ow0, pixels, outs)` returns the next value of each.
+/// `block(n, oh, cb, ow0, pixels, outs)` returns the next value of each. With `rowStart`,
+/// `rowStart(n, oh, outs)` runs first in each output row and returns the values the row's
+/// blocks start from (a kernel that stages the input rows it reads).
 llvm::SmallVector<mlir::Value> forEachOutputBlock(
     mlir::OpBuilder &b, mlir::Location loc, int64_t N, int64_t Ho, int64_t Wo,
     int64_t channelBlocks, int64_t pixels, mlir::ValueRange inits,
     llvm::function_ref<llvm::SmallVector<mlir::Value>(mlir::Value, mlir::Value, mlir::Value,
                                                       mlir::Value, int64_t, mlir::ValueRange)>
-        block);
+        block,
+    llvm::function_ref<llvm::SmallVector<mlir::Value>(mlir::Value, mlir::Value, mlir::ValueRange)>
+        rowStart = nullptr);
 
 /// `plane`[at] |= bits for a kernel block whose bits start at bit `bit` (i64) of the word; the
 /// block at bit 0 starts the word from 0 instead of reading it. The kernels visit a row's

@@ -300,6 +300,38 @@ def build_float_pools():
     return m, [randn(rng, 2, 3, 37, 45)], "float"
 
 
+@builder("float_stems")
+def build_float_stems():
+    """Float convs on an image of a few channels, which the conv kernel reads in NCHW itself
+    (a ring of the padded rows it needs, no transposed copy): 4, 2 and 3 channels; 7x7/2 pad 3,
+    3x3/1, 5x5 dilation 2 after an asymmetric ZeroPad2d, 3x3/2 pad 1 with BatchNorm; widths
+    that are and are not a multiple of the 16-float tile; batch 2; outputs written NCHW
+    directly; an image read by two convs."""
+
+    class FloatStems(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv_a = nn.Conv2d(4, 16, 7, stride=2, padding=3)
+            self.conv_b = nn.Conv2d(4, 8, 3, padding=1)
+            self.pad_c = nn.ZeroPad2d((2, 1, 0, 1))
+            self.conv_c = nn.Conv2d(2, 12, 5, dilation=2)
+            self.conv_d = nn.Conv2d(3, 10, 3, stride=2, padding=1, bias=False)
+            self.bn = nn.BatchNorm2d(10)
+
+        def forward(self, x, g, y):
+            a = self.conv_a(x)
+            b = F.relu(self.conv_b(x))
+            c = self.conv_c(self.pad_c(g))
+            d = self.bn(self.conv_d(y))
+            return a, b, c, d
+
+    torch.manual_seed(14)
+    m = FloatStems()
+    randomize_bn_(m.bn, torch.Generator().manual_seed(15))
+    rng = np.random.default_rng(114)
+    return m, [randn(rng, 2, 4, 29, 35), randn(rng, 2, 2, 23, 40), randn(rng, 2, 3, 20, 32)], "float"
+
+
 @builder("float_mlp")
 def build_float_mlp():
     class FloatMLP(nn.Module):

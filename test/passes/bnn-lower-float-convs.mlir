@@ -126,6 +126,80 @@ func.func @conv_nchw_output(%x: tensor<1x4x4x3xf32>) -> tensor<1x6x5x5xf32> {
 
 // -----
 
+// A conv reading the NCHW -> NHWC transpose of an image of at most 4 channels reads the NCHW
+// tensor itself: a ring of the R = 3 padded rows of one output row ([3, Wp * C] = [3, 21],
+// zeroed once: its padding columns stay 0), filled at the start of each output row with the
+// rows not already there (max(oh * 2, oh * 2 + 3 - 2) on, all three at oh = 0), each row read
+// 4 floats per channel at a time (the tail of the 6-wide row masked) and interleaved into
+// pixels x channels by one shuffle, a padding row cleared; the kernel reads row ih at ih mod 3.
+// The transpose is gone.
+// CHECK-LABEL: func.func @conv_staged_nchw_input
+// CHECK-NOT: tosa.transpose
+// CHECK: %[[RING:.*]] = linalg.fill {{.*}} -> tensor<3x21xf32>
+// CHECK: scf.for {{.*}} iter_args({{.*}}, %{{.*}} = %[[RING]]) -> (tensor<1x3x3x8xf32>, tensor<3x21xf32>)
+// CHECK: arith.maxsi
+// CHECK: scf.for {{.*}} -> (tensor<3x21xf32>)
+// CHECK: scf.if {{.*}} -> (tensor<3x21xf32>)
+// CHECK: vector.transfer_read %arg0{{.*}} : tensor<1x3x5x6xf32>, vector<4xf32>
+// CHECK: vector.shuffle {{.*}} [0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11] : vector<12xf32>, vector<12xf32>
+// CHECK: vector.transfer_write {{.*}} : vector<12xf32>, tensor<3x21xf32>
+// CHECK: } else {
+// CHECK: vector.transfer_write {{.*}} : vector<4xf32>, tensor<3x21xf32>
+// CHECK: arith.remui %{{.*}}, %c3
+// CHECK: tensor.extract {{.*}} : tensor<3x21xf32>
+// CHECK: vector.fma
+// CHECK-NOT: tosa.transpose
+// CHECK: return
+func.func @conv_staged_nchw_input(%x: tensor<1x3x5x6xf32>) -> tensor<1x3x3x4xf32> {
+  %w = arith.constant dense<0.5> : tensor<4x3x3x3xf32>
+  %b = arith.constant dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %t = tosa.transpose %x {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x3x5x6xf32>) -> tensor<1x5x6x3xf32>
+  %y = tosa.conv2d %t, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 0>, stride = array<i64: 2, 2>}
+     : (tensor<1x5x6x3xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x3x4xf32>
+  return %y : tensor<1x3x3x4xf32>
+}
+
+// -----
+
+// 4 channels: a transpose the tiled layout lowering would take (4 x 4 tiles here) is left to the
+// conv, which reads its input through the ring ([2, 3 * 4]: a 2x2 kernel over 3 padded columns).
+// CHECK-LABEL: func.func @conv_staged_four_channels
+// CHECK-NOT: vector.transpose
+// CHECK: linalg.fill {{.*}} -> tensor<2x12xf32>
+// CHECK: vector.shuffle {{.*}} [0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15] : vector<16xf32>, vector<16xf32>
+// CHECK-NOT: tosa.transpose
+// CHECK: return
+func.func @conv_staged_four_channels(%x: tensor<1x4x3x2xf32>) -> tensor<1x2x2x2xf32> {
+  %w = arith.constant dense<0.25> : tensor<2x2x2x4xf32>
+  %b = arith.constant dense<[1.0, 2.0]> : tensor<2xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %t = tosa.transpose %x {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x4x3x2xf32>) -> tensor<1x3x2x4xf32>
+  %y = tosa.conv2d %t, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 1>, stride = array<i64: 1, 1>}
+     : (tensor<1x3x2x4xf32>, tensor<2x2x2x4xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
+  return %y : tensor<1x2x2x2xf32>
+}
+
+// -----
+
+// A transposed image that something else reads too stays a transpose (upstream's lowering of a
+// 3-channel one) and the conv reads its padded copy.
+// CHECK-LABEL: func.func @conv_shared_nchw_input
+// CHECK: tosa.transpose
+// CHECK-NOT: tensor<3x21xf32>
+// CHECK: tensor.collapse_shape {{.*}} into tensor<1x7x21xf32>
+func.func @conv_shared_nchw_input(%x: tensor<1x3x5x6xf32>) -> (tensor<1x3x3x4xf32>, tensor<1x5x6x3xf32>) {
+  %w = arith.constant dense<0.5> : tensor<4x3x3x3xf32>
+  %b = arith.constant dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %t = tosa.transpose %x {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x3x5x6xf32>) -> tensor<1x5x6x3xf32>
+  %y = tosa.conv2d %t, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 0>, stride = array<i64: 2, 2>}
+     : (tensor<1x5x6x3xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x3x4xf32>
+  return %y, %t : tensor<1x3x3x4xf32>, tensor<1x5x6x3xf32>
+}
+
+// -----
+
 // A float Gemm head (tosa.matmul with a constant right operand) is the 1x1 conv of a 1 x M
 // image: the weights transposed to [N][K], no bias.
 // CHECK-LABEL: func.func @matmul
