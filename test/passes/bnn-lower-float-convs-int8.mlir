@@ -8,19 +8,25 @@
 // weights that are int8 values times a scale per output channel (channel 0: k * 0.25, channel
 // 1: k * 0.5; 2 x 3x3 x 3 weights). With a dot product it runs on the bytes:
 //  - VNNI multiplies unsigned bytes: the signed input is flipped (xor 0x80) and padded with the
-//    flipped zero point -3 + 128 = 125; its bytes are transposed to NHWC, not its floats;
+//    flipped zero point -3 + 128 = 125. The kernel reads the NCHW bytes itself (3 channels, a
+//    3-row window): a ring of the 3 padded rows of one output row ([3, 9 * 3]: 7 columns and 2
+//    spare for the 4-byte reads), filled with 125 once; each input row's 16 bytes per channel
+//    read (masked past the 5 columns with the unflipped zero point -3), interleaved into pixels
+//    x channels and flipped; the kernel reads row ih at ih mod 3;
 //  - 4 input bytes broadcast per step (one i32), weights re-laid out [O/32][KH][G = 3][32 x 4];
 //  - epilogue: acc - 125 * sum(w[o]), to float, times 0.1 * scale_w[o], plus the bias.
 // With sdot (signed x signed) the input is not flipped and the padding is -3.
 // VNNI-LABEL: func.func @qdq_conv
 // VNNI: arith.constant dense<{{.*}}> : tensor<1x3x3x128xi8>
-// VNNI: tosa.transpose %{{.*}} {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x3x5x5xi8>) -> tensor<1x5x5x3xi8>
-// VNNI: arith.xori
-// VNNI: linalg.fill ins(%c125_i8 : i8)
-// VNNI: tensor.insert_slice {{.*}} : tensor<1x5x5x3xi8> into tensor<1x7x9x3xi8>
-// VNNI: tensor.collapse_shape {{.*}} into tensor<1x7x27xi8>
+// VNNI-NOT: tosa.transpose {{.*}}xi8>
+// VNNI: linalg.fill ins(%c125_i8 : i8) outs(%{{.*}} : tensor<3x27xi8>)
+// VNNI: vector.transfer_read %arg0{{.*}}, %c-3_i8 : tensor<1x3x5x5xi8>, vector<16xi8>
+// VNNI: vector.shuffle {{.*}} [0, 16, 32, 1, 17, 33, 2, 18, 34,
+// VNNI: arith.xori {{.*}} : vector<48xi8>
+// VNNI: vector.transfer_write {{.*}} : vector<48xi8>, tensor<3x27xi8>
 // VNNI: vector.transfer_read {{.*}} : tensor<1x3x3x128xi8>, vector<64xi8>
-// VNNI: vector.transfer_read {{.*}} : tensor<1x7x27xi8>, vector<4xi8>
+// VNNI: arith.remui %{{.*}}, %c3
+// VNNI: vector.transfer_read {{.*}} : tensor<3x27xi8>, vector<4xi8>
 // VNNI: vector.bitcast {{.*}} : vector<4xi8> to vector<1xi32>
 // VNNI: vector.broadcast {{.*}} : i32 to vector<16xi32>
 // VNNI: bnn.dot_i8 {{.*}} {unsigned_lhs} : vector<64xi8> -> vector<16xi32>
@@ -30,7 +36,8 @@
 // VNNI-NOT: tosa.conv2d
 // SDOT-LABEL: func.func @qdq_conv
 // SDOT-NOT: arith.xori
-// SDOT: linalg.fill ins(%c-3_i8 : i8)
+// SDOT: linalg.fill ins(%c-3_i8 : i8) outs(%{{.*}} : tensor<3x27xi8>)
+// SDOT: vector.transfer_read %arg0{{.*}} : tensor<1x3x5x5xi8>, vector<4xi8>
 // SDOT: bnn.dot_i8 {{.*}} : vector<16xi8> -> vector<4xi32>
 // SDOT-NOT: unsigned_lhs
 // NONE-LABEL: func.func @qdq_conv
@@ -63,6 +70,41 @@ func.func @qdq_conv(%q: tensor<1x3x5x5xi8>) -> tensor<1x3x3x2xf32> {
   %y = tosa.conv2d %t, %w, %b, %zp0, %zp0 {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 2, 2>}
       : (tensor<1x5x5x3xf32>, tensor<2x3x3x3xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x3x2xf32>
   return %y : tensor<1x3x3x2xf32>
+}
+
+// -----
+
+// A window of more than 3 rows (5x5 here) keeps the transposed copy of the image's bytes:
+// transposed to NHWC, flipped, padded with the flipped zero point 125 (and 2 spare columns).
+// VNNI-LABEL: func.func @qdq_conv_5x5
+// VNNI: tosa.transpose %{{.*}} {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x3x5x5xi8>) -> tensor<1x5x5x3xi8>
+// VNNI: arith.xori
+// VNNI: linalg.fill ins(%c125_i8 : i8)
+// VNNI: tensor.insert_slice {{.*}} : tensor<1x5x5x3xi8> into tensor<1x7x9x3xi8>
+// VNNI: tensor.collapse_shape {{.*}} into tensor<1x7x27xi8>
+// VNNI: vector.transfer_read {{.*}} : tensor<1x7x27xi8>, vector<4xi8>
+// VNNI: bnn.dot_i8
+#id5 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#one5 = affine_map<(d0, d1, d2, d3) -> (0, 0, 0, 0)>
+func.func @qdq_conv_5x5(%q: tensor<1x3x5x5xi8>) -> tensor<1x2x2x2xf32> {
+  %s = arith.constant dense<0.1> : tensor<1x1x1x1xf32>
+  %z = arith.constant dense<-3.0> : tensor<1x1x1x1xf32>
+  %e = tensor.empty() : tensor<1x3x5x5xf32>
+  %d = linalg.generic {indexing_maps = [#id5, #one5, #one5, #id5], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%q, %s, %z : tensor<1x3x5x5xi8>, tensor<1x1x1x1xf32>, tensor<1x1x1x1xf32>) outs(%e : tensor<1x3x5x5xf32>) {
+  ^bb0(%in: i8, %sc: f32, %zp: f32, %out: f32):
+    %f = arith.sitofp %in : i8 to f32
+    %m = arith.subf %f, %zp : f32
+    %r = arith.mulf %m, %sc : f32
+    linalg.yield %r : f32
+  } -> tensor<1x3x5x5xf32>
+  %t = tosa.transpose %d {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x3x5x5xf32>) -> tensor<1x5x5x3xf32>
+  %w = arith.constant dense<0.25> : tensor<2x5x5x3xf32>
+  %b = arith.constant dense<[0.5, -0.5]> : tensor<2xf32>
+  %zp0 = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %y = tosa.conv2d %t, %w, %b, %zp0, %zp0 {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 2, 2>}
+      : (tensor<1x5x5x3xf32>, tensor<2x5x5x3xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
+  return %y : tensor<1x2x2x2xf32>
 }
 
 // -----
