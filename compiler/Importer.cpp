@@ -940,6 +940,18 @@ OwningOpRef<ModuleOp> Importer::run(const std::string &p, llvm::StringRef bytes,
     if (failed(tv))
       return nullptr;
     results.push_back(onnxOrder(*tv));
+    // A malformed file can declare an output (value_info) that its producer does not give.
+    auto computed = cast<RankedTensorType>(results.back().getType());
+    Type declared = resultTypes[results.size() - 1];
+    if (computed != declared) {
+      auto d = cast<RankedTensorType>(declared);
+      (void)modelError("graph output '" + out.name() + "' is declared as " +
+                       shapeText(std::vector<int64_t>(d.getShape().begin(), d.getShape().end())) +
+                       " but its producer gives " +
+                       shapeText(std::vector<int64_t>(computed.getShape().begin(), computed.getShape().end())) +
+                       (d.getElementType() != computed.getElementType() ? " of another element type" : ""));
+      return nullptr;
+    }
   }
   func::ReturnOp::create(builder, loc, results);
   if (failed(verify(*module)))
@@ -2601,7 +2613,12 @@ LogicalResult Importer::onMultiThreshold(const onnx::NodeProto &n) {
   const Tensor *t = constant(n.input(1));
   if (!t || t->rank() != 2)
     return fail("thresholds must be a constant [C, B] tensor");
-  std::vector<int64_t> xs = shapeOf(n.input(0));
+  // The input's ONNX shape from the value itself ([N, H, W, C] is [N, C, H, W]; a line [N, 1, L,
+  // C] is [N, C, L]), not from the graph's value_info, which a malformed file can contradict.
+  auto vt = cast<RankedTensorType>(x->value.getType());
+  std::vector<int64_t> xs(vt.getShape().begin(), vt.getShape().end());
+  if (x->nhwc)
+    xs = x->line ? std::vector<int64_t>{xs[0], xs[3], xs[2]} : std::vector<int64_t>{xs[0], xs[3], xs[1], xs[2]};
   if (xs.empty())
     return fail("the input must have rank 1 or more");
   std::string layout = attrString(n, "data_layout", "NCHW");
