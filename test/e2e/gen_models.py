@@ -461,6 +461,36 @@ def build_bnn_cnn():
     return m, [dyadic_input(rng, 2, 3, 12, 12)], "bnn"
 
 
+@builder("bnn_wide_stem")
+def build_bnn_wide_stem():
+    """A float stem of 72 channels binarized and packed for the first binary layer: two words
+    per position, the second of 8 real channels (the stem kernel's blocks beyond them are
+    padding channels whose bits are masked off); 13-wide rows (a remainder after the pixel
+    blocks); batch 2."""
+
+    class WideStem(nn.Module):
+        def __init__(self):
+            super().__init__()
+            g = torch.Generator().manual_seed(51)
+            self.stem = nn.Conv2d(3, 72, 3, padding=1, bias=False)
+            dyadic_(self.stem.weight, g)
+            self.bn0 = LatticeBN(72, 1.0 / 256, steps(72, g), seed=52)
+            self.sign1 = Binarize()
+            self.conv1 = BinConv2d(72, 16, 3, padding=1)
+            self.bn1 = LatticeBN(16, self.conv1.alpha, steps(16, g), seed=53)
+            self.fc = nn.Linear(16, 10)
+
+        def forward(self, x):
+            h = self.bn0(self.stem(x))
+            h = self.bn1(self.conv1(self.sign1(h)))
+            return self.fc(h.mean(dim=(2, 3)))
+
+    torch.manual_seed(5)
+    m = WideStem()
+    rng = np.random.default_rng(151)
+    return m, [dyadic_input(rng, 2, 3, 13, 13)], "bnn"
+
+
 @builder("bnn_mlp")
 def build_bnn_mlp():
     """Binary Linear layers on a binarized input, BatchNorm1d, PReLU, float head."""
