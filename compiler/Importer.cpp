@@ -945,10 +945,8 @@ OwningOpRef<ModuleOp> Importer::run(const std::string &p, llvm::StringRef bytes,
     Type declared = resultTypes[results.size() - 1];
     if (computed != declared) {
       auto d = cast<RankedTensorType>(declared);
-      (void)modelError("graph output '" + out.name() + "' is declared as " +
-                       shapeText(std::vector<int64_t>(d.getShape().begin(), d.getShape().end())) +
-                       " but its producer gives " +
-                       shapeText(std::vector<int64_t>(computed.getShape().begin(), computed.getShape().end())) +
+      (void)modelError("graph output '" + out.name() + "' is declared as " + shapeText(d.getShape()) +
+                       " but its producer gives " + shapeText(computed.getShape()) +
                        (d.getElementType() != computed.getElementType() ? " of another element type" : ""));
       return nullptr;
     }

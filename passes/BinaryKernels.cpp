@@ -350,6 +350,18 @@ private:
     Value avg = arith::DivFOp::create(b, loc, sum, fconst(float(KH * KW)));
     return store(arith::SelectOp::create(b, loc, last, avg, sum), out, pooled);
   }
+  /// The low `bits` bits of a word set.
+  static int64_t blockBits(int64_t bits) { return bits == 64 ? -1 : int64_t((uint64_t(1) << bits) - 1); }
+  /// Per channel block, the bits of its real channels (blockBits of min(O - block * OB, OB));
+  /// null when no block passes O.
+  Value validBitsTable() {
+    if (Opad == s.O)
+      return nullptr;
+    SmallVector<int64_t> valid;
+    for (int64_t blk = 0; blk < blocks; ++blk)
+      valid.push_back(blockBits(std::clamp<int64_t>(s.O - blk * OB, 0, OB)));
+    return constTensor<int64_t>({blocks}, i64(), valid);
+  }
   /// Integers (each fits the type: thresholds and counts are within +-K) as a tensor of accType().
   Value intTensor(ArrayRef<int64_t> shape, ArrayRef<int64_t> values) {
     if (!half)
@@ -753,19 +765,9 @@ SmallVector<Value> KernelBuilder::block(Value n, Value oh, Value ob, Value ow0, 
       else
         results[0] = storeY(a.y, results[0], at);
     }
-    if (foldThreshold && thresholdMaskOnes) {
-      // Every real channel's mask bit is 1: the block's real channels, min(O - chan0, OB).
-      Value c64 = arith::IndexCastOp::create(b, loc, i64(), chan0);
-      auto k64 = [&](int64_t v) -> Value { return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v)); };
-      if (s.O % OB == 0) {
-        maskWord = k64(OB == 64 ? -1 : int64_t((uint64_t(1) << OB) - 1));
-      } else {
-        Value real = arith::MinSIOp::create(b, loc, arith::SubIOp::create(b, loc, k64(s.O), c64), k64(OB));
-        // (1 << real) - 1, with real = 64 giving all ones: (2 << (real - 1)) - 1.
-        maskWord = arith::SubIOp::create(
-            b, loc, arith::ShLIOp::create(b, loc, k64(2), arith::SubIOp::create(b, loc, real, k64(1))), k64(1));
-      }
-    }
+    if (foldThreshold && thresholdMaskOnes) // every real channel's mask bit is 1
+      maskWord = validT ? tensor::ExtractOp::create(b, loc, validT, ValueRange{ob}).getResult()
+                        : arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(blockBits(OB))).getResult();
     if (epi.kind == EpilogueKind::Threshold || epi.pack) {
       // The block's OB bits go to word chan0 / 64 at bit chan0 % 64 (OB divides 64). Packed
       // planes follow the float result when the pack is fused into an affine epilogue; bits of
@@ -901,15 +903,7 @@ SmallVector<Value> KernelBuilder::build(Value sign, Value mask, ArrayRef<uint64_
         b.getF32Type()));
     if (epi.pack) {
       packT = constTensor<float>({Opad}, b.getF32Type(), bnn::channelVector<float>(epi.packThresholds, s.O, Opad, 0.0f));
-      if (Opad > s.O) {
-        // Per channel block: the bits of its real channels.
-        SmallVector<int64_t> valid;
-        for (int64_t blk = 0; blk < blocks; ++blk) {
-          int64_t real = std::clamp<int64_t>(s.O - blk * OB, 0, OB);
-          valid.push_back(real == 64 ? -1 : int64_t((uint64_t(1) << real) - 1));
-        }
-        validT = constTensor<int64_t>({blocks}, i64(), valid);
-      }
+      validT = validBitsTable();
       // The blocks OR their bits into the planes word by word; the first block of a word
       // (bit 0) starts it from 0 (see the epilogue), so the planes need no fill.
       for (int plane = 0; plane < 2; ++plane)
@@ -954,6 +948,8 @@ SmallVector<Value> KernelBuilder::build(Value sign, Value mask, ArrayRef<uint64_
       }
       SmallVector<int64_t> tableShape = padded ? classShape : SmallVector<int64_t>{Opad};
       signAT = intTensor(tableShape, signA);
+      if (thresholdMaskOnes)
+        validT = validBitsTable();
       if (!thresholdMaskOnes) {
         lowAT = anyDescending ? intTensor(tableShape, lowA) : signAT;
         highAT = intTensor(tableShape, highA);

@@ -192,8 +192,10 @@ Value maxPoolUpdate(OpBuilder &b, Location loc, tosa::MaxPool2dOp pool, Value ou
     Value at = arith::SubIOp::create(b, loc, arith::MulIOp::create(b, loc, w, idx(S)), idx(pad));
     return arith::MaxSIOp::create(b, loc, at, idx(0));
   };
-  auto [phLo, phHi] = windows(oh, KH, SH, top, outT.getDimSize(1));
-  auto [pwLo, pwHi] = windows(ow, KW, SW, left, outT.getDimSize(2));
+  // Plain variables, not structured bindings: the loop bodies below capture them (C++17).
+  Value phLo, phHi, pwLo, pwHi;
+  std::tie(phLo, phHi) = windows(oh, KH, SH, top, outT.getDimSize(1));
+  std::tie(pwLo, pwHi) = windows(ow, KW, SW, left, outT.getDimSize(2));
   auto vt = VectorType::get({F}, b.getF32Type());
   Value minusInf = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(vt, b.getF32FloatAttr(-INFINITY)));
   auto rows = scf::ForOp::create(b, loc, phLo, phHi, idx(1), ValueRange{out}, [&](OpBuilder &, Location, Value ph, ValueRange o1) {
@@ -234,13 +236,23 @@ struct RowRing {
   bool flip;                 // xor 0x80 (int8 inputs in the other signedness)
 };
 
-/// The ring `init` (R x rowLen, filled with the padding value once) holding padded rows
+/// The ring's tensor before the first row: R x rowLen, every element the padding value (so its
+/// padding columns and spare elements keep it).
+Value emptyRing(OpBuilder &b, Location loc, const RowRing &g) {
+  Value empty = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{g.R, g.rowLen}, g.clearValue.getType());
+  return linalg::FillOp::create(b, loc, arith::ConstantOp::create(b, loc, g.clearValue).getResult(), empty).getResult(0);
+}
+
+/// The carried values with the last, the ring (R x rowLen, filled with the padding value once),
+/// holding padded rows
 /// [oh * sh, oh * sh + R) for output row oh. Rows below (oh - 1) * sh + R are there from the
 /// previous output row, so each input row is interleaved once, as the transposed copy did. A
 /// padding row is cleared; an input row is read T elements of each channel at a time and
 /// interleaved into T pixels x C channels (one shuffle), its tail masked (a masked read's
 /// padding values land in the right padding, which holds that value anyway).
-Value stageRingRows(OpBuilder &b, Location loc, const RowRing &g, Value init, Value n, Value oh) {
+SmallVector<Value> stageRingRows(OpBuilder &b, Location loc, const RowRing &g, ValueRange carried, Value n,
+                                 Value oh) {
+  Value init = carried.back();
   auto idx = [&](int64_t v) -> Value { return arith::ConstantIndexOp::create(b, loc, v); };
   auto add = [&](Value x, Value y) -> Value { return arith::AddIOp::create(b, loc, x, y); };
   auto mul = [&](Value x, int64_t k) -> Value { return k == 1 ? x : arith::MulIOp::create(b, loc, x, idx(k)); };
@@ -294,7 +306,9 @@ Value stageRingRows(OpBuilder &b, Location loc, const RowRing &g, Value init, Va
     b.setInsertionPointAfter(branch);
     scf::YieldOp::create(b, loc, branch.getResults());
   });
-  return rows.getResult(0);
+  SmallVector<Value> next(carried.begin(), carried.end());
+  next.back() = rows.getResult(0);
+  return next;
 }
 
 /// The kernel of conv `c` on NHWC `input`, with the element-wise `chain` that follows the
@@ -351,13 +365,10 @@ SmallVector<Value> buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c
     for (int plane = 0; plane < 2; ++plane)
       outs.push_back(bnn::freshPlane(b, loc, {c.N, c.Ho, c.Wo, bnn::wordsFor(c.O)}));
   }
-  if (nchwInput) {
-    // The ring, last of the carried tensors: zero once, so its padding columns stay 0.
-    Value empty = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{R, Wp * c.C}, f32);
-    outs.push_back(linalg::FillOp::create(b, loc, arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f)).getResult(),
-                                          empty)
-                       .getResult(0));
-  }
+  RowRing ring{nchwInput, R, Wp * c.C, c.C, c.H, c.W, c.sh, c.pad[0], c.pad[2], F,
+               b.getF32FloatAttr(0.0f), b.getF32FloatAttr(0.0f), false};
+  if (nchwInput) // the ring, last of the carried tensors
+    outs.push_back(emptyRing(b, loc, ring));
   int64_t span = c.KW * c.C;
   Type i64 = b.getI64Type();
   auto c64 = [&](int64_t v) -> Value { return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v)); };
@@ -450,16 +461,10 @@ SmallVector<Value> buildFloatConv(OpBuilder &b, Location loc, const FloatConv &c
       o[0] = bnn::storeBlockNCHW(b, loc, rows, n, oh, ow0, mul(ob, FB), o[0]);
     return o;
   };
-  RowRing ring{nchwInput, R, Wp * c.C, c.C, c.H, c.W, c.sh, c.pad[0], c.pad[2], F,
-               b.getF32FloatAttr(0.0f), b.getF32FloatAttr(0.0f), false};
-  auto stageRows = [&](Value n, Value oh, ValueRange o0) -> SmallVector<Value> {
-    SmallVector<Value> o(o0.begin(), o0.end());
-    o.back() = stageRingRows(b, loc, ring, o.back(), n, oh);
-    return o;
-  };
-  SmallVector<Value> results = nchwInput
-                                   ? bnn::forEachOutputBlock(b, loc, c.N, c.Ho, c.Wo, blocks, P, outs, block, stageRows)
-                                   : bnn::forEachOutputBlock(b, loc, c.N, c.Ho, c.Wo, blocks, P, outs, block);
+  auto stageRows = [&](Value n, Value oh, ValueRange o0) { return stageRingRows(b, loc, ring, o0, n, oh); };
+  SmallVector<Value> results = bnn::forEachOutputBlock(
+      b, loc, c.N, c.Ho, c.Wo, blocks, P, outs, block,
+      nchwInput ? function_ref<SmallVector<Value>(Value, Value, ValueRange)>(stageRows) : nullptr);
   if (nchwInput)
     results.pop_back();
   if (!writeFloat)
@@ -789,10 +794,8 @@ Value buildInt8Conv(OpBuilder &b, Location loc, const Int8Conv &q, const bnn::Ke
   }
   SmallVector<Value> outs = {tensor::EmptyOp::create(
       b, loc, toNCHW ? ArrayRef<int64_t>{c.N, Opad, c.Ho, c.Wo} : ArrayRef<int64_t>{c.N, c.Ho, c.Wo, Opad}, f32)};
-  if (staged) // the ring, filled with the (flipped) zero point once: its padding stays so
-    outs.push_back(linalg::FillOp::create(b, loc, arith::ConstantOp::create(b, loc, zpAttr(domain.zeroPoint)).getResult(),
-                                          tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{R, Wp * c.C}, i8).getResult())
-                       .getResult(0));
+  if (staged) // the ring, filled with the (flipped) zero point
+    outs.push_back(emptyRing(b, loc, *ring));
 
   auto block = [&](Value n, Value oh, Value ob, Value ow0, int64_t pixels, ValueRange os) -> SmallVector<Value> {
     Value o = os[0];
@@ -843,13 +846,10 @@ Value buildInt8Conv(OpBuilder &b, Location loc, const Int8Conv &q, const bnn::Ke
     next[0] = toNCHW ? bnn::storeBlockNCHW(b, loc, rows, n, oh, ow0, mul(ob, FB), o) : o;
     return next;
   };
-  auto stageRows = [&](Value n, Value oh, ValueRange o0) -> SmallVector<Value> {
-    SmallVector<Value> o(o0.begin(), o0.end());
-    o.back() = stageRingRows(b, loc, *ring, o.back(), n, oh);
-    return o;
-  };
-  SmallVector<Value> images = staged ? bnn::forEachOutputBlock(b, loc, c.N, c.Ho, c.Wo, blocks, P, outs, block, stageRows)
-                                     : bnn::forEachOutputBlock(b, loc, c.N, c.Ho, c.Wo, blocks, P, outs, block);
+  auto stageRows = [&](Value n, Value oh, ValueRange o0) { return stageRingRows(b, loc, *ring, o0, n, oh); };
+  SmallVector<Value> images = bnn::forEachOutputBlock(
+      b, loc, c.N, c.Ho, c.Wo, blocks, P, outs, block,
+      staged ? function_ref<SmallVector<Value>(Value, Value, ValueRange)>(stageRows) : nullptr);
   return bnn::sliceAxis(b, loc, images[0], toNCHW ? 1 : 3, c.O);
 }
 

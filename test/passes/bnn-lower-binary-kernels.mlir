@@ -604,9 +604,11 @@ func.func @conv_epilogue_pools_1x2(%s: tensor<1x4x6x1xi64>, %m: tensor<1x4x6x1xi
 // high) / 2) where descending (the compare xor the descending flag), each bound clamped to
 // [-1, K]: [1, 0, 1, 0, -1, 2] and 2 for the padding channels. Every tie interval [low, high)
 // holds only odd d, which the even K never gives: no value is 0, so the mask bits are not
-// computed but set for the block's real channels, (2 << (min(O - chan0, 4) - 1)) - 1.
+// computed but set for the block's real channels, from the per-block table of real-channel bits
+// (4 of block 0's 4 channels, 2 of block 1's: [15, 3]).
 // CHECK-LABEL: func.func @conv_threshold_folded
 // CHECK-DAG: arith.constant dense<[1, 0, 1, 0, -1, 2, 2, 2]> : tensor<8xi64>
+// CHECK-DAG: %[[VALID:.*]] = arith.constant dense<[15, 3]> : tensor<2xi64>
 // CHECK: scf.for
 // CHECK: math.ctpop {{.*}} : vector<2xi64>
 // CHECK-NOT: arith.cmpi slt
@@ -614,8 +616,7 @@ func.func @conv_epilogue_pools_1x2(%s: tensor<1x4x6x1xi64>, %m: tensor<1x4x6x1xi
 // CHECK: %[[GT:.*]] = arith.cmpi sgt, {{.*}} : vector<2xi64>
 // CHECK: arith.xori %[[GT]], {{.*}} : vector<2xi1>
 // CHECK-NOT: arith.ori {{.*}} : vector<2xi1>
-// CHECK: arith.minsi {{.*}} : i64
-// CHECK: arith.shli {{.*}} : i64
+// CHECK: tensor.extract %[[VALID]][%{{.*}}] : tensor<2xi64>
 // CHECK-NOT: bnn.
 func.func @conv_threshold_folded(%s: tensor<1x3x5x1xi64>, %m: tensor<1x3x5x1xi64>) -> (tensor<1x3x5x1xi64>, tensor<1x3x5x1xi64>) {
   %w = arith.constant dense<[[[[1]]], [[[2]]], [[[3]]], [[[0]]], [[[1]]], [[[2]]]]> : tensor<6x1x1x1xi64>
