@@ -216,10 +216,31 @@ public:
     L64 = L;
     if (half)
       L *= 2;
+    int64_t maxPixels = cfg.pixels;
+    // Blocks of whole output words where the epilogue writes packed bits. A block of OB < 64
+    // channels owns OB bits of each position's word, so every block reads the word back, shifts
+    // its bits in and stores it again, per pixel and plane: on a layer with a short reduction
+    // (64 channels, 3x3: 9 steps per block) that epilogue costs as much as the reduction
+    // itself. A block of a whole word (or of all O channels, if fewer) builds each word in
+    // registers and stores it once (one kmovq per plane on AVX-512). It keeps the
+    // accumulator count (V * pixels) and so the registers: on AVX-512, 8 vectors x 2 pixels
+    // instead of 2 x 8; a step then loads 8 weight vectors and broadcasts 2 input words
+    // instead of 2 and 8, the same loads per popcount. Not where the block has fewer
+    // accumulators than a word has vectors (AVX2, NEON, RVV, scalar), nor where the kernel
+    // writes NCHW floats (its transpose wants many pixels per block), nor with byte
+    // accumulators (their chunked flush works per vector).
+    if (cfg.wordBlocks && (epi.pack || epi.kind == EpilogueKind::Threshold) && !epi.toNCHW &&
+        cfg.accumulate == bnn::KernelAccumulate::Words) {
+      int64_t wordVectors = std::min<int64_t>(64, llvm::alignTo(s.O, L)) / L;
+      if (wordVectors > V && (V * cfg.pixels) % wordVectors == 0) {
+        maxPixels = V * cfg.pixels / wordVectors;
+        V = wordVectors;
+      }
+    }
     OB = L * V;
     // `pixels` is the largest block the registers hold; per accumulator a step is xor,
     // popcount and add.
-    P = bnn::choosePixelBlock(s.Wo, cfg.pixels, V, 3);
+    P = bnn::choosePixelBlock(s.Wo, maxPixels, V, 3);
     // Byte accumulators: each step adds at most 8 to a byte lane, so a chunk of at most 31
     // steps cannot overflow (31 * 8 = 248). The chunk is the largest divisor of a kernel row's
     // steps (kw * words) up to 31; too small a chunk would flush more than it saves.
@@ -1571,6 +1592,7 @@ struct BNNLowerBinaryKernelsPass
     bnn::KernelConfig cfg{lanes, vectors, pixels, bnn::KernelAccumulate::Words};
     cfg.duplicateInputWords = duplicateInput;
     cfg.narrowWords = narrowWords;
+    cfg.wordBlocks = wordBlocks;
     if (accumulate == "bytes")
       cfg.accumulate = bnn::KernelAccumulate::Bytes;
     else if (accumulate != "words") {

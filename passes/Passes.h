@@ -55,6 +55,9 @@ struct KernelConfig {
   /// Binary kernels: a layer with at most 32 input channels (one half-filled word) works on
   /// 32-bit words, twice the channels per vector popcount.
   bool narrowWords = true;
+  /// Binary kernels: a layer whose epilogue writes packed bits takes blocks of a whole output
+  /// word where vectors * pixels accumulators allow (each word then stored once).
+  bool wordBlocks = true;
 };
 
 /// Floats per vector register of the float kernels: twice the i64 words, at least 4.

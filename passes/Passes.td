@@ -74,7 +74,12 @@ def BNNLowerBinaryKernels : Pass<"bnn-lower-binary-kernels", "mlir::func::FuncOp
            "packed input with the word repeated in every lane, instead of a load-and-broadcast">,
     Option<"narrowWords", "narrow-words", "bool", "true",
            "Layers with at most 32 input channels work on 32-bit words: i32 lanes, twice as many "
-           "per vector (with words accumulation, lanes > 1 and 2 * lanes * vectors dividing 64)">
+           "per vector (with words accumulation, lanes > 1 and 2 * lanes * vectors dividing 64)">,
+    Option<"wordBlocks", "word-blocks", "bool", "true",
+           "A layer whose epilogue writes packed bits (threshold, or a fused pack) takes blocks "
+           "of a whole output word (or of all its channels, if fewer): as many vectors as that "
+           "needs and proportionally fewer pixels, where vectors * pixels allows (words "
+           "accumulation, no NCHW output)">
   ];
   let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::arith::ArithDialect",
                            "mlir::math::MathDialect", "mlir::tensor::TensorDialect",

@@ -1,4 +1,4 @@
-// RUN: %bnnc_opt %s -bnn-lower-binary-kernels="lanes=2 vectors=2 pixels=3 narrow-words=false" -split-input-file -verify-diagnostics | FileCheck %s
+// RUN: %bnnc_opt %s -bnn-lower-binary-kernels="lanes=2 vectors=2 pixels=3 narrow-words=false word-blocks=false" -split-input-file -verify-diagnostics | FileCheck %s
 // The functions here check the kernel on 64-bit words (narrow-words=false); a layer with at most
 // 32 input channels otherwise works on 32-bit words: bnn-lower-binary-kernels-narrow.mlir.
 
