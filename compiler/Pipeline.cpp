@@ -43,14 +43,15 @@ bool parsePhase(const std::string &text, Phase &phase) {
 //     while writing its own result into the empty the concatenation was also built in is a
 //     conflict that bufferization resolves by copying the concatenation's first part (ReActNet-
 //     A: 21 copies, 5% of its time). Results become out-parameters so the entry
-//     point writes straight into the caller's buffers (hoisting static allocations).
+//     point writes straight into the caller's buffers (hoisting static allocations); a value
+//     returned twice gets a copy first (bnn-distinct-results), one buffer per out-parameter.
 //  3. bnn-scratch-arena puts the remaining scratch tensors in static memory: no malloc.
 //  4. linalg to loops, then everything to the LLVM dialect with bare-pointer memrefs, so that
 //     the C signature is `void f(const float *in..., float *out...)`.
 static const char *kLowerToLoops =
     "bnn-lower-to-linalg,tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,"
     "tosa-to-tensor),canonicalize,func.func(linalg-fuse-elementwise-ops),canonicalize,"
-    "eliminate-empty-tensors,one-shot-bufferize{bufferize-function-boundaries "
+    "func.func(bnn-distinct-results),eliminate-empty-tensors,one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
     "canonicalize,cse,canonicalize,"
     "buffer-results-to-out-params{modify-public-functions hoist-static-allocs},"

@@ -195,6 +195,9 @@ Epilogue findEpilogue(Value result, bool fusePack) {
   return e;
 }
 
+/// The largest weight block (bytes) a word block may stream from L1 (see KernelBuilder).
+constexpr int64_t kWordBlockWeightBytes = 32 * 1024;
+
 /// Builds the kernel of one layer. All sizes are compile-time constants; loop variables are
 /// index values.
 class KernelBuilder {
@@ -232,7 +235,13 @@ public:
     if (cfg.wordBlocks && (epi.pack || epi.kind == EpilogueKind::Threshold) && !epi.toNCHW &&
         cfg.accumulate == bnn::KernelAccumulate::Words) {
       int64_t wordVectors = std::min<int64_t>(64, llvm::alignTo(s.O, L)) / L;
-      if (wordVectors > V && (V * cfg.pixels) % wordVectors == 0) {
+      // A word block reuses each weight vector it loads for only `pixels` positions, so its
+      // weights (per block, K bits per channel) must stay in L1 across the row's blocks: at
+      // most kWordBlockWeightBytes, the smallest L1 data cache of the AVX-512 cores (32 KB:
+      // Skylake-SP, Zen 4). A 512-channel 3x3 layer (36 KB per 64-channel block) keeps 2 x 8.
+      int64_t blockWeightBytes = wordVectors * L64 * 8 * s.KH * s.KW * s.words;
+      if (wordVectors > V && (V * cfg.pixels) % wordVectors == 0 &&
+          blockWeightBytes <= kWordBlockWeightBytes) {
         maxPixels = V * cfg.pixels / wordVectors;
         V = wordVectors;
       }

@@ -90,6 +90,10 @@ void populateDotProductLoweringPatterns(mlir::RewritePatternSet &patterns, llvm:
 /// on bytes with the target's dot-product instruction.
 void populateFloatConvKernelPatterns(mlir::RewritePatternSet &patterns, const KernelConfig &config);
 
+/// A function result that repeats an earlier one -> a copy of it, so that every result has its
+/// own buffer (DistinctResults.cpp).
+void populateDistinctResultsPatterns(mlir::RewritePatternSet &patterns);
+
 /// A copy of a reshaped allocation into an output argument -> the allocation as a view of the
 /// argument (ElideOutputCopies.cpp).
 void populateElideOutputCopiesPatterns(mlir::RewritePatternSet &patterns);

@@ -79,7 +79,7 @@ def BNNLowerBinaryKernels : Pass<"bnn-lower-binary-kernels", "mlir::func::FuncOp
            "A layer whose epilogue writes packed bits (threshold, or a fused pack) takes blocks "
            "of a whole output word (or of all its channels, if fewer): as many vectors as that "
            "needs and proportionally fewer pixels, where vectors * pixels allows (words "
-           "accumulation, no NCHW output)">
+           "accumulation, no NCHW output) and the block's weights fit 32 KB">
   ];
   let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::arith::ArithDialect",
                            "mlir::math::MathDialect", "mlir::tensor::TensorDialect",
@@ -138,6 +138,28 @@ def BNNLowerFloatConvs : Pass<"bnn-lower-float-convs", "mlir::func::FuncOp"> {
                            "mlir::tensor::TensorDialect", "mlir::scf::SCFDialect",
                            "mlir::vector::VectorDialect", "mlir::bufferization::BufferizationDialect",
                            "bnn::BNNDialect"];
+}
+
+def BNNDistinctResults : Pass<"bnn-distinct-results", "mlir::func::FuncOp"> {
+  let summary = "Give a function result that repeats another its own copy, before bufferization";
+  let description = [{
+    A value returned twice (two graph outputs that are one value once CSE has merged their
+    producers) would be one buffer for two out-parameters; `buffer-results-to-out-params`
+    (hoisting static allocations) replaces the buffer by the first out-parameter and erases it
+    before it reaches the second. Each repeat becomes a `bufferization.alloc_tensor` copy, its
+    own allocation and so its own out-parameter.
+
+    Before:
+    ```mlir
+    return %y, %y : tensor<4xf32>, tensor<4xf32>
+    ```
+    After:
+    ```mlir
+    %c = bufferization.alloc_tensor() copy(%y) : tensor<4xf32>
+    return %y, %c : tensor<4xf32>, tensor<4xf32>
+    ```
+  }];
+  let dependentDialects = ["mlir::bufferization::BufferizationDialect"];
 }
 
 def BNNElideOutputCopies : Pass<"bnn-elide-output-copies", "mlir::func::FuncOp"> {

@@ -80,3 +80,25 @@ func.func @affine_keeps_blocks(%s: tensor<1x2x4x1xi64>, %m: tensor<1x2x4x1xi64>)
   %y = bnn.output_transform %d, %mul, %bias : (tensor<1x2x4x8xi32>, tensor<8xf32>, tensor<8xf32>) -> tensor<1x2x4x8xf32>
   return %y : tensor<1x2x4x8xf32>
 }
+
+// -----
+
+// Word blocks reuse a weight vector for only `pixels` positions, so their weights must stay in
+// L1: 8 channels x 513 words x 8 bytes = 32,832 bytes passes the 32 KB budget, and the layer
+// keeps 2 vectors x 4 pixels (with 512 words it would take word blocks).
+// CHECK-LABEL: func.func @threshold_large_block_weights
+// CHECK-COUNT-2: vector.transfer_read %{{.*}} : tensor<2x1x513x4xi64>, vector<2xi64>
+// CHECK-COUNT-4: vector.broadcast
+// CHECK: tensor.extract %arg
+// CHECK: arith.select
+func.func @threshold_large_block_weights(%s: tensor<1x1x4x513xi64>, %m: tensor<1x1x4x513xi64>) -> (tensor<1x1x4x1xi64>, tensor<1x1x4x1xi64>) {
+  %w = arith.constant dense<7> : tensor<8x1x1x513xi64>
+  %low = arith.constant dense<[-3, 0, 1, 2, -1, 5, 0, 1]> : tensor<8xi32>
+  %high = arith.constant dense<[-3, 1, 1, 3, 1, 5, 0, 1]> : tensor<8xi32>
+  %desc = arith.constant dense<[false, false, true, false, true, false, false, false]> : tensor<8xi1>
+  %d = bnn.bconv2d %s, %m, %w {in_channels = 32832 : i64, pad = array<i64: 0, 0, 0, 0>,
+         stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, bipolar}
+     : (tensor<1x1x4x513xi64>, tensor<1x1x4x513xi64>, tensor<8x1x1x513xi64>) -> tensor<1x1x4x8xi32>
+  %bs, %bm = bnn.threshold %d, %low, %high, %desc : (tensor<1x1x4x8xi32>, tensor<8xi32>, tensor<8xi32>, tensor<8xi1>) -> (tensor<1x1x4x1xi64>, tensor<1x1x4x1xi64>)
+  return %bs, %bm : tensor<1x1x4x1xi64>, tensor<1x1x4x1xi64>
+}
