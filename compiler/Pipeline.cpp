@@ -56,7 +56,7 @@ static const char *kLowerToLoops =
     "canonicalize,cse,canonicalize,"
     "buffer-results-to-out-params{modify-public-functions hoist-static-allocs},"
     "func.func(bnn-elide-output-copies),bnn-scratch-arena,buffer-deallocation-pipeline,canonicalize,"
-    "func.func(bnn-copy-to-linalg,convert-linalg-to-loops,bnn-lower-dot-products),"
+    "func.func(bnn-copy-to-linalg,convert-linalg-to-loops,bnn-lower-dot-products,bnn-approximate-math),"
     "convert-vector-to-scf{full-unroll=true},"
     "bnn-outline-kernels,duplicate-function-elimination,"
     "expand-strided-metadata,lower-affine,convert-scf-to-cf";

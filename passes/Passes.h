@@ -98,6 +98,9 @@ void populateDistinctResultsPatterns(mlir::RewritePatternSet &patterns);
 /// argument (ElideOutputCopies.cpp).
 void populateElideOutputCopiesPatterns(mlir::RewritePatternSet &patterns);
 
+/// math.erf / math.tanh on f32 -> upstream's polynomial approximations (ApproximateMath.cpp).
+void populateApproximateMathPatterns(mlir::RewritePatternSet &patterns);
+
 /// memref.copy -> linalg.copy (CopyToLinalg.cpp).
 void populateCopyToLinalgPatterns(mlir::RewritePatternSet &patterns);
 

@@ -294,6 +294,25 @@ def BNNLowerDotProducts : Pass<"bnn-lower-dot-products", "mlir::func::FuncOp"> {
                            "mlir::vector::VectorDialect"];
 }
 
+def BNNApproximateMath : Pass<"bnn-approximate-math", "mlir::func::FuncOp"> {
+  let summary = "math.erf and math.tanh on f32 as upstream's polynomial approximations";
+  let description = [{
+    Without an LLVM instruction for them, `math.erf` and `math.tanh` would become a libm call
+    per element (`convert-math-to-libm`), which nothing vectorizes. Upstream MLIR's polynomial
+    approximations (`populatePolynomialApproximateErfPattern`, `...TanhPattern`) rewrite them,
+    on f32 scalars and vectors, into arith ops that LLVM vectorizes with the loop around them.
+
+    Before:
+    ```mlir
+    %y = math.erf %x : f32
+    ```
+    After: a piecewise rational approximation in `arith` (compares, selects, multiply-adds, a
+    division), no call.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::math::MathDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
 def BNNCopyToLinalg : Pass<"bnn-copy-to-linalg", "mlir::func::FuncOp"> {
   let summary = "Rewrite memref.copy as linalg.copy, and fills of contiguous buffers as flat fills";
   let description = [{

@@ -1,0 +1,25 @@
+// RUN: %bnnc_opt %s -bnn-approximate-math | FileCheck %s
+
+// math.erf and math.tanh on f32 scalars and vectors become arith (upstream's polynomial
+// approximations): no math.erf / math.tanh is left for convert-math-to-libm to call per element.
+// CHECK-LABEL: func.func @erf_tanh
+// CHECK-NOT: math.erf
+// CHECK-NOT: math.tanh
+// CHECK: arith.select
+// CHECK: return
+func.func @erf_tanh(%x: f32, %v: vector<16xf32>) -> (f32, vector<16xf32>, f32) {
+  %e = math.erf %x : f32
+  %t = math.tanh %v : vector<16xf32>
+  %u = math.tanh %x : f32
+  return %e, %t, %u : f32, vector<16xf32>, f32
+}
+
+// Other math ops stay (LLVM has instructions or intrinsics for them).
+// CHECK-LABEL: func.func @others
+// CHECK: math.exp
+// CHECK: math.sqrt
+func.func @others(%x: f32) -> (f32, f32) {
+  %e = math.exp %x : f32
+  %s = math.sqrt %x : f32
+  return %e, %s : f32, f32
+}
