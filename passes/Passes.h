@@ -101,6 +101,9 @@ void populateElideOutputCopiesPatterns(mlir::RewritePatternSet &patterns);
 /// math.erf / math.tanh on f32 -> upstream's polynomial approximations (ApproximateMath.cpp).
 void populateApproximateMathPatterns(mlir::RewritePatternSet &patterns);
 
+/// The accumulating arith.addf of linalg reductions -> with `reassoc` (ReassociateReductions.cpp).
+void populateReassociateReductionsPatterns(mlir::RewritePatternSet &patterns);
+
 /// memref.copy -> linalg.copy (CopyToLinalg.cpp).
 void populateCopyToLinalgPatterns(mlir::RewritePatternSet &patterns);
 

@@ -313,6 +313,25 @@ def BNNApproximateMath : Pass<"bnn-approximate-math", "mlir::func::FuncOp"> {
                            "mlir::vector::VectorDialect"];
 }
 
+def BNNReassociateReductions : Pass<"bnn-reassociate-reductions", "mlir::func::FuncOp"> {
+  let summary = "Let LLVM vectorize the float sums of linalg reductions";
+  let description = [{
+    The accumulating `arith.addf` of a linalg reduction (tosa.reduce_sum: LayerNormalization,
+    ReduceMean; float matmuls no kernel takes) gets the `reassoc` fast-math flag, so that the
+    loop linalg-to-loops makes of it may keep several partial sums (LLVM's loop vectorizer
+    needs the flag for a float reduction). ONNX fixes no summation order; the result differs
+    from the sequential sum by float rounding only.
+
+    Before:
+    ```mlir
+    linalg.reduce ins(%x : tensor<128x768xf32>) outs(%init : tensor<128xf32>) dimensions = [1]
+      (%in: f32, %acc: f32) { %s = arith.addf %in, %acc : f32  linalg.yield %s : f32 }
+    ```
+    After: `%s = arith.addf %in, %acc fastmath<reassoc> : f32`.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::linalg::LinalgDialect"];
+}
+
 def BNNCopyToLinalg : Pass<"bnn-copy-to-linalg", "mlir::func::FuncOp"> {
   let summary = "Rewrite memref.copy as linalg.copy, and fills of contiguous buffers as flat fills";
   let description = [{
