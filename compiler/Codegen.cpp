@@ -389,13 +389,13 @@ bool emitModule(mlir::ModuleOp module, const ModelSignature &signature, llvm::Ta
   addDescriptor(*m, signature, entryAlias);
   // Attach the target's CPU and features to every function, so the optimizer's cost model and
   // the vectorizer see the right ISA.
-  // On AVX-512 x86 targets, LLVM's tuning for Intel cores prefers 256-bit vectors in the loops it
-  // vectorizes itself (to keep a core out of the lower-frequency AVX-512 license); the binary
-  // and float kernels already run on zmm registers, so that buys nothing here, and the
-  // element-wise loops (GELU's polynomial erf, residual adds, LayerNorm's passes) do half the
-  // work per instruction. 512: BiBERT-base 3-6% faster, the CNNs unchanged (interleaved runs).
-  const llvm::MCSubtargetInfo *sti = tm.getMCSubtargetInfo();
-  bool zmmLoops = tm.getTargetTriple().isX86() && sti && sti->checkFeatures("+avx512f");
+  // Where the kernels run on zmm registers (chooseKernelBlocking's 8-word vectors: AVX-512 with
+  // VPOPCNTDQ), the loops LLVM vectorizes itself get 512-bit vectors too. LLVM's tuning for Intel
+  // cores prefers 256 bits there, to keep a core out of the lower-frequency AVX-512 license, which
+  // the kernels take anyway; the element-wise loops (GELU's polynomial erf, residual adds,
+  // LayerNorm's passes) then do twice the work per instruction. BiBERT-base 3-6% faster, the
+  // CNNs unchanged (interleaved runs). (On AVX-512 without VPOPCNTDQ the kernels stay on ymm.)
+  bool zmmLoops = tm.getTargetTriple().isX86() && chooseKernelBlocking(tm).lanes == 8;
   for (llvm::Function &f : *m) {
     if (f.isDeclaration())
       continue;

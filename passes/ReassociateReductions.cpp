@@ -32,27 +32,19 @@ struct ReassociateFloatSum : OpInterfaceRewritePattern<linalg::LinalgOp> {
   using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
 
   LogicalResult matchAndRewrite(linalg::LinalgOp op, PatternRewriter &rewriter) const override {
-    if (op.getNumReductionLoops() == 0 || op->getNumRegions() != 1 || op->getRegion(0).empty())
+    if (op.getNumReductionLoops() == 0)
       return rewriter.notifyMatchFailure(op, "no reduction");
-    Block &body = op->getRegion(0).front();
-    auto yield = dyn_cast<linalg::YieldOp>(body.getTerminator());
-    if (!yield)
-      return rewriter.notifyMatchFailure(op, "no linalg.yield");
-    SmallVector<arith::AddFOp> sums;
+    bool changed = false;
     for (OpOperand &init : op.getDpsInitsMutable()) {
       BlockArgument acc = op.getMatchingBlockArgument(&init);
-      Value yielded = yield.getOperand(op.getIndexingMapIndex(&init) - op.getNumDpsInputs());
-      auto add = yielded.getDefiningOp<arith::AddFOp>();
+      auto add = op.getMatchingYieldValue(&init)->get().getDefiningOp<arith::AddFOp>();
       if (!add || (add.getLhs() != acc && add.getRhs() != acc) ||
           bitEnumContainsAll(add.getFastmath(), arith::FastMathFlags::reassoc))
         continue;
-      sums.push_back(add);
-    }
-    if (sums.empty())
-      return rewriter.notifyMatchFailure(op, "no float sum without reassoc");
-    for (arith::AddFOp add : sums)
       rewriter.modifyOpInPlace(add, [&] { add.setFastmath(add.getFastmath() | arith::FastMathFlags::reassoc); });
-    return success();
+      changed = true;
+    }
+    return success(changed);
   }
 };
 
