@@ -50,7 +50,7 @@ bool parsePhase(const std::string &text, Phase &phase) {
 //     the C signature is `void f(const float *in..., float *out...)`.
 static const char *kLowerToLoops =
     "bnn-lower-to-linalg,tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,"
-    "tosa-to-tensor),canonicalize,func.func(linalg-fuse-elementwise-ops,bnn-reassociate-reductions),canonicalize,"
+    "tosa-to-tensor),canonicalize,func.func(linalg-fuse-elementwise-ops,bnn-fuse-row-reductions,bnn-reassociate-reductions),canonicalize,"
     "func.func(bnn-distinct-results),eliminate-empty-tensors,one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
     "canonicalize,cse,canonicalize,"

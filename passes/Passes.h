@@ -103,6 +103,11 @@ void populateApproximateMathPatterns(mlir::RewritePatternSet &patterns);
 
 /// The accumulating arith.addf of linalg reductions -> with `reassoc` (ReassociateReductions.cpp).
 void populateReassociateReductionsPatterns(mlir::RewritePatternSet &patterns);
+/// bnn-fuse-row-reductions: tile an element-wise root with its row reductions by one row
+/// (FuseRowReductions.cpp); then fuse element-wise producers into all their consumers in such
+/// a row loop.
+void populateTileRowReductionsPatterns(mlir::RewritePatternSet &patterns);
+void populateFuseInRowLoopsPatterns(mlir::RewritePatternSet &patterns);
 
 /// memref.copy -> linalg.copy (CopyToLinalg.cpp).
 void populateCopyToLinalgPatterns(mlir::RewritePatternSet &patterns);

@@ -332,6 +332,32 @@ def BNNReassociateReductions : Pass<"bnn-reassociate-reductions", "mlir::func::F
   let dependentDialects = ["mlir::arith::ArithDialect", "mlir::linalg::LinalgDialect"];
 }
 
+def BNNFuseRowReductions : Pass<"bnn-fuse-row-reductions", "mlir::func::FuncOp"> {
+  let summary = "Compute normalizations (LayerNorm, Softmax) one row at a time";
+  let description = [{
+    An element-wise linalg.generic (the root) whose linalg producers include a reduction along
+    the trailing axes of a tensor of the root's shape (a mean, a variance, a row maximum or sum)
+    is tiled along the leading axes, one row per iteration, with those producers (reductions,
+    their fills, the element-wise ops between them; not a producer read elsewhere, not a named
+    contraction) fused into the loop by upstream's tile-and-fuse. Inside such a loop an
+    element-wise producer with several consumers is then fused into each. Each row is read from
+    memory once and the intermediate tensors shrink to one row; the arithmetic is unchanged.
+    Rows of fewer than 64 elements, or a single row, are left alone.
+
+    Before (LayerNormalization over the last axis of 128 x 3072):
+    ```mlir
+    %sum = linalg.generic {iterator_types = ["parallel", "reduction"]} ins(%x) outs(%fill) ...
+    %d = linalg.generic ins(%x, %mean) ...            // x - mean, 128 x 3072
+    %sq = linalg.generic ... ins(%d) outs(%fill2)      // sum of d * d
+    %y = linalg.generic ins(%d, %rstd, %gamma, %beta) ...
+    ```
+    After: `scf.for %i = 0 to 128` over one row: the two sums on `x[%i]`, `y[%i]` from
+    `x[%i] - mean` recomputed, inserted into the result.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::scf::SCFDialect",
+                           "mlir::tensor::TensorDialect", "mlir::arith::ArithDialect"];
+}
+
 def BNNCopyToLinalg : Pass<"bnn-copy-to-linalg", "mlir::func::FuncOp"> {
   let summary = "Rewrite memref.copy as linalg.copy, and fills of contiguous buffers as flat fills";
   let description = [{
