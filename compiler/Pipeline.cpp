@@ -45,7 +45,9 @@ bool parsePhase(const std::string &text, Phase &phase) {
 //     A: 21 copies, 5% of its time). Results become out-parameters so the entry
 //     point writes straight into the caller's buffers (hoisting static allocations); a value
 //     returned twice gets a copy first (bnn-distinct-results), one buffer per out-parameter.
-//  3. bnn-scratch-arena puts the remaining scratch tensors in static memory: no malloc.
+//  3. bnn-scratch-arena puts the remaining scratch tensors in static memory: no malloc. An
+//     allocation inside a loop (a row buffer of bnn-fuse-row-reductions) is first moved out of
+//     it by upstream buffer-loop-hoisting, so the arena takes it too.
 //  4. linalg to loops, then everything to the LLVM dialect with bare-pointer memrefs, so that
 //     the C signature is `void f(const float *in..., float *out...)`.
 static const char *kLowerToLoops =
@@ -55,7 +57,7 @@ static const char *kLowerToLoops =
     "function-boundary-type-conversion=identity-layout-map},"
     "canonicalize,cse,canonicalize,"
     "buffer-results-to-out-params{modify-public-functions hoist-static-allocs},"
-    "func.func(bnn-elide-output-copies),bnn-scratch-arena,buffer-deallocation-pipeline,canonicalize,"
+    "func.func(bnn-elide-output-copies,buffer-loop-hoisting),bnn-scratch-arena,buffer-deallocation-pipeline,canonicalize,"
     "func.func(bnn-copy-to-linalg,convert-linalg-to-loops,bnn-lower-dot-products,bnn-approximate-math),"
     "convert-vector-to-scf{full-unroll=true},"
     "bnn-outline-kernels,duplicate-function-elimination,"

@@ -13,6 +13,7 @@ namespace bnn {
 class BNNDialect;
 }
 namespace mlir {
+class GreedyRewriteConfig;
 class RewritePatternSet;
 namespace func {
 class FuncOp;
@@ -27,6 +28,10 @@ namespace bnn {
 /// Applies `patterns` greedily to `op` (and what it holds); when they do not converge, reports
 /// it at `op` naming `pass` (PatternDriver.cpp) rather than failing without a word.
 mlir::LogicalResult applyPatternsOrReport(mlir::Operation *op, mlir::RewritePatternSet &&patterns,
+                                          llvm::StringRef pass);
+/// The same with the driver's `config` (a listener, for example).
+mlir::LogicalResult applyPatternsOrReport(mlir::Operation *op, mlir::RewritePatternSet &&patterns,
+                                          const mlir::GreedyRewriteConfig &config,
                                           llvm::StringRef pass);
 
 /// Register blocking of the binary kernels (BinaryKernels.cpp): a block is `pixels` output
@@ -98,8 +103,10 @@ void populateDistinctResultsPatterns(mlir::RewritePatternSet &patterns);
 /// argument (ElideOutputCopies.cpp).
 void populateElideOutputCopiesPatterns(mlir::RewritePatternSet &patterns);
 
-/// math.erf / math.tanh on f32 -> upstream's polynomial approximations (ApproximateMath.cpp).
-void populateApproximateMathPatterns(mlir::RewritePatternSet &patterns);
+/// math.erf / math.tanh on f32 -> upstream's polynomial approximations (ApproximateMath.cpp;
+/// the pass applies them one after the other, and unfuses erf's multiply-adds in between).
+void populateApproximateErfPatterns(mlir::RewritePatternSet &patterns);
+void populateApproximateTanhPatterns(mlir::RewritePatternSet &patterns);
 
 /// The accumulating arith.addf of linalg reductions -> with `reassoc` (ReassociateReductions.cpp).
 void populateReassociateReductionsPatterns(mlir::RewritePatternSet &patterns);

@@ -14,7 +14,12 @@
 using namespace mlir;
 
 LogicalResult bnn::applyPatternsOrReport(Operation *op, RewritePatternSet &&patterns, llvm::StringRef pass) {
-  if (succeeded(applyPatternsGreedily(op, std::move(patterns))))
+  return applyPatternsOrReport(op, std::move(patterns), GreedyRewriteConfig(), pass);
+}
+
+LogicalResult bnn::applyPatternsOrReport(Operation *op, RewritePatternSet &&patterns,
+                                         const GreedyRewriteConfig &config, llvm::StringRef pass) {
+  if (succeeded(applyPatternsGreedily(op, std::move(patterns), config)))
     return success();
   return op->emitError() << pass << ": the rewrite patterns did not converge (an internal error; please "
                                     "report it with the model)";

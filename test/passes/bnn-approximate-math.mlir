@@ -14,6 +14,30 @@ func.func @erf_tanh(%x: f32, %v: vector<16xf32>) -> (f32, vector<16xf32>, f32) {
   return %e, %t, %u : f32, vector<16xf32>, f32
 }
 
+// Erf's multiply-adds are a multiply and an add that LLVM may contract (no libm fmaf call on a
+// target without FMA); tanh keeps math.fma.
+// CHECK-LABEL: func.func @erf_steps
+// CHECK-NOT: math.fma
+// CHECK: %[[P:.+]] = arith.mulf %{{.+}}, %{{.+}} fastmath<contract> : vector<8xf32>
+// CHECK-NEXT: arith.addf %[[P]], %{{.+}} fastmath<contract> : vector<8xf32>
+// CHECK-NOT: math.fma
+// CHECK: arith.divf
+// CHECK-NOT: math.fma
+// CHECK: return
+func.func @erf_steps(%v: vector<8xf32>) -> vector<8xf32> {
+  %e = math.erf %v : vector<8xf32>
+  return %e : vector<8xf32>
+}
+
+// CHECK-LABEL: func.func @tanh_steps
+// CHECK: math.fma
+// CHECK-NOT: fastmath<contract>
+// CHECK: return
+func.func @tanh_steps(%x: f32) -> f32 {
+  %t = math.tanh %x : f32
+  return %t : f32
+}
+
 // Other math ops stay (LLVM has instructions or intrinsics for them).
 // CHECK-LABEL: func.func @others
 // CHECK: math.exp
