@@ -103,9 +103,10 @@ void populateDistinctResultsPatterns(mlir::RewritePatternSet &patterns);
 /// argument (ElideOutputCopies.cpp).
 void populateElideOutputCopiesPatterns(mlir::RewritePatternSet &patterns);
 
-/// math.erf / math.tanh on f32 -> upstream's polynomial approximations (ApproximateMath.cpp;
-/// the pass applies them one after the other, and unfuses erf's multiply-adds in between).
-void populateApproximateErfPatterns(mlir::RewritePatternSet &patterns);
+/// math.erf, math.exp / math.tanh on f32 -> upstream's polynomial approximations
+/// (ApproximateMath.cpp; the pass applies the two sets one after the other, and unfuses the
+/// first one's multiply-adds in between).
+void populateApproximateErfExpPatterns(mlir::RewritePatternSet &patterns);
 void populateApproximateTanhPatterns(mlir::RewritePatternSet &patterns);
 
 /// The accumulating arith.addf of linalg reductions -> with `reassoc` (ReassociateReductions.cpp).

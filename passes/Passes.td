@@ -295,12 +295,16 @@ def BNNLowerDotProducts : Pass<"bnn-lower-dot-products", "mlir::func::FuncOp"> {
 }
 
 def BNNApproximateMath : Pass<"bnn-approximate-math", "mlir::func::FuncOp"> {
-  let summary = "math.erf and math.tanh on f32 as upstream's polynomial approximations";
+  let summary = "math.erf, math.tanh and math.exp on f32 as upstream's polynomial approximations";
   let description = [{
     Without an LLVM instruction for them, `math.erf` and `math.tanh` would become a libm call
-    per element (`convert-math-to-libm`), which nothing vectorizes. Upstream MLIR's polynomial
-    approximations (`populatePolynomialApproximateErfPattern`, `...TanhPattern`) rewrite them,
-    on f32 scalars and vectors, into arith ops that LLVM vectorizes with the loop around them.
+    per element (`convert-math-to-libm`), and `math.exp` a call of `expf` per element in the
+    backend, which nothing vectorizes. Upstream MLIR's polynomial approximations
+    (`populatePolynomialApproximateErfPattern`, `...TanhPattern`, and the exp pattern of
+    `populateMathPolynomialApproximationPatterns`) rewrite them, on f32 scalars and vectors, into
+    arith ops that LLVM vectorizes with the loop around them. The `math.fma` ops the erf and exp
+    patterns create become `arith.mulf` + `arith.addf` with `contract` (one FMA where the target
+    has it, no libm `fmaf` call where it does not).
 
     Before:
     ```mlir

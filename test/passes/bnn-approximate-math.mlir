@@ -38,12 +38,17 @@ func.func @tanh_steps(%x: f32) -> f32 {
   return %t : f32
 }
 
-// Other math ops stay (LLVM has instructions or intrinsics for them).
+// math.exp too (LLVM makes llvm.exp a call of expf per element), its multiply-adds contractible;
+// other math ops stay (LLVM has instructions for them).
 // CHECK-LABEL: func.func @others
-// CHECK: math.exp
+// CHECK-NOT: math.exp
+// CHECK-NOT: math.fma
+// CHECK: arith.mulf %{{.+}}, %{{.+}} fastmath<contract> : vector<4xf32>
+// CHECK-NOT: math.exp
+// CHECK-NOT: math.fma
 // CHECK: math.sqrt
-func.func @others(%x: f32) -> (f32, f32) {
-  %e = math.exp %x : f32
+func.func @others(%x: f32, %v: vector<4xf32>) -> (vector<4xf32>, f32) {
+  %e = math.exp %v : vector<4xf32>
   %s = math.sqrt %x : f32
-  return %e, %s : f32, f32
+  return %e, %s : vector<4xf32>, f32
 }
