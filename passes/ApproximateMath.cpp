@@ -55,12 +55,12 @@ struct CreatedFmas : RewriterBase::Listener {
 
 struct BNNApproximateMathPass : bnn::impl::BNNApproximateMathBase<BNNApproximateMathPass> {
   void runOnOperation() override {
-    RewritePatternSet erf(&getContext());
-    bnn::populateApproximateErfExpPatterns(erf);
+    RewritePatternSet erfExp(&getContext());
+    bnn::populateApproximateErfExpPatterns(erfExp);
     CreatedFmas created;
     GreedyRewriteConfig config;
     config.setListener(&created);
-    if (failed(bnn::applyPatternsOrReport(getOperation(), std::move(erf), config,
+    if (failed(bnn::applyPatternsOrReport(getOperation(), std::move(erfExp), config,
                                           getArgument())))
       return signalPassFailure();
     IRRewriter rewriter(&getContext());

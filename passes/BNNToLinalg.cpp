@@ -619,21 +619,63 @@ struct LowerBDepthwiseConv2D : OpRewritePattern<bnn::BDepthwiseConv2DOp> {
   }
 };
 
+/// Reductions of at most this many words are unrolled into an element-wise op (LowerBMatMulAct).
+constexpr int64_t kUnrolledActWords = 4;
+
 /// bmatmul_act: per (b, i, n), over the words, the products that are non-zero (both masks) and
 /// those that are -1 (signs differ): d = valid - 2 * differ.
+///
+/// Both operands are binary at run time (attention scores sign(Q) sign(K)^T, probabilities
+/// times sign(V)), so no kernel with weights laid out at compile time applies, and the
+/// reduction is short: a head of 64 or 128 channels is one or two words. As a reduction that
+/// cost two zero-filled i32 accumulators, a loop over one or two words per output and a second
+/// pass for d (BiBERT-base: 1.2 MB of memset per layer, the attention products three times their
+/// popcount work). Up to kUnrolledActWords words, the words are unrolled instead: one
+/// all-parallel op reads word w of each operand through a constant index in its map and
+/// yields d directly, which element-wise fusion then merges with the output transform and
+/// whatever element-wise ops follow (the score's Greater and Cast), one pass in all.
 struct LowerBMatMulAct : OpRewritePattern<bnn::BMatMulActOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(bnn::BMatMulActOp op, PatternRewriter &rewriter) const override {
     MLIRContext *ctx = op.getContext();
     Location loc = op.getLoc();
     auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    auto out = op.getType();
+    int64_t words = cast<RankedTensorType>(op.getASign().getType()).getShape().back();
+    if (out.hasStaticShape() && !ShapedType::isDynamic(words) && words <= kUnrolledActWords) {
+      // Loops: b, i, n; operand word w read at the constant index w.
+      SmallVector<Value> inputs;
+      SmallVector<AffineMap> maps;
+      for (int64_t w = 0; w < words; ++w) {
+        AffineExpr word = getAffineConstantExpr(w, ctx);
+        AffineMap aMap = AffineMap::get(3, 0, {d(0), d(1), word}, ctx);
+        AffineMap bMap = AffineMap::get(3, 0, {d(0), d(2), word}, ctx);
+        inputs.append({op.getASign(), op.getAMask(), op.getBSign(), op.getBMask()});
+        maps.append({aMap, aMap, bMap, bMap});
+      }
+      rewriter.replaceOp(op, buildElementwise(rewriter, loc, out, inputs, maps,
+                                              [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+        Type i32 = b.getI32Type();
+        Value differ, valid;
+        for (int64_t w = 0; w < words; ++w) {
+          ValueRange x = a.slice(4 * w, 4);
+          Value both = arith::AndIOp::create(b, l, x[1], x[3]);
+          Value neg = arith::AndIOp::create(b, l, both, arith::XOrIOp::create(b, l, x[0], x[2]));
+          Value dw = arith::TruncIOp::create(b, l, i32, math::CtPopOp::create(b, l, neg));
+          Value vw = arith::TruncIOp::create(b, l, i32, math::CtPopOp::create(b, l, both));
+          differ = w ? arith::AddIOp::create(b, l, differ, dw).getResult() : dw;
+          valid = w ? arith::AddIOp::create(b, l, valid, vw).getResult() : vw;
+        }
+        return arith::SubIOp::create(b, l, valid, arith::AddIOp::create(b, l, differ, differ));
+      }));
+      return success();
+    }
     // Loops: b, i, n | word.
     AffineMap aMap = AffineMap::get(4, 0, {d(0), d(1), d(3)}, ctx);
     AffineMap bMap = AffineMap::get(4, 0, {d(0), d(2), d(3)}, ctx);
     AffineMap accMap = AffineMap::get(4, 0, {d(0), d(1), d(2)}, ctx);
     SmallVector<utils::IteratorType> iters(3, utils::IteratorType::parallel);
     iters.push_back(utils::IteratorType::reduction);
-    auto out = op.getType();
     Value init = zeroFilled(rewriter, loc, out.getShape(), rewriter.getI32Type());
     auto reduce = linalg::GenericOp::create(
         rewriter, loc, TypeRange{out, out},

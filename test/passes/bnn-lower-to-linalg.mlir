@@ -558,10 +558,41 @@ func.func @bdepthwise(%x: tensor<1x4x4x2xi8>) -> tensor<1x4x4x2xi32> {
 
 // -----
 
-// bmatmul_act: per (b, i, n), over the words, the non-zero products (both masks) and the -1 ones
-// (signs differ among them); d = valid - 2 * differ.
+// bmatmul_act of at most 4 words: the words unrolled into one all-parallel op (word w read at
+// the constant index w), d = valid - 2 * differ yielded directly: no zero-filled accumulator,
+// no reduction loop, no second pass.
+// CHECK-DAG: #[[A0:.+]] = affine_map<(d0, d1, d2) -> (d0, d1, 0)>
+// CHECK-DAG: #[[B0:.+]] = affine_map<(d0, d1, d2) -> (d0, d2, 0)>
+// CHECK-DAG: #[[A1:.+]] = affine_map<(d0, d1, d2) -> (d0, d1, 1)>
+// CHECK-DAG: #[[B1:.+]] = affine_map<(d0, d1, d2) -> (d0, d2, 1)>
 // CHECK-LABEL: func.func @bmatmul_act
-// CHECK: %[[R:.*]]:2 = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "reduction"]{{.*}} ins(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : tensor<2x3x1xi64>, tensor<2x3x1xi64>, tensor<2x4x1xi64>, tensor<2x4x1xi64>)
+// CHECK-NOT: linalg.fill
+// CHECK: %[[R:.+]] = linalg.generic {indexing_maps = [#[[A0]], #[[A0]], #[[B0]], #[[B0]], #[[A1]], #[[A1]], #[[B1]], #[[B1]], #{{.+}}], iterator_types = ["parallel", "parallel", "parallel"]}
+// CHECK: ^bb0(%[[AS:[^:]+]]: i64, %[[AM:[^:]+]]: i64, %[[BS:[^:]+]]: i64, %[[BM:[^:]+]]: i64, %{{.+}}: i64, %{{.+}}: i64, %{{.+}}: i64, %{{.+}}: i64, %{{.+}}: i32):
+// CHECK: %[[BOTH:.*]] = arith.andi %[[AM]], %[[BM]] : i64
+// CHECK: %[[X:.*]] = arith.xori %[[AS]], %[[BS]] : i64
+// CHECK: arith.andi %[[BOTH]], %[[X]] : i64
+// CHECK: math.ctpop
+// CHECK: math.ctpop %[[BOTH]]
+// CHECK-COUNT-2: math.ctpop
+// CHECK: %[[DIFFER:.+]] = arith.addi
+// CHECK: %[[VALID:.+]] = arith.addi
+// CHECK: %[[TWICE:.+]] = arith.addi %[[DIFFER]], %[[DIFFER]] : i32
+// CHECK: %[[D:.+]] = arith.subi %[[VALID]], %[[TWICE]] : i32
+// CHECK: linalg.yield %[[D]] : i32
+// CHECK: return %[[R]]
+func.func @bmatmul_act(%as: tensor<2x3x2xi64>, %am: tensor<2x3x2xi64>, %bs: tensor<2x4x2xi64>, %bm: tensor<2x4x2xi64>) -> tensor<2x3x4xi32> {
+  %0 = bnn.bmatmul_act %as, %am, %bs, %bm {k = 70 : i64}
+     : (tensor<2x3x2xi64>, tensor<2x3x2xi64>, tensor<2x4x2xi64>, tensor<2x4x2xi64>) -> tensor<2x3x4xi32>
+  return %0 : tensor<2x3x4xi32>
+}
+
+// -----
+
+// Longer reductions (here 5 words) keep the reduction form: per (b, i, n), over the words, the
+// non-zero products (both masks) and the -1 ones (signs differ among them); d = valid - 2 * differ.
+// CHECK-LABEL: func.func @bmatmul_act_long
+// CHECK: %[[R:.*]]:2 = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "reduction"]{{.*}} ins(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : tensor<2x3x5xi64>, tensor<2x3x5xi64>, tensor<2x4x5xi64>, tensor<2x4x5xi64>)
 // CHECK: ^bb0(%[[AS:[^:]+]]: i64, %[[AM:[^:]+]]: i64, %[[BS:[^:]+]]: i64, %[[BM:[^:]+]]: i64, %[[D:[^:]+]]: i32, %[[V:[^:]+]]: i32):
 // CHECK: %[[BOTH:.*]] = arith.andi %[[AM]], %[[BM]] : i64
 // CHECK: %[[X:.*]] = arith.xori %[[AS]], %[[BS]] : i64
@@ -571,9 +602,9 @@ func.func @bdepthwise(%x: tensor<1x4x4x2xi8>) -> tensor<1x4x4x2xi32> {
 // CHECK: linalg.generic {{.*}} ins(%[[R]]#0, %[[R]]#1 : tensor<2x3x4xi32>, tensor<2x3x4xi32>)
 // CHECK: arith.addi
 // CHECK: arith.subi
-func.func @bmatmul_act(%as: tensor<2x3x1xi64>, %am: tensor<2x3x1xi64>, %bs: tensor<2x4x1xi64>, %bm: tensor<2x4x1xi64>) -> tensor<2x3x4xi32> {
-  %0 = bnn.bmatmul_act %as, %am, %bs, %bm {k = 10 : i64}
-     : (tensor<2x3x1xi64>, tensor<2x3x1xi64>, tensor<2x4x1xi64>, tensor<2x4x1xi64>) -> tensor<2x3x4xi32>
+func.func @bmatmul_act_long(%as: tensor<2x3x5xi64>, %am: tensor<2x3x5xi64>, %bs: tensor<2x4x5xi64>, %bm: tensor<2x4x5xi64>) -> tensor<2x3x4xi32> {
+  %0 = bnn.bmatmul_act %as, %am, %bs, %bm {k = 300 : i64}
+     : (tensor<2x3x5xi64>, tensor<2x3x5xi64>, tensor<2x4x5xi64>, tensor<2x4x5xi64>) -> tensor<2x3x4xi32>
   return %0 : tensor<2x3x4xi32>
 }
 
