@@ -642,7 +642,8 @@ struct LowerBMatMulAct : OpRewritePattern<bnn::BMatMulActOp> {
     auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
     auto out = op.getType();
     int64_t words = cast<RankedTensorType>(op.getASign().getType()).getShape().back();
-    if (out.hasStaticShape() && !ShapedType::isDynamic(words) && words <= kUnrolledActWords) {
+    if (out.hasStaticShape() && !ShapedType::isDynamic(words) && words >= 1 &&
+        words <= kUnrolledActWords) {
       // Loops: b, i, n; operand word w read at the constant index w.
       SmallVector<Value> inputs;
       SmallVector<AffineMap> maps;
