@@ -622,6 +622,25 @@ struct LowerBDepthwiseConv2D : OpRewritePattern<bnn::BDepthwiseConv2DOp> {
 /// Reductions of at most this many words are unrolled into an element-wise op (LowerBMatMulAct).
 constexpr int64_t kUnrolledActWords = 4;
 
+/// One word of a bmatmul_act: the products that are non-zero (both masks) and, among them, the
+/// -1 ones (signs differ), as i32 counts.
+struct ActWordCounts {
+  Value differ, valid;
+};
+ActWordCounts countActWord(OpBuilder &b, Location l, Value aSign, Value aMask, Value bSign,
+                           Value bMask) {
+  Type i32 = b.getI32Type();
+  Value both = arith::AndIOp::create(b, l, aMask, bMask);
+  Value neg = arith::AndIOp::create(b, l, both, arith::XOrIOp::create(b, l, aSign, bSign));
+  return {arith::TruncIOp::create(b, l, i32, math::CtPopOp::create(b, l, neg)),
+          arith::TruncIOp::create(b, l, i32, math::CtPopOp::create(b, l, both))};
+}
+
+/// d = valid - 2 * differ.
+Value actProduct(OpBuilder &b, Location l, Value differ, Value valid) {
+  return arith::SubIOp::create(b, l, valid, arith::AddIOp::create(b, l, differ, differ));
+}
+
 /// bmatmul_act: per (b, i, n), over the words, the products that are non-zero (both masks) and
 /// those that are -1 (signs differ): d = valid - 2 * differ.
 ///
@@ -656,18 +675,13 @@ struct LowerBMatMulAct : OpRewritePattern<bnn::BMatMulActOp> {
       }
       rewriter.replaceOp(op, buildElementwise(rewriter, loc, out, inputs, maps,
                                               [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-        Type i32 = b.getI32Type();
-        Value differ, valid;
-        for (int64_t w = 0; w < words; ++w) {
-          ValueRange x = a.slice(4 * w, 4);
-          Value both = arith::AndIOp::create(b, l, x[1], x[3]);
-          Value neg = arith::AndIOp::create(b, l, both, arith::XOrIOp::create(b, l, x[0], x[2]));
-          Value dw = arith::TruncIOp::create(b, l, i32, math::CtPopOp::create(b, l, neg));
-          Value vw = arith::TruncIOp::create(b, l, i32, math::CtPopOp::create(b, l, both));
-          differ = w ? arith::AddIOp::create(b, l, differ, dw).getResult() : dw;
-          valid = w ? arith::AddIOp::create(b, l, valid, vw).getResult() : vw;
+        ActWordCounts sum = countActWord(b, l, a[0], a[1], a[2], a[3]);
+        for (int64_t w = 1; w < words; ++w) {
+          ActWordCounts word = countActWord(b, l, a[4 * w], a[4 * w + 1], a[4 * w + 2], a[4 * w + 3]);
+          sum = {arith::AddIOp::create(b, l, sum.differ, word.differ),
+                 arith::AddIOp::create(b, l, sum.valid, word.valid)};
         }
-        return arith::SubIOp::create(b, l, valid, arith::AddIOp::create(b, l, differ, differ));
+        return actProduct(b, l, sum.differ, sum.valid);
       }));
       return success();
     }
@@ -683,19 +697,15 @@ struct LowerBMatMulAct : OpRewritePattern<bnn::BMatMulActOp> {
         ValueRange{op.getASign(), op.getAMask(), op.getBSign(), op.getBMask()}, ValueRange{init, init},
         ArrayRef<AffineMap>{aMap, aMap, bMap, bMap, accMap, accMap}, iters,
         [&](OpBuilder &b, Location l, ValueRange a) {
-          Type i32 = b.getI32Type();
-          Value both = arith::AndIOp::create(b, l, a[1], a[3]);
-          Value x = arith::AndIOp::create(b, l, both, arith::XOrIOp::create(b, l, a[0], a[2]));
-          Value differ = arith::TruncIOp::create(b, l, i32, math::CtPopOp::create(b, l, x));
-          Value valid = arith::TruncIOp::create(b, l, i32, math::CtPopOp::create(b, l, both));
-          linalg::YieldOp::create(b, l, ValueRange{arith::AddIOp::create(b, l, a[4], differ),
-                                                  arith::AddIOp::create(b, l, a[5], valid)});
+          ActWordCounts word = countActWord(b, l, a[0], a[1], a[2], a[3]);
+          linalg::YieldOp::create(b, l, ValueRange{arith::AddIOp::create(b, l, a[4], word.differ),
+                                                  arith::AddIOp::create(b, l, a[5], word.valid)});
         });
     AffineMap id = AffineMap::getMultiDimIdentityMap(3, ctx);
     rewriter.replaceOp(op, buildElementwise(rewriter, loc, out,
                                             ValueRange{reduce.getResult(0), reduce.getResult(1)}, {id, id},
                                             [](OpBuilder &b, Location l, ValueRange a) -> Value {
-      return arith::SubIOp::create(b, l, a[1], arith::AddIOp::create(b, l, a[0], a[0]));
+      return actProduct(b, l, a[0], a[1]);
     }));
     return success();
   }

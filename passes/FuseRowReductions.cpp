@@ -76,17 +76,23 @@ bool isElementwiseRoot(linalg::GenericOp op) {
          llvm::none_of(op.getStaticLoopRanges(), ShapedType::isDynamic);
 }
 
-/// The producers of `root` that fuse with it: fusible linalg ops reached through operands, each
-/// of whose users is `root` or another member (a producer read elsewhere stays whole).
-llvm::SetVector<Operation *> rowCluster(Operation *root) {
-  llvm::SetVector<Operation *> cluster;
+/// The ops reached from `root` backwards through operands, each accepted by `follow`.
+llvm::SetVector<Operation *> producersOf(Operation *root, function_ref<bool(Operation *)> follow) {
+  llvm::SetVector<Operation *> found;
   SmallVector<Operation *> work{root};
   while (!work.empty()) {
     Operation *op = work.pop_back_val();
     for (Value v : op->getOperands())
-      if (Operation *def = v.getDefiningOp(); def && isFusible(def) && cluster.insert(def))
+      if (Operation *def = v.getDefiningOp(); def && follow(def) && found.insert(def))
         work.push_back(def);
   }
+  return found;
+}
+
+/// The producers of `root` that fuse with it: fusible linalg ops reached through operands, each
+/// of whose users is `root` or another member (a producer read elsewhere stays whole).
+llvm::SetVector<Operation *> rowCluster(Operation *root) {
+  llvm::SetVector<Operation *> cluster = producersOf(root, isFusible);
   // Drop members with users outside (root + members), until none is left.
   bool changed = true;
   while (changed) {
@@ -137,7 +143,13 @@ unsigned rowDims(linalg::GenericOp root, const llvm::SetVector<Operation *> &clu
   return any ? rows : 0;
 }
 
-/// A reduction over at least kMinRowElements elements, with at least two rows.
+/// At least two rows of at least kMinRowElements elements: worth a row loop.
+bool worthRowLoop(int64_t rows, int64_t rowElements) {
+  return rows >= 2 && rowElements >= kMinRowElements;
+}
+
+/// A reduction of static shape whose rows (parallel loops) and reduced elements are worth a row
+/// loop.
 bool isRowReduction(linalg::GenericOp op) {
   if (op.getNumReductionLoops() == 0)
     return false;
@@ -147,7 +159,7 @@ bool isRowReduction(linalg::GenericOp op) {
       return false;
     (iter == utils::IteratorType::reduction ? row : rows) *= range;
   }
-  return rows >= 2 && row >= kMinRowElements;
+  return worthRowLoop(rows, row);
 }
 
 /// The ops of every potential row chain, looking through reshapes (before their unit dimensions
@@ -158,21 +170,13 @@ llvm::DenseSet<Operation *> rowChainOps(func::FuncOp func) {
   func.walk([&](linalg::GenericOp root) {
     if (!isElementwiseRoot(root))
       return;
-    llvm::SetVector<Operation *> chain;
-    SmallVector<Operation *> work{root};
-    bool reduces = false;
-    while (!work.empty()) {
-      Operation *op = work.pop_back_val();
-      for (Value v : op->getOperands()) {
-        Operation *def = v.getDefiningOp();
-        if (!def || !(isFusible(def) || isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(def)))
-          continue;
-        if (chain.insert(def))
-          work.push_back(def);
-        if (auto g = dyn_cast<linalg::GenericOp>(def))
-          reduces |= isRowReduction(g);
-      }
-    }
+    llvm::SetVector<Operation *> chain = producersOf(root, [](Operation *op) {
+      return isFusible(op) || isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(op);
+    });
+    bool reduces = llvm::any_of(chain, [](Operation *op) {
+      auto generic = dyn_cast<linalg::GenericOp>(op);
+      return generic && isRowReduction(generic);
+    });
     if (!reduces)
       return;
     ops.insert(root);
@@ -197,7 +201,7 @@ struct TileRowChain : OpRewritePattern<linalg::GenericOp> {
     int64_t rowCount = 1, rowElements = 1;
     for (unsigned i = 0; i < ranges.size(); ++i)
       (i < rows ? rowCount : rowElements) *= ranges[i];
-    if (rowCount < 2 || rowElements < kMinRowElements)
+    if (!worthRowLoop(rowCount, rowElements))
       return rewriter.notifyMatchFailure(root, "one row, or rows too short for a loop");
 
     SmallVector<OpFoldResult> tiles(ranges.size(), rewriter.getIndexAttr(0));
