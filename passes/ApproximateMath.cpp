@@ -15,12 +15,19 @@
 // The approximations evaluate their polynomials with math.fma, which LLVM must compute with a
 // single rounding: on a target without FMA instructions (x86-64-v2, bnnc's default x86 target)
 // that is a call of libm's fmaf per coefficient, eight per erf, which also keeps the loop from
-// being vectorized (GELU was half of a BiBERT-base encoder's time there). Each math.fma the erf
-// and exp patterns create (a listener sees them) becomes a multiply and an add flagged
-// `contract`: one FMA instruction where the target has it (the same code as before), a
-// vectorizable multiply and add where it does not (one more rounding per step: erf's error there
-// is 2.8e-7 instead of 2.2e-7, and erf(+-inf) is still +-1; exp's is unchanged). Tanh keeps its
-// fused steps: without FMA, its error would grow to 3.3e-7 and tanh(+-inf) become +-0.9999998.
+// being vectorized (GELU was half of a BiBERT-base encoder's time there). Each math.fma the
+// patterns create (a listener sees them) becomes a multiply and an add flagged `contract`: one
+// FMA instruction where the target has it (the same code as before), a vectorizable multiply and
+// add where it does not, with one more rounding per step: erf's error there is 2.8e-7 instead of
+// 2.2e-7 (erf(+-inf) still +-1), exp's is unchanged, tanh's grows to 3.3e-7.
+//
+// Tanh saturates: upstream clamps x to +-7.90531 and evaluates its rational function there, which
+// gives exactly +-1 only with fused steps (0.9999998 without). tanh(x) rounds to 1 in f32 once
+// 1 - tanh(x) = 2 / (e^2x + 1) < 2^-25 (half the spacing of floats below 1), that is from
+// x = 13 ln 2 = 9.011. So before the patterns run, each tanh(x) on f32 is wrapped as
+//   |x| >= 9 ? copysign(1, x) : tanh(x)
+// (at 9 <= x < 9.011 the rounded value would be 1 - 2^-24: an error of 6e-8). NaN compares
+// false and keeps the approximation's NaN. Three operations per vector beside its twenty.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Passes.h"
@@ -53,14 +60,40 @@ struct CreatedFmas : RewriterBase::Listener {
   void notifyOperationErased(Operation *op) override { fmas.remove(op); }
 };
 
+/// Wraps every f32 math.tanh as |x| >= 9 ? copysign(1, x) : tanh(x) (see the file comment): its
+/// approximation is then exact where tanh saturates, with or without fused multiply-adds.
+void saturateTanh(Operation *root) {
+  root->walk([](math::TanhOp tanh) {
+    Type type = tanh.getType();
+    if (!getElementTypeOrSelf(type).isF32())
+      return;
+    OpBuilder b(tanh->getContext());
+    b.setInsertionPointAfter(tanh);
+    Location loc = tanh.getLoc();
+    auto constant = [&](float v) -> Value {
+      auto attr = b.getF32FloatAttr(v);
+      if (auto vt = dyn_cast<VectorType>(type))
+        return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(vt, attr));
+      return arith::ConstantOp::create(b, loc, attr);
+    };
+    Value x = tanh.getOperand();
+    Value saturated = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGE,
+                                            math::AbsFOp::create(b, loc, x), constant(9.0f));
+    Value one = math::CopySignOp::create(b, loc, constant(1.0f), x);
+    auto select = arith::SelectOp::create(b, loc, saturated, one, tanh.getResult());
+    tanh.getResult().replaceAllUsesExcept(select, select);
+  });
+}
+
 struct BNNApproximateMathPass : bnn::impl::BNNApproximateMathBase<BNNApproximateMathPass> {
   void runOnOperation() override {
-    RewritePatternSet erfExp(&getContext());
-    bnn::populateApproximateErfExpPatterns(erfExp);
+    saturateTanh(getOperation());
+    RewritePatternSet patterns(&getContext());
+    bnn::populateApproximateMathPatterns(patterns);
     CreatedFmas created;
     GreedyRewriteConfig config;
     config.setListener(&created);
-    if (failed(bnn::applyPatternsOrReport(getOperation(), std::move(erfExp), config,
+    if (failed(bnn::applyPatternsOrReport(getOperation(), std::move(patterns), config,
                                           getArgument())))
       return signalPassFailure();
     IRRewriter rewriter(&getContext());
@@ -72,21 +105,14 @@ struct BNNApproximateMathPass : bnn::impl::BNNApproximateMathBase<BNNApproximate
           arith::MulFOp::create(rewriter, fma.getLoc(), fma.getA(), fma.getB(), contract);
       rewriter.replaceOpWithNewOp<arith::AddFOp>(fma, product, fma.getC(), contract);
     }
-    RewritePatternSet tanh(&getContext());
-    bnn::populateApproximateTanhPatterns(tanh);
-    if (failed(bnn::applyPatternsOrReport(getOperation(), std::move(tanh), getArgument())))
-      signalPassFailure();
   }
 };
 
 } // namespace
 
-void bnn::populateApproximateErfExpPatterns(RewritePatternSet &patterns) {
+void bnn::populateApproximateMathPatterns(RewritePatternSet &patterns) {
   populatePolynomialApproximateErfPattern(patterns);
+  populatePolynomialApproximateTanhPattern(patterns);
   populateMathPolynomialApproximationPatterns(
       patterns, [](StringRef name) { return name == math::ExpOp::getOperationName(); });
-}
-
-void bnn::populateApproximateTanhPatterns(RewritePatternSet &patterns) {
-  populatePolynomialApproximateTanhPattern(patterns);
 }

@@ -103,11 +103,9 @@ void populateDistinctResultsPatterns(mlir::RewritePatternSet &patterns);
 /// argument (ElideOutputCopies.cpp).
 void populateElideOutputCopiesPatterns(mlir::RewritePatternSet &patterns);
 
-/// math.erf, math.exp / math.tanh on f32 -> upstream's polynomial approximations
-/// (ApproximateMath.cpp; the pass applies the two sets one after the other, and unfuses the
-/// first one's multiply-adds in between).
-void populateApproximateErfExpPatterns(mlir::RewritePatternSet &patterns);
-void populateApproximateTanhPatterns(mlir::RewritePatternSet &patterns);
+/// math.erf, math.exp and math.tanh on f32 -> upstream's polynomial approximations
+/// (ApproximateMath.cpp; the pass saturates tanh first and unfuses the multiply-adds after).
+void populateApproximateMathPatterns(mlir::RewritePatternSet &patterns);
 
 /// The accumulating arith.addf of linalg reductions -> with `reassoc` (ReassociateReductions.cpp).
 void populateReassociateReductionsPatterns(mlir::RewritePatternSet &patterns);

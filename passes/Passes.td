@@ -302,9 +302,10 @@ def BNNApproximateMath : Pass<"bnn-approximate-math", "mlir::func::FuncOp"> {
     backend, which nothing vectorizes. Upstream MLIR's polynomial approximations
     (`populatePolynomialApproximateErfPattern`, `...TanhPattern`, and the exp pattern of
     `populateMathPolynomialApproximationPatterns`) rewrite them, on f32 scalars and vectors, into
-    arith ops that LLVM vectorizes with the loop around them. The `math.fma` ops the erf and exp
-    patterns create become `arith.mulf` + `arith.addf` with `contract` (one FMA where the target
-    has it, no libm `fmaf` call where it does not).
+    arith ops that LLVM vectorizes with the loop around them. The `math.fma` ops the patterns
+    create become `arith.mulf` + `arith.addf` with `contract` (one FMA where the target has it,
+    no libm `fmaf` call where it does not); tanh is first wrapped as
+    `|x| >= 9 ? copysign(1, x) : tanh(x)`, so it saturates to exactly +-1 either way.
 
     Before:
     ```mlir

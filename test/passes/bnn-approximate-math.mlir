@@ -14,8 +14,8 @@ func.func @erf_tanh(%x: f32, %v: vector<16xf32>) -> (f32, vector<16xf32>, f32) {
   return %e, %t, %u : f32, vector<16xf32>, f32
 }
 
-// Erf's multiply-adds are a multiply and an add that LLVM may contract (no libm fmaf call on a
-// target without FMA); tanh keeps math.fma.
+// Erf's and tanh's multiply-adds are a multiply and an add that LLVM may contract (no libm fmaf
+// call on a target without FMA).
 // CHECK-LABEL: func.func @erf_steps
 // CHECK-NOT: math.fma
 // CHECK: %[[P:.+]] = arith.mulf %{{.+}}, %{{.+}} fastmath<contract> : vector<8xf32>
@@ -29,10 +29,21 @@ func.func @erf_steps(%v: vector<8xf32>) -> vector<8xf32> {
   return %e : vector<8xf32>
 }
 
+// Tanh saturates to exactly +-1 from |x| = 9, whatever its approximation gives there:
+// |x| >= 9 ? copysign(1, x) : approximation.
 // CHECK-LABEL: func.func @tanh_steps
-// CHECK: math.fma
-// CHECK-NOT: fastmath<contract>
-// CHECK: return
+// CHECK-SAME: (%[[X:.+]]: f32)
+// CHECK-DAG: %[[NINE:.+]] = arith.constant 9.000000e+00 : f32
+// CHECK-DAG: %[[ONE:.+]] = arith.constant 1.000000e+00 : f32
+// CHECK-NOT: math.fma
+// CHECK: arith.mulf %{{.+}}, %{{.+}} fastmath<contract> : f32
+// CHECK-NOT: math.fma
+// CHECK: %[[T:.+]] = arith.select %{{.+}}, %{{.+}}, %{{.+}} : f32
+// CHECK-NEXT: %[[ABS:.+]] = math.absf %[[X]] : f32
+// CHECK-NEXT: %[[SAT:.+]] = arith.cmpf oge, %[[ABS]], %[[NINE]] : f32
+// CHECK-NEXT: %[[SIGN:.+]] = math.copysign %[[ONE]], %[[X]] : f32
+// CHECK-NEXT: %[[Y:.+]] = arith.select %[[SAT]], %[[SIGN]], %[[T]] : f32
+// CHECK-NEXT: return %[[Y]]
 func.func @tanh_steps(%x: f32) -> f32 {
   %t = math.tanh %x : f32
   return %t : f32
