@@ -202,7 +202,14 @@ void binaryMacLayer(LayerCost &c, Operation *op, Value sign, Value mask, Value w
 /// weight costs a sparse correction per output position of its channel: read the input bit,
 /// compute +-1/0, subtract (4 scalar operations), counted as scalar work, plus the table of
 /// zero taps (4 int32 per zero) in the weight memory.
-void addZeroTapCost(LayerCost &c, std::optional<ArrayRef<int64_t>> zeros, int64_t positions) {
+/// With a weight mask plane instead, every product also reads the weight's mask bit: the weights
+/// execute as 2 bits (sign and mask planes, both in the weight memory).
+void addZeroTapCost(LayerCost &c, std::optional<ArrayRef<int64_t>> zeros, Value weightMask,
+                    int64_t positions) {
+  if (weightMask) {
+    c.execWeightBits = 2;
+    c.weightBytes += tensorBytes(weightMask);
+  }
   if (!zeros)
     return;
   int64_t n = static_cast<int64_t>(zeros->size());
@@ -224,7 +231,7 @@ LayerCost CostModel<bnn::BConv2DOp>::getLayerCost(Operation *op) const {
   c.inputShape.back() = k;
   c.weightShape = {w[0], w[1], w[2], k};
   c.floatWeightBytes = w[0] * w[1] * w[2] * k * 4;
-  addZeroTapCost(c, conv.getZeroTaps(), numElements(conv.getOutput()) / w[0]);
+  addZeroTapCost(c, conv.getZeroTaps(), conv.getWeightMask(), numElements(conv.getOutput()) / w[0]);
   return c;
 }
 
@@ -281,7 +288,7 @@ LayerCost CostModel<bnn::BMatMulOp>::getLayerCost(Operation *op) const {
   c.inputShape.back() = k;
   c.weightShape = {w[0], k};
   c.floatWeightBytes = w[0] * k * 4;
-  addZeroTapCost(c, mm.getZeroTaps(), numElements(mm.getOutput()) / w[0]);
+  addZeroTapCost(c, mm.getZeroTaps(), mm.getWeightMask(), numElements(mm.getOutput()) / w[0]);
   return c;
 }
 

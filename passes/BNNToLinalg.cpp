@@ -572,10 +572,10 @@ Value lowerBipolarConv(PatternRewriter &rewriter, bnn::BConv2DOp op, Value padde
 struct LowerBConv2D : OpRewritePattern<bnn::BConv2DOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(bnn::BConv2DOp op, PatternRewriter &rewriter) const override {
-    // Ternary weights are corrected by the kernel lowering (bnn-lower-binary-kernels), which
-    // takes every layer with constant weights; zero taps come only with constant weights.
-    if (op.getZeroTaps())
-      return rewriter.notifyMatchFailure(op, "zero_taps need bnn-lower-binary-kernels");
+    // Ternary weights are computed by the kernel lowering (bnn-lower-binary-kernels), which
+    // takes every layer with constant weights; they come only with constant weights.
+    if (op.getZeroTaps() || op.getWeightMask())
+      return rewriter.notifyMatchFailure(op, "ternary weights need bnn-lower-binary-kernels");
     Location loc = op.getLoc();
     MLIRContext *ctx = op.getContext();
     auto pad = op.getPad();
@@ -714,8 +714,8 @@ struct LowerBMatMulAct : OpRewritePattern<bnn::BMatMulActOp> {
 struct LowerBMatMul : OpRewritePattern<bnn::BMatMulOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(bnn::BMatMulOp op, PatternRewriter &rewriter) const override {
-    if (op.getZeroTaps())
-      return rewriter.notifyMatchFailure(op, "zero_taps need bnn-lower-binary-kernels");
+    if (op.getZeroTaps() || op.getWeightMask())
+      return rewriter.notifyMatchFailure(op, "ternary weights need bnn-lower-binary-kernels");
     MLIRContext *ctx = op.getContext();
     auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
     // Loops: b, i, n | word.

@@ -59,11 +59,19 @@ std::string notBinaryReason(int64_t o, float alpha, float w) {
          std::to_string(alpha) + " and " + std::to_string(w) + ")";
 }
 
-std::optional<std::string> tooManyZeros(size_t zeros, int64_t total) {
-  if (static_cast<double>(zeros) > kMaxZeroWeightFraction * static_cast<double>(total))
-    return "too many exact-zero weights for a sparse correction (" + std::to_string(zeros) +
-           " of " + std::to_string(total) + ")";
-  return std::nullopt;
+bool sparseZeroWeights(size_t zeros, int64_t total) {
+  return static_cast<double>(zeros) <= kMaxSparseZeroFraction * static_cast<double>(total);
+}
+
+std::vector<uint64_t> weightMaskBits(const std::vector<int64_t> &zeros, int64_t rows, int64_t inner,
+                                     int64_t words) {
+  std::vector<uint64_t> mask(rows * words, 0);
+  for (int64_t row = 0; row < rows; ++row)
+    for (int64_t i = 0; i < inner; ++i)
+      mask[row * words + i / 64] |= uint64_t(1) << (i % 64);
+  for (int64_t z : zeros)
+    mask[z / inner * words + z % inner / 64] &= ~(uint64_t(1) << (z % inner % 64));
+  return mask;
 }
 
 int64_t popcountBound(int64_t base, int64_t t, int64_t K) {
@@ -153,26 +161,35 @@ BorderClasses borderClasses(int64_t out, int64_t in, int64_t k, int64_t stride, 
 std::vector<int64_t> bipolarConvBase(const BorderClasses &rows, const BorderClasses &cols,
                                      const uint64_t *weights, int64_t outChannels,
                                      int64_t outChannelsPadded, int64_t kh, int64_t kw,
-                                     int64_t words, int64_t inChannels) {
+                                     int64_t words, int64_t inChannels,
+                                     const uint64_t *weightMask) {
   int64_t rowClasses = static_cast<int64_t>(rows.taps.size());
   int64_t colClasses = static_cast<int64_t>(cols.taps.size());
   std::vector<int64_t> base(rowClasses * colClasses * outChannelsPadded);
+  auto count = [&](const uint64_t *plane, int64_t o, int64_t i, int64_t j) {
+    const uint64_t *w = plane + ((o * kh + i) * kw + j) * words;
+    int64_t n = 0;
+    for (int64_t x = 0; x < words; ++x)
+      n += static_cast<int64_t>(std::bitset<64>(w[x]).count());
+    return n;
+  };
   for (int64_t rc = 0; rc < rowClasses; ++rc)
     for (int64_t cc = 0; cc < colClasses; ++cc) {
       int64_t validRows = std::count(rows.taps[rc].begin(), rows.taps[rc].end(), true);
       int64_t validCols = std::count(cols.taps[cc].begin(), cols.taps[cc].end(), true);
-      int64_t kv = inChannels * validRows * validCols;
       for (int64_t o = 0; o < outChannelsPadded; ++o) {
-        int64_t padded = 0;
-        if (o < outChannels)
+        int64_t kv = inChannels * validRows * validCols, padded = 0;
+        if (o < outChannels) {
+          if (weightMask)
+            kv = 0;
           for (int64_t i = 0; i < kh; ++i)
             for (int64_t j = 0; j < kw; ++j) {
-              if (rows.taps[rc][i] && cols.taps[cc][j])
-                continue;
-              const uint64_t *w = weights + ((o * kh + i) * kw + j) * words;
-              for (int64_t x = 0; x < words; ++x)
-                padded += static_cast<int64_t>(std::bitset<64>(w[x]).count());
+              if (!(rows.taps[rc][i] && cols.taps[cc][j]))
+                padded += count(weights, o, i, j);
+              else if (weightMask)
+                kv += count(weightMask, o, i, j);
             }
+        }
         base[(rc * colClasses + cc) * outChannelsPadded + o] = kv + 2 * padded;
       }
     }

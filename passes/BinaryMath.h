@@ -48,9 +48,19 @@ std::optional<std::string> classifyTernaryWeights(int64_t channels, int64_t taps
                                                   std::vector<float> &alpha,
                                                   std::vector<int8_t> &signs);
 
-/// At most this fraction of a layer's weights may be exact zeros for it to be binarized with a
-/// sparse correction (each zero costs a few scalar operations per output position).
-constexpr double kMaxZeroWeightFraction = 0.01;
+/// Ternary weights take one of two encodings (bnn.bconv2d, BINARY_SEMANTICS §4). The sparse
+/// correction (`zero_taps`) costs about 20 scalar operations per zero weight and output position;
+/// the weight mask plane (`weight_mask`) one AND per popcount in the kernel (none with AVX-512,
+/// whose vpternlogq computes (x ^ w) & m in one instruction) plus its loads. Per output position
+/// the conv costs about 3 * O * K / (64 L) vector operations (L words per vector), so the sparse
+/// correction costs (zeros / weights) * 427 L of the conv: already 0.8x at 1/4096 with
+/// AVX-512. It is kept for the few zeros PyTorch's initialisation leaves in a large layer, up
+/// to this fraction of the weights; more zeros take the mask.
+constexpr double kMaxSparseZeroFraction = 1.0 / 65536;
+
+/// Whether `zeros` exact-zero weights of `total` take the sparse correction (zero_taps) rather
+/// than a weight mask plane.
+bool sparseZeroWeights(size_t zeros, int64_t total);
 
 /// Relative tolerance for "all weights of a channel have one magnitude": the scale is computed
 /// in float32 (mean|W|, a power of two ...) and multiplied into every weight.
@@ -58,12 +68,10 @@ constexpr double kWeightTolerance = 1e-6;
 
 /// The reason classifyBinaryWeights gives for weight `w` in channel `o` of magnitude `alpha`.
 std::string notBinaryReason(int64_t o, float alpha, float w);
-/// The reason for more than kMaxZeroWeightFraction of `total` weights being zero, if so.
-std::optional<std::string> tooManyZeros(size_t zeros, int64_t total);
 
 /// Classifies weights read by `at(o, r, i)` (output channel o, row r of `rows`, element i of
-/// `inner`, packed per row) as +-alpha_o, with exact zeros allowed (listed in `zeros`) up to
-/// kMaxZeroWeightFraction of the weights. Returns the reason when they are not. A template, so
+/// `inner`, packed per row) as +-alpha_o, with any number of exact zeros (listed in `zeros`).
+/// Returns the reason when they are not. A template, so
 /// that the accessor is inlined: it runs on every weight of every layer (tens of millions in a
 /// large model), where a std::function call per weight was a tenth of the fusion pass.
 template <typename At>
@@ -98,8 +106,13 @@ std::optional<std::string> classifyBinaryWeights(int64_t outChannels, int64_t ro
     }
     out.alpha[o] = alpha;
   }
-  return tooManyZeros(out.zeros.size(), outChannels * rows * inner);
+  return std::nullopt;
 }
+
+/// The weight mask plane of `rows` rows of `inner` weights, packed in `words` words per row: bit 1
+/// for every real weight that is not one of `zeros` (flat indices row * inner + i).
+std::vector<uint64_t> weightMaskBits(const std::vector<int64_t> &zeros, int64_t rows, int64_t inner,
+                                     int64_t words);
 
 /// Integer thresholds of a binarized layer output, per channel (BINARY_SEMANTICS §5): the
 /// value is -1 for d < low, 0 for low <= d < high, +1 for d >= high; mirrored (+1 below low,
@@ -145,10 +158,15 @@ BorderClasses borderClasses(int64_t out, int64_t in, int64_t k, int64_t stride, 
 ///   d = Kv - 2 * (A - P) = (Kv + 2P) - 2A = base - 2A.
 /// Returns base as [rowClass][colClass][outChannelsPadded]; channels from `outChannels` on are
 /// Kv (their weights are 0). `weights` are [outChannels][kh][kw][words], bit 1 for -1.
+/// With a weight mask plane `weightMask` (same layout, bit 1 for a non-zero weight; zeros are
+/// packed as +1, bit 0, in `weights`) the kernel counts A = popcount((s ^ w) & wm): a valid tap
+/// counts only its non-zero weights, so Kv is the popcount of the mask over the valid taps of
+/// channel o, and P is unchanged (w & wm = w).
 std::vector<int64_t> bipolarConvBase(const BorderClasses &rows, const BorderClasses &cols,
                                      const uint64_t *weights, int64_t outChannels,
                                      int64_t outChannelsPadded, int64_t kh, int64_t kw,
-                                     int64_t words, int64_t inChannels);
+                                     int64_t words, int64_t inChannels,
+                                     const uint64_t *weightMask = nullptr);
 
 /// Re-lays weights [outChannels][taps][words] as [outChannelsPadded / block][taps][words][block]:
 /// the kernel's inner loop then reads the `block` output channels of one tap and word (a

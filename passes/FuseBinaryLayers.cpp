@@ -211,9 +211,23 @@ std::pair<Value, Value> packActivations(OpBuilder &b, Location loc, Value input,
   return pack(b, loc, activations);
 }
 
-/// The zero_taps attribute of ternary weights (null when there are none).
-DenseI64ArrayAttr zeroTaps(OpBuilder &b, const bnn::BinaryWeights &weights) {
-  return weights.zeros.empty() ? DenseI64ArrayAttr() : b.getDenseI64ArrayAttr(weights.zeros);
+/// The encoding of ternary weights (bnn.bconv2d): none without zeros; a few zeros as the sparse
+/// zero_taps attribute, more as a weight mask plane of `shape` (the packed weights' shape), of
+/// `rows` x `inner` weights per output channel.
+struct Ternary {
+  DenseI64ArrayAttr zeroTaps;
+  Value mask;
+};
+Ternary ternaryWeights(OpBuilder &b, Location loc, const bnn::BinaryWeights &weights,
+                       ArrayRef<int64_t> shape, int64_t rows, int64_t inner) {
+  if (weights.zeros.empty())
+    return {};
+  int64_t total = static_cast<int64_t>(weights.alpha.size()) * rows * inner;
+  if (bnn::sparseZeroWeights(weights.zeros.size(), total))
+    return {b.getDenseI64ArrayAttr(weights.zeros), Value()};
+  int64_t allRows = static_cast<int64_t>(weights.alpha.size()) * rows;
+  return {DenseI64ArrayAttr(),
+          packedConstant(b, loc, shape, bnn::weightMaskBits(weights.zeros, allRows, inner, weights.words))};
 }
 
 struct FuseConv : OpRewritePattern<tosa::Conv2DOp> {
@@ -225,15 +239,17 @@ struct FuseConv : OpRewritePattern<tosa::Conv2DOp> {
     Location loc = conv.getLoc();
     auto wShape = conv.getWeight().getType().getShape();
     auto [sign, mask] = packActivations(rewriter, loc, conv.getInput(), weights);
-    Value packed = packedConstant(rewriter, loc, {wShape[0], wShape[1], wShape[2], weights.words}, weights.bits);
+    SmallVector<int64_t> packedShape = {wShape[0], wShape[1], wShape[2], weights.words};
+    Value packed = packedConstant(rewriter, loc, packedShape, weights.bits);
+    Ternary ternary = ternaryWeights(rewriter, loc, weights, packedShape, wShape[1] * wShape[2], wShape[3]);
     auto bias = floatConstant(conv.getBias());
     SmallVector<float> biasValues(bias.getValues<float>());
     if (biasValues.size() == 1)
       biasValues.assign(wShape[0], biasValues[0]);
     auto dType = RankedTensorType::get(conv.getType().getShape(), rewriter.getI32Type());
-    Value d = bnn::BConv2DOp::create(rewriter, loc, dType, sign, mask, packed, wShape[3],
+    Value d = bnn::BConv2DOp::create(rewriter, loc, dType, sign, mask, packed, ternary.mask, wShape[3],
                                      conv.getPadAttr(), conv.getStrideAttr(), conv.getDilationAttr(),
-                                     /*bipolar=*/false, zeroTaps(rewriter, weights));
+                                     /*bipolar=*/false, ternary.zeroTaps);
     // conv(x, +-alpha) + bias = alpha * d + bias.
     Value result = bnn::OutputTransformOp::create(rewriter, loc, conv.getType(), d,
                                                   f32Vector(rewriter, loc, weights.alpha),
@@ -329,9 +345,10 @@ struct FuseMatMul : OpRewritePattern<tosa::MatMulOp> {
     int64_t K = bShape[1], N = bShape[2];
     auto [sign, mask] = packActivations(rewriter, loc, mm.getA(), weights);
     Value packed = packedConstant(rewriter, loc, {N, weights.words}, weights.bits);
+    Ternary ternary = ternaryWeights(rewriter, loc, weights, {N, weights.words}, 1, K);
     auto dType = RankedTensorType::get(mm.getType().getShape(), rewriter.getI32Type());
-    Value d = bnn::BMatMulOp::create(rewriter, loc, dType, sign, mask, packed, K,
-                                     /*bipolar=*/false, zeroTaps(rewriter, weights));
+    Value d = bnn::BMatMulOp::create(rewriter, loc, dType, sign, mask, packed, ternary.mask, K,
+                                     /*bipolar=*/false, ternary.zeroTaps);
     Value result = bnn::OutputTransformOp::create(
         rewriter, loc, mm.getType(), d, f32Vector(rewriter, loc, weights.alpha),
         f32Vector(rewriter, loc, SmallVector<float>(N, 0.0f)));
@@ -373,8 +390,18 @@ struct SinkScaleBelowReshape : OpRewritePattern<tosa::ReshapeOp> {
   }
 };
 
-/// ", with N zero weights (...)" for a layer with ternary weights, else nothing.
-std::string zeroWeightNote(std::optional<ArrayRef<int64_t>> zeros) {
+/// ", with N zero weights (...)" for a layer with ternary weights (`total` weights), else
+/// nothing.
+std::string zeroWeightNote(std::optional<ArrayRef<int64_t>> zeros, Value weightMask, int64_t total) {
+  if (weightMask) {
+    DenseIntElementsAttr bits;
+    int64_t nonZero = 0;
+    if (matchPattern(weightMask, m_Constant(&bits)))
+      for (const APInt &word : bits.getValues<APInt>())
+        nonZero += word.popcount();
+    return ", with " + std::to_string(total - nonZero) +
+           " zero weights (ternary: a weight mask plane selects the non-zero ones)";
+  }
   if (!zeros || zeros->empty())
     return "";
   return ", with " + std::to_string(zeros->size()) +
@@ -410,16 +437,19 @@ struct BNNFuseBinaryLayersPass : bnn::impl::BNNFuseBinaryLayersBase<BNNFuseBinar
       else if (auto mm = dyn_cast<tosa::MatMulOp>(op))
         emitRemark(op->getLoc()) << "MatMul/Gemm stays float: " << whyNotBinaryMatMul(mm, nullptr);
       else if (auto b = dyn_cast<bnn::BConv2DOp>(op))
-        emitRemark(op->getLoc()) << "Conv binarized: bconv2d, K = "
-                                 << b.getInChannels() * b.getWeights().getType().getDimSize(1) *
-                                        b.getWeights().getType().getDimSize(2)
-                                 << zeroWeightNote(b.getZeroTaps());
+      {
+        auto w = b.getWeights().getType();
+        int64_t K = b.getInChannels() * w.getDimSize(1) * w.getDimSize(2);
+        emitRemark(op->getLoc()) << "Conv binarized: bconv2d, K = " << K
+                                 << zeroWeightNote(b.getZeroTaps(), b.getWeightMask(), K * w.getDimSize(0));
+      }
       else if (auto b = dyn_cast<bnn::BMatMulActOp>(op))
         emitRemark(op->getLoc()) << "MatMul binarized: bmatmul_act (both operands binary at run "
                                     "time), K = " << b.getK();
       else if (auto b = dyn_cast<bnn::BMatMulOp>(op))
         emitRemark(op->getLoc()) << "MatMul/Gemm binarized: bmatmul, K = " << b.getK()
-                                 << zeroWeightNote(b.getZeroTaps());
+                                 << zeroWeightNote(b.getZeroTaps(), b.getWeightMask(),
+                                                   b.getK() * b.getWeights().getType().getDimSize(0));
     });
   }
 };

@@ -253,9 +253,14 @@ static int64_t windowOutput(int64_t in, int64_t padBegin, int64_t padEnd, int64_
   return span < 0 ? 0 : span / stride + 1;
 }
 
-/// Zero-weight taps: increasing flat indices below `count`.
-static LogicalResult verifyZeroTaps(Operation *op, std::optional<ArrayRef<int64_t>> taps,
-                                    int64_t count) {
+/// Ternary weights: zero taps as increasing flat indices below `count`, or a weight mask of the
+/// weights' type, not both.
+static LogicalResult verifyTernary(Operation *op, std::optional<ArrayRef<int64_t>> taps,
+                                   int64_t count, Value weights, Value weightMask) {
+  if (weightMask && weightMask.getType() != weights.getType())
+    return op->emitOpError("weight_mask must have the type of the weights");
+  if (weightMask && taps)
+    return op->emitOpError("takes zero_taps or a weight_mask, not both");
   if (!taps)
     return success();
   int64_t previous = -1;
@@ -309,8 +314,9 @@ LogicalResult BConv2DOp::verify() {
   if (failed(verifyWindowResult(*this, s, w.getDimSize(1), w.getDimSize(2), getPad(), getStride(),
                                 getDilation(), out, w.getDimSize(0))))
     return failure();
-  return verifyZeroTaps(*this, getZeroTaps(),
-                        w.getDimSize(0) * w.getDimSize(1) * w.getDimSize(2) * getInChannels());
+  return verifyTernary(*this, getZeroTaps(),
+                       w.getDimSize(0) * w.getDimSize(1) * w.getDimSize(2) * getInChannels(),
+                       getWeights(), getWeightMask());
 }
 
 LogicalResult BDepthwiseConv2DOp::verify() {
@@ -360,7 +366,8 @@ LogicalResult BMatMulOp::verify() {
       out.getDimSize(2) != w.getDimSize(0))
     return emitOpError("result shape must be [") << s.getDimSize(0) << ", " << s.getDimSize(1)
                                                 << ", " << w.getDimSize(0) << "]";
-  return verifyZeroTaps(*this, getZeroTaps(), w.getDimSize(0) * getK());
+  return verifyTernary(*this, getZeroTaps(), w.getDimSize(0) * getK(), getWeights(),
+                       getWeightMask());
 }
 
 /// Per-channel vectors must have one entry per innermost index of `type`.

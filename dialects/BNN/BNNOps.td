@@ -202,10 +202,15 @@ def BNN_BConv2DOp : BNN_Op<"bconv2d", [Pure]> {
     the producer is a bipolar binarizer). The mask plane is then not read: in-bounds taps are
     selected from the position alone and `d = in_channels * taps(p) - 2 * popcount(s ^ w)`.
 
-    `zero_taps` lists the weights that are exactly 0 (ternary weights: `Sign(W)` of a W that
-    holds an exact 0), as increasing flat indices `((o * KH + kh) * KW + kw) * in_channels + c`.
-    Such a weight is packed as +1 (bit 0) and its tap contributes nothing: `d` is the sum above
-    minus the input value at each listed tap (BINARY_SEMANTICS §4).
+    Ternary weights (`Sign(W)` of a W that holds exact zeros, BINARY_SEMANTICS §4) come in one
+    of two encodings, chosen by how many zeros there are. A zero weight is packed as +1 (bit 0)
+    in `weights` either way.
+    - `zero_taps` (a few zeros) lists them as increasing flat indices
+      `((o * KH + kh) * KW + kw) * in_channels + c`; `d` is the sum above minus the input value
+      at each listed tap (a sparse correction).
+    - The optional operand `weight_mask` (any number), packed like `weights`, has bit 1 where
+      the weight is not zero; a tap counts only where both masks are set:
+      `d = sum over in-bounds taps of (popcount(m & wm_o) - 2 * popcount(m & wm_o & (s ^ w_o)))`.
 
     Example:
     ```mlir
@@ -215,8 +220,8 @@ def BNN_BConv2DOp : BNN_Op<"bconv2d", [Pure]> {
     ```
   }];
   let arguments = (ins BNN_PackedTensor:$input_sign, BNN_PackedTensor:$input_mask,
-                       BNN_PackedTensor:$weights, I64Attr:$in_channels,
-                       DenseI64ArrayAttr:$pad, DenseI64ArrayAttr:$stride,
+                       BNN_PackedTensor:$weights, Optional<BNN_PackedTensor>:$weight_mask,
+                       I64Attr:$in_channels, DenseI64ArrayAttr:$pad, DenseI64ArrayAttr:$stride,
                        DenseI64ArrayAttr:$dilation, UnitAttr:$bipolar,
                        OptionalAttr<DenseI64ArrayAttr>:$zero_taps);
   let results = (outs BNN_IntTensor:$output);
@@ -266,8 +271,10 @@ def BNN_BMatMulOp : BNN_Op<"bmatmul", [Pure]> {
     column n of the float matrix), true reduction length `k`. The result is the integer dot
     product `d[b, i, n] = sum over words of (popcount(m) - 2 * popcount(m & (s ^ w_n)))`.
     With `bipolar` (no zeros in the input) the mask is not read: `d = k - 2 * popcount(s ^ w)`.
-    `zero_taps` lists weights that are exactly 0 as increasing flat indices `n * k + i`; each is
-    packed as +1 and its input value is subtracted, so it contributes nothing.
+    Ternary weights as for `bnn.bconv2d`: `zero_taps` lists a few exact zeros as increasing flat
+    indices `n * k + i` (each packed as +1, its input value subtracted), or the optional operand
+    `weight_mask` (`[N, words]`, bit 1 where the weight is not zero) selects the counted bits:
+    `d[b, i, n] = sum over words of (popcount(m & wm_n) - 2 * popcount(m & wm_n & (s ^ w_n)))`.
 
     Example:
     ```mlir
@@ -276,8 +283,8 @@ def BNN_BMatMulOp : BNN_Op<"bmatmul", [Pure]> {
     ```
   }];
   let arguments = (ins BNN_PackedTensor:$input_sign, BNN_PackedTensor:$input_mask,
-                       BNN_PackedTensor:$weights, I64Attr:$k, UnitAttr:$bipolar,
-                       OptionalAttr<DenseI64ArrayAttr>:$zero_taps);
+                       BNN_PackedTensor:$weights, Optional<BNN_PackedTensor>:$weight_mask,
+                       I64Attr:$k, UnitAttr:$bipolar, OptionalAttr<DenseI64ArrayAttr>:$zero_taps);
   let results = (outs BNN_IntTensor:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;

@@ -996,6 +996,67 @@ def build_ternary_weights():
                   "MatMul, some at padded border taps", reference="onnxruntime", presign=presign)
 
 
+@builder("shape_ternary_dense", "shapes")
+def build_ternary_dense():
+    """Ternary weights with many zeros (a pruned binary network: 30-50% of Sign(W) is 0), which
+    take a weight mask plane instead of the sparse correction, and exact zeros in the
+    activations too (ReLU before each Sign), so the kernels' masked loop meets the weight mask.
+    Relu -> Sign -> Conv 3x3 pad 1 (40 -> 24) -> BN -> Relu -> Sign -> Conv 3x3 stride 2 (24 ->
+    16) -> BN -> Sign -> Flatten -> MatMul (256 -> 10)."""
+    rng = np.random.default_rng(340)
+    g = Graph("ternary_dense")
+    x_np = dyadic_input(rng, 1, 40, 7, 7)
+    x = g.input("in0", x_np)
+
+    def pruned(w, fraction):
+        flat = w.reshape(-1)
+        flat[rng.random(flat.size) < fraction] = 0.0
+        flat[0] = 0.0  # channel 0, tap (0, 0): a corner tap, padded at the first output
+        return w
+
+    def xnor_weight(w, axes):
+        wn = g.init("W", w)
+        a = g.node("ReduceMean", [g.node("Abs", [wn])], axes=axes, keepdims=1)
+        return g.node("Mul", [g.node("Sign", [wn]), a])
+
+    h = g.node("Sign", [g.node("Relu", [x])])
+    h = g.node("Conv", [h, xnor_weight(pruned(latent(rng, 24, 40, 3, 3), 0.3), [1, 2, 3])],
+               kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+    h = g.batchnorm(h, 3401)
+    presign = [h]
+    h = g.node("Sign", [g.node("Relu", [h])])
+    h = g.node("Conv", [h, xnor_weight(pruned(latent(rng, 16, 24, 3, 3), 0.5), [1, 2, 3])],
+               kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[2, 2])
+    h = g.batchnorm(h, 3402)
+    presign.append(h)
+    h = g.node("Sign", [h])
+    h = g.node("Flatten", [h], axis=1)
+    h = g.node("MatMul", [h, xnor_weight(pruned(latent(rng, 256, 10), 0.4), [0])])
+    return finish(g, h, [x_np], 3, "ternary weights with 30-50% zeros (weight mask planes) and "
+                  "exact zeros in the activations", reference="onnxruntime", presign=presign)
+
+
+@builder("shape_ternary_sparse", "shapes")
+def build_ternary_sparse():
+    """The few zeros PyTorch's initialisation can leave in a large layer: one zero weight (at a
+    corner tap, padded at the first output) in a 3x3 conv of 73,728 weights, which keeps the
+    sparse correction (zero_taps) except on AVX-512, where the kernel makes it a weight mask.
+    Sign -> Conv 3x3 pad 1 (64 -> 128) -> BN -> out."""
+    rng = np.random.default_rng(350)
+    g = Graph("ternary_sparse")
+    x_np = half_offset_input(rng, 1, 64, 5, 5)
+    x = g.input("in0", x_np)
+    w = latent(rng, 128, 64, 3, 3)
+    w[3, 0, 0, 0] = 0.0
+    wn = g.init("W", w)
+    a = g.node("ReduceMean", [g.node("Abs", [wn])], axes=[1, 2, 3], keepdims=1)
+    h = g.node("Conv", [g.node("Sign", [x]), g.node("Mul", [g.node("Sign", [wn]), a])],
+               kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+    h = g.batchnorm(h, 3501)
+    return finish(g, h, [x_np], 1, "one zero weight in 73,728 (the sparse correction)",
+                  reference="onnxruntime", presign=[x])
+
+
 # ---------------------------------------------------------------------------------------------
 
 

@@ -235,10 +235,16 @@ TEST(BinaryMath, WeightsAreBinaryOnlyWithOneMagnitudePerChannel) {
   EXPECT_EQ(out.alpha, (std::vector<float>{0.5f}));
   EXPECT_EQ(out.bits[0] & (uint64_t(1) << 3), 0u);
   EXPECT_EQ(out.bits[2], uint64_t(1) << (150 - 128));
+  // Any number of zeros is listed; which encoding takes them is sparseZeroWeights' choice.
   std::vector<float> zero = {0.5f, 0.0f};
-  auto many = classifyBinaryWeights(1, 1, 2, [&](int64_t, int64_t, int64_t i) { return zero[i]; }, out);
-  ASSERT_TRUE(many);
-  EXPECT_NE(many->find("too many exact-zero weights"), std::string::npos);
+  EXPECT_FALSE(classifyBinaryWeights(1, 1, 2, [&](int64_t, int64_t, int64_t i) { return zero[i]; }, out));
+  EXPECT_EQ(out.zeros, (std::vector<int64_t>{1}));
+  EXPECT_FALSE(sparseZeroWeights(1, 2));
+  EXPECT_TRUE(sparseZeroWeights(1, 65536));
+  EXPECT_FALSE(sparseZeroWeights(2, 65536));
+  // The weight mask plane: bit 1 for each real weight but the zeros (rows of 70 in 2 words).
+  std::vector<uint64_t> wm = weightMaskBits({3, 70 + 65}, 2, 70, 2);
+  EXPECT_EQ(wm, (std::vector<uint64_t>{~uint64_t(8), 0x3f, ~uint64_t(0), 0x3f & ~uint64_t(2)}));
   // A channel that is all zeros has alpha 0 and lists no zeros (its output is the bias).
   std::vector<float> dead = {0.0f, 0.0f, 0.0f, 0.5f, -0.5f, 0.5f};
   EXPECT_FALSE(classifyBinaryWeights(2, 1, 3, [&](int64_t o, int64_t, int64_t i) { return dead[o * 3 + i]; }, out));
@@ -260,16 +266,12 @@ TEST(BinaryMath, TernaryWeightsPackedAsPlusOneAndCorrectedAreExact) {
     auto x = randomTernary(rng, H * W * C, trial % 2);
     std::vector<float> w(O * K * K * C);
     std::uniform_int_distribution<int> pick(0, 199);
-    for (float &v : w) // about 1% zeros: within kMaxZeroWeightFraction only sometimes
+    for (float &v : w) // about 0.5% zeros
       v = pick(rng) == 0 ? 0.0f : (rng() % 2 ? 0.75f : -0.75f);
     BinaryWeights bw;
-    auto why = classifyBinaryWeights(O, K * K, C, [&](int64_t o, int64_t r, int64_t i) {
+    ASSERT_FALSE(classifyBinaryWeights(O, K * K, C, [&](int64_t o, int64_t r, int64_t i) {
       return w[(o * K * K + r) * C + i];
-    }, bw);
-    if (why) {
-      EXPECT_NE(why->find("too many exact-zero weights"), std::string::npos) << *why;
-      continue;
-    }
+    }, bw));
     int64_t words = bw.words;
     std::vector<uint64_t> xs, xm;
     packRows(x, H * W, C, xs, xm);
@@ -353,6 +355,80 @@ TEST(BinaryMath, BorderBaseCorrectsPaddingPackedAsPlusOne) {
                   ref += x[(ih * W + iw) * C + c] * w[t * C + c];
             }
           int64_t b = base[(rows.classOf[oh] * cols.taps.size() + cols.classOf[ow]) * padded + o];
+          ASSERT_EQ(b - 2 * A, static_cast<int64_t>(ref))
+              << "trial " << trial << " at " << oh << "," << ow << "," << o;
+        }
+  }
+}
+
+TEST(BinaryMath, WeightMaskPlaneIsExact) {
+  // Ternary weights as a weight mask plane (many zeros): the zeros are packed as +1 (bit 0) and
+  // the mask wm has bit 1 for each non-zero weight. The bipolar loop counts
+  // A = sum over all taps of popcount((s ^ w) & wm) with padding packed as +1 (s = 0), and
+  // d = base - 2A with base from bipolarConvBase(..., wm); the masked loop (inputs with exact
+  // zeros) counts d = sum over in-bounds taps of popcount(m & wm) - 2 popcount(m & wm & (s ^ w)).
+  // Both must equal the float conv over the zero-padded input, for random shapes, strides,
+  // dilations, pads and about a third of the weights zero; and weightMaskBits of the classified
+  // zeros must be the mask packTernary gives.
+  std::mt19937 rng(17);
+  for (int trial = 0; trial < 60; ++trial) {
+    int64_t C = 1 + rng() % 140, H = 1 + rng() % 7, W = 1 + rng() % 7, O = 1 + rng() % 9;
+    int64_t KH = 1 + rng() % 3, KW = 1 + rng() % 3, SH = 1 + rng() % 2, SW = 1 + rng() % 2;
+    int64_t DH = 1 + rng() % 2, DW = 1 + rng() % 2;
+    int64_t pt = rng() % 3, pb = rng() % 3, pl = rng() % 3, pr = rng() % 3;
+    int64_t OH = H + pt + pb - DH * (KH - 1) - 1, OW = W + pl + pr - DW * (KW - 1) - 1;
+    if (OH < 0 || OW < 0)
+      continue;
+    OH = OH / SH + 1;
+    OW = OW / SW + 1;
+    bool zeroInputs = trial % 2;
+    auto x = randomTernary(rng, H * W * C, zeroInputs);
+    auto w = randomTernary(rng, O * KH * KW * C, true);
+    int64_t words = wordsFor(C);
+    std::vector<uint64_t> xs, xm, ws, wm;
+    packRows(x, H * W, C, xs, xm);
+    packRows(w, O * KH * KW, C, ws, wm);
+    BinaryWeights bw;
+    ASSERT_FALSE(classifyBinaryWeights(O, KH * KW, C, [&](int64_t o, int64_t r, int64_t i) {
+      return w[(o * KH * KW + r) * C + i] * 0.5f;
+    }, bw));
+    ASSERT_EQ(bw.bits, ws);
+    // A channel of zeros lists no zeros (its output is the bias); its mask is all ones then.
+    std::vector<uint64_t> fromZeros = weightMaskBits(bw.zeros, O * KH * KW, C, words);
+    for (int64_t o = 0; o < O; ++o)
+      if (bw.alpha[o] != 0.0f)
+        for (int64_t i = 0; i < KH * KW * words; ++i)
+          ASSERT_EQ(fromZeros[o * KH * KW * words + i], wm[o * KH * KW * words + i]) << "trial " << trial;
+    BorderClasses rows = borderClasses(OH, H, KH, SH, DH, pt);
+    BorderClasses cols = borderClasses(OW, W, KW, SW, DW, pl);
+    std::vector<int64_t> base = bipolarConvBase(rows, cols, ws.data(), O, O, KH, KW, words, C, wm.data());
+    for (int64_t oh = 0; oh < OH; ++oh)
+      for (int64_t ow = 0; ow < OW; ++ow)
+        for (int64_t o = 0; o < O; ++o) {
+          double ref = 0;
+          int64_t A = 0, masked = 0;
+          for (int64_t kh = 0; kh < KH; ++kh)
+            for (int64_t kw = 0; kw < KW; ++kw) {
+              int64_t ih = oh * SH + kh * DH - pt, iw = ow * SW + kw * DW - pl;
+              bool inside = ih >= 0 && ih < H && iw >= 0 && iw < W;
+              int64_t t = (o * KH + kh) * KW + kw;
+              for (int64_t i = 0; i < words; ++i) {
+                uint64_t s = inside ? xs[(ih * W + iw) * words + i] : 0; // padding packed as +1
+                uint64_t wi = ws[t * words + i], mi = wm[t * words + i];
+                A += __builtin_popcountll((s ^ wi) & mi);
+                if (inside) {
+                  uint64_t m = xm[(ih * W + iw) * words + i] & mi;
+                  masked += __builtin_popcountll(m) - 2 * __builtin_popcountll(m & (s ^ wi));
+                }
+              }
+              if (inside)
+                for (int64_t c = 0; c < C; ++c)
+                  ref += x[(ih * W + iw) * C + c] * w[t * C + c];
+            }
+          ASSERT_EQ(masked, static_cast<int64_t>(ref)) << "trial " << trial;
+          if (zeroInputs)
+            continue; // the bipolar loop reads no input zeros
+          int64_t b = base[(rows.classOf[oh] * cols.taps.size() + cols.classOf[ow]) * O + o];
           ASSERT_EQ(b - 2 * A, static_cast<int64_t>(ref))
               << "trial " << trial << " at " << oh << "," << ow << "," << o;
         }

@@ -88,18 +88,22 @@ func.func @negative_fb_weights(%arg0: tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32
 
 // -----
 
-// negative_: a zero weight (Sign(0) of a weight) among few weights exceeds the 1% of exact
-// zeros that the sparse correction takes; the layer stays float.
-// CHECK-LABEL: func.func @negative_fb_zero_weight(
-// CHECK-NOT: bnn.bconv2d
-// CHECK: tosa.conv2d
-func.func @negative_fb_zero_weight(%arg0: tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32> {
+// Ternary weights with many zeros (here 1 of 4, Sign(0) of a weight): a weight mask plane, packed
+// like the weights, bit 1 for a non-zero weight (channel 0: weights 0.5, 0 -> 0b01; channel 1:
+// 0b11), as the bconv2d's fourth operand; the zero is packed as +1 (bit 0) in the weights.
+// CHECK-LABEL: func.func @fb_zero_weight_mask(
+// CHECK-DAG: %[[MASK:.+]] = arith.constant dense<{{\[\[\[\[}}1]]], {{\[\[\[}}3]]]]> : tensor<2x1x1x1xi64>
+// CHECK-DAG: %[[W:.+]] = arith.constant dense<0> : tensor<2x1x1x1xi64>
+// CHECK: bnn.bconv2d %{{.+}}, %{{.+}}, %[[W]], %[[MASK]] {
+// CHECK-NOT: zero_taps
+// CHECK-NOT: tosa.conv2d
+func.func @fb_zero_weight_mask(%arg0: tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32> {
   %0 = "tosa.const"() <{values = dense<0.000000e+00> : tensor<1xf32>}> : () -> tensor<1xf32>
   %cst = arith.constant dense<0.000000e+00> : tensor<2xf32>
   %cst_0 = arith.constant dense<[[[[5.000000e-01, 0.000000e+00]]], [[[1.000000e+00, 1.000000e+00]]]]> : tensor<2x1x1x2xf32>
   %1 = bnn.binarize %arg0 {thresholds = dense<0.000000e+00> : tensor<1xf32>, tie = #bnn<tie zero>} : tensor<1x2x3x3xf32>
   %2 = tosa.transpose %1 {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x2x3x3xf32>) -> tensor<1x3x3x2xf32>
-  // expected-remark @below {{Conv stays float: too many exact-zero weights for a sparse correction (1 of 4)}}
+  // expected-remark @below {{Conv binarized: bconv2d, K = 2, with 1 zero weights (ternary: a weight mask plane selects the non-zero ones)}}
   %3 = tosa.conv2d %2, %cst_0, %cst, %0, %0 {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x3x3x2xf32>, tensor<2x1x1x2xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x3x2xf32>
   %4 = tosa.transpose %3 {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x3x3x2xf32>) -> tensor<1x2x3x3xf32>
   return %4 : tensor<1x2x3x3xf32>
@@ -143,17 +147,21 @@ func.func @negative_fb_avgpool(%arg0: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32
 
 // -----
 
-// Ternary weights: one exact zero among 128 weights (within the 1% the sparse correction takes)
-// is packed as +1 and listed in zero_taps (flat index (o * KH * KW + tap) * C + c = 70).
+// Ternary weights: one exact zero among 128 weights (flat index (o * KH * KW + tap) * C + c =
+// 70: channel 1, input channel 6) is packed as +1 and cleared in the weight mask (channel 1's
+// word ~(1 << 6) = -65). The sparse zero_taps encoding is kept for at most one zero in 65,536
+// weights (test/tools/targets/ternary-weights.test).
 // CHECK-LABEL: func.func @fb_ternary_weight(
-// CHECK: bnn.bconv2d {{.*}} zero_taps = array<i64: 70>
+// CHECK: %[[MASK:.+]] = arith.constant dense<{{\[\[\[\[}}-1]]], {{\[\[\[}}-65]]]]> : tensor<2x1x1x1xi64>
+// CHECK: bnn.bconv2d %{{.+}}, %{{.+}}, %{{.+}}, %[[MASK]] {
+// CHECK-NOT: zero_taps
 func.func @fb_ternary_weight(%arg0: tensor<1x64x3x3xf32>) -> tensor<1x2x3x3xf32> {
   %0 = "tosa.const"() <{values = dense<0.000000e+00> : tensor<1xf32>}> : () -> tensor<1xf32>
   %cst = arith.constant dense<0.000000e+00> : tensor<2xf32>
   %w = arith.constant dense<[[[[-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01]]], [[[5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,0.000000e+00,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01,5.000000e-01,-5.000000e-01,5.000000e-01]]]]> : tensor<2x1x1x64xf32>
   %1 = bnn.binarize %arg0 {thresholds = dense<0.000000e+00> : tensor<1xf32>, tie = #bnn<tie zero>} : tensor<1x64x3x3xf32>
   %2 = tosa.transpose %1 {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x64x3x3xf32>) -> tensor<1x3x3x64xf32>
-  // expected-remark @below {{Conv binarized: bconv2d, K = 64, with 1 zero weights (ternary: packed as +1, corrected exactly per output)}}
+  // expected-remark @below {{Conv binarized: bconv2d, K = 64, with 1 zero weights (ternary: a weight mask plane selects the non-zero ones)}}
   %3 = tosa.conv2d %2, %w, %cst, %0, %0 {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x3x3x64xf32>, tensor<2x1x1x64xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x3x2xf32>
   %4 = tosa.transpose %3 {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x3x3x2xf32>) -> tensor<1x2x3x3xf32>
   return %4 : tensor<1x2x3x3xf32>

@@ -262,7 +262,7 @@ func.func @pack_of_float_conv(%x: tensor<1x4x4x3xf32>) -> (tensor<1x3x3x1xi64>, 
 
 // -----
 
-// Ternary weights: zero_taps 5 (o = 0, tap (1, 0), c = 2) and 9 (o = 1, tap (0, 1), c = 0)
+// Ternary weights: zero_taps 5 (o = 0, tap (0, 1), c = 2) and 9 (o = 0, tap (1, 1), c = 0)
 // with KH = KW = 2, C = 3. A sparse loop over the zero taps and the output positions reads each
 // tap's input value x = m * (1 - 2s) (0 outside the input) into an i32 correction, which the
 // epilogue subtracts: the zero weights were packed as +1.

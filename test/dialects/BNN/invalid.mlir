@@ -415,6 +415,22 @@ func.func @bconv2d_zero_taps_range(%s: tensor<1x4x4x1xi64>, %m: tensor<1x4x4x1xi
 
 // -----
 
+func.func @bconv2d_weight_mask_type(%s: tensor<1x4x4x1xi64>, %m: tensor<1x4x4x1xi64>, %w: tensor<2x1x1x1xi64>, %wm: tensor<2x1x1x2xi64>) -> tensor<1x4x4x2xi32> {
+  // expected-error @+1 {{'bnn.bconv2d' op weight_mask must have the type of the weights}}
+  %0 = bnn.bconv2d %s, %m, %w, %wm {in_channels = 3 : i64, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x4x4x1xi64>, tensor<1x4x4x1xi64>, tensor<2x1x1x1xi64>, tensor<2x1x1x2xi64>) -> tensor<1x4x4x2xi32>
+  return %0 : tensor<1x4x4x2xi32>
+}
+
+// -----
+
+func.func @bmatmul_two_ternary_encodings(%s: tensor<1x4x2xi64>, %m: tensor<1x4x2xi64>, %w: tensor<10x2xi64>, %wm: tensor<10x2xi64>) -> tensor<1x4x10xi32> {
+  // expected-error @+1 {{'bnn.bmatmul' op takes zero_taps or a weight_mask, not both}}
+  %0 = bnn.bmatmul %s, %m, %w, %wm {k = 100 : i64, zero_taps = array<i64: 3>} : (tensor<1x4x2xi64>, tensor<1x4x2xi64>, tensor<10x2xi64>, tensor<10x2xi64>) -> tensor<1x4x10xi32>
+  return %0 : tensor<1x4x10xi32>
+}
+
+// -----
+
 func.func @bmatmul_k(%s: tensor<1x4x2xi64>, %m: tensor<1x4x2xi64>, %w: tensor<10x2xi64>) -> tensor<1x4x10xi32> {
   // expected-error @+1 {{'bnn.bmatmul' op reduction length 64 does not fill 2 words}}
   %0 = bnn.bmatmul %s, %m, %w {k = 64 : i64} : (tensor<1x4x2xi64>, tensor<1x4x2xi64>, tensor<10x2xi64>) -> tensor<1x4x10xi32>

@@ -157,6 +157,16 @@ func.func @bconv2d_strided(%s: tensor<1x9x7x1xi64>, %m: tensor<1x9x7x1xi64>, %w:
   return %0 : tensor<1x3x3x8xi32>
 }
 
+// Ternary weights as a weight mask plane: the optional fourth operand.
+// CHECK-LABEL: func.func @bmatmul_weight_mask
+// CHECK-SAME: (%[[S:.+]]: tensor<1x4x2xi64>, %[[M:.+]]: tensor<1x4x2xi64>, %[[W:.+]]: tensor<10x2xi64>, %[[WM:.+]]: tensor<10x2xi64>)
+// CHECK: bnn.bmatmul %[[S]], %[[M]], %[[W]], %[[WM]] {k = 100 : i64} : (tensor<1x4x2xi64>, tensor<1x4x2xi64>, tensor<10x2xi64>, tensor<10x2xi64>) -> tensor<1x4x10xi32>
+func.func @bmatmul_weight_mask(%s: tensor<1x4x2xi64>, %m: tensor<1x4x2xi64>, %w: tensor<10x2xi64>, %wm: tensor<10x2xi64>) -> tensor<1x4x10xi32> {
+  %0 = bnn.bmatmul %s, %m, %w, %wm {k = 100 : i64}
+     : (tensor<1x4x2xi64>, tensor<1x4x2xi64>, tensor<10x2xi64>, tensor<10x2xi64>) -> tensor<1x4x10xi32>
+  return %0 : tensor<1x4x10xi32>
+}
+
 // CHECK-LABEL: func.func @bmatmul
 // CHECK-SAME: (%[[S:.*]]: tensor<1x4x2xi64>, %[[M:.*]]: tensor<1x4x2xi64>, %[[W:.*]]: tensor<10x2xi64>)
 // CHECK: bnn.bmatmul %[[S]], %[[M]], %[[W]] {k = 100 : i64} : (tensor<1x4x2xi64>, tensor<1x4x2xi64>, tensor<10x2xi64>) -> tensor<1x4x10xi32>
