@@ -23,6 +23,9 @@
 //    set). Rows without zeros (nearly all, after BatchNorm) take the bipolar loop above; a row with
 //    a zero takes the exact masked loop: d = popcount(m) - 2 popcount(m & (s ^ w)), with
 //    m & (s ^ w) = (m & s) ^ (m & w), so the broadcast words are m & s and m.
+//  * Ternary weights (exact zeros, packed as +1): a weight mask plane wm, laid out as the
+//    weights, selects the counted bits, (s ^ w) & wm (one vpternlogq on AVX-512), with a base
+//    per channel and class; or, for a handful of zeros, a sparse correction (zero_taps).
 //  * The epilogue is applied to the accumulators in registers: the integer result, the
 //    per-channel affine output transform (y = mul * float(d) + bias), or the integer thresholds
 //    straight to packed bits (each vector compare gives `lanes` bits, ORed into the output word).
