@@ -10,7 +10,7 @@ build="${BNNC_BUILD_DIR:-$root/build}"
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(x86_64 aarch64 armv7 riscv64 riscv64-rvv native)
 models="$build/test/e2e-binarizers"
-[ -f "$models/manifest.json" ] || cmake --build "$build" --target bnnc-e2e-binarizers || exit 1
+cmake --build "$build" --target bnnc-e2e-binarizers >/dev/null || exit 1 # regenerated when its script changed
 export BNNC_RUNTIME_DIR="${BNNC_RUNTIME_DIR:-$root/runtime}"
 node="$(command -v node || command -v nodejs)"
 work="$build/test-targets-binarizers"

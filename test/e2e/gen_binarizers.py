@@ -928,6 +928,14 @@ builder("qonnx_multithreshold_input", "qonnx")(
     lambda: multithreshold_model("multithreshold_input", 432, True))
 
 
+def xnor_weight(g, w, axes=(1, 2, 3)):
+    """Sign(W) * ReduceMean(Abs(W)) over `axes` (kept), written as ONNX ops on initializer W:
+    the XNOR-Net weight binarizer as exported."""
+    wn = g.init("W", w)
+    a = g.node("ReduceMean", [g.node("Abs", [wn])], axes=list(axes), keepdims=1)
+    return g.node("Mul", [g.node("Sign", [wn]), a])
+
+
 @builder("shape_asympad", "shapes")
 def build_asympad():
     """Sign -> Conv(pads [0, 1, 1, 2]) with Sign(W) * ReduceMean(Abs(W)) weights, written as
@@ -937,19 +945,14 @@ def build_asympad():
     x_np = half_offset_input(rng, 1, 8, 7, 7)
     x = g.input("in0", x_np)
 
-    def xnor_weight(w):
-        wn = g.init("W", w)
-        a = g.node("ReduceMean", [g.node("Abs", [wn])], axes=[1, 2, 3], keepdims=1)
-        return g.node("Mul", [g.node("Sign", [wn]), a])
-
     presign = [x]
     h = g.node("Sign", [x])
-    h = g.node("Conv", [h, xnor_weight(latent(rng, 8, 8, 3, 3))], kernel_shape=[3, 3],
+    h = g.node("Conv", [h, xnor_weight(g, latent(rng, 8, 8, 3, 3))], kernel_shape=[3, 3],
                pads=[0, 1, 1, 2])  # top 0, left 1, bottom 1, right 2: [1, 8, 6, 8]
     h = g.batchnorm(h, 3201)
     presign.append(h)
     h = g.node("Sign", [h])
-    h = g.node("Conv", [h, xnor_weight(latent(rng, 8, 8, 3, 3))], kernel_shape=[3, 3],
+    h = g.node("Conv", [h, xnor_weight(g, latent(rng, 8, 8, 3, 3))], kernel_shape=[3, 3],
                pads=[2, 0, 0, 1], strides=[2, 2])
     h = g.batchnorm(h, 3202)
     return finish(g, h, [x_np], 2, "asymmetric Conv pads [0,1,1,2] and [2,0,0,1] (stride 2) "
@@ -973,25 +976,20 @@ def build_ternary_weights():
         flat[0] = 0.0  # channel 0, tap (0, 0): a corner tap, padded at the first output
         return w
 
-    def xnor_weight(w, axes):
-        wn = g.init("W", w)
-        a = g.node("ReduceMean", [g.node("Abs", [wn])], axes=axes, keepdims=1)
-        return g.node("Mul", [g.node("Sign", [wn]), a])
-
     presign = [x]
     h = g.node("Sign", [x])
-    h = g.node("Conv", [h, xnor_weight(with_zeros(latent(rng, 32, 32, 3, 3), 24), [1, 2, 3])],
+    h = g.node("Conv", [h, xnor_weight(g, with_zeros(latent(rng, 32, 32, 3, 3), 24), [1, 2, 3])],
                kernel_shape=[3, 3], pads=[1, 1, 1, 1])
     h = g.batchnorm(h, 3301)
     presign.append(h)
     h = g.node("Sign", [h])
-    h = g.node("Conv", [h, xnor_weight(with_zeros(latent(rng, 32, 32, 3, 3), 12), [1, 2, 3])],
+    h = g.node("Conv", [h, xnor_weight(g, with_zeros(latent(rng, 32, 32, 3, 3), 12), [1, 2, 3])],
                kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[2, 2])
     h = g.batchnorm(h, 3302)
     presign.append(h)
     h = g.node("Sign", [h])
     h = g.node("Flatten", [h], axis=1)
-    h = g.node("MatMul", [h, xnor_weight(with_zeros(latent(rng, 288, 10), 6), [0])])
+    h = g.node("MatMul", [h, xnor_weight(g, with_zeros(latent(rng, 288, 10), 6), [0])])
     return finish(g, h, [x_np], 3, "ternary weights (exact zeros in Sign(W)) in two convs and a "
                   "MatMul, some at padded border taps", reference="onnxruntime", presign=presign)
 
@@ -1014,24 +1012,19 @@ def build_ternary_dense():
         flat[0] = 0.0  # channel 0, tap (0, 0): a corner tap, padded at the first output
         return w
 
-    def xnor_weight(w, axes):
-        wn = g.init("W", w)
-        a = g.node("ReduceMean", [g.node("Abs", [wn])], axes=axes, keepdims=1)
-        return g.node("Mul", [g.node("Sign", [wn]), a])
-
     h = g.node("Sign", [g.node("Relu", [x])])
-    h = g.node("Conv", [h, xnor_weight(pruned(latent(rng, 24, 40, 3, 3), 0.3), [1, 2, 3])],
+    h = g.node("Conv", [h, xnor_weight(g, pruned(latent(rng, 24, 40, 3, 3), 0.3), [1, 2, 3])],
                kernel_shape=[3, 3], pads=[1, 1, 1, 1])
     h = g.batchnorm(h, 3401)
     presign = [h]
     h = g.node("Sign", [g.node("Relu", [h])])
-    h = g.node("Conv", [h, xnor_weight(pruned(latent(rng, 16, 24, 3, 3), 0.5), [1, 2, 3])],
+    h = g.node("Conv", [h, xnor_weight(g, pruned(latent(rng, 16, 24, 3, 3), 0.5), [1, 2, 3])],
                kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[2, 2])
     h = g.batchnorm(h, 3402)
     presign.append(h)
     h = g.node("Sign", [h])
     h = g.node("Flatten", [h], axis=1)
-    h = g.node("MatMul", [h, xnor_weight(pruned(latent(rng, 256, 10), 0.4), [0])])
+    h = g.node("MatMul", [h, xnor_weight(g, pruned(latent(rng, 256, 10), 0.4), [0])])
     return finish(g, h, [x_np], 3, "ternary weights with 30-50% zeros (weight mask planes) and "
                   "exact zeros in the activations", reference="onnxruntime", presign=presign)
 
@@ -1048,10 +1041,8 @@ def build_ternary_sparse():
     x = g.input("in0", x_np)
     w = latent(rng, 128, 64, 3, 3)
     w[3, 0, 0, 0] = 0.0
-    wn = g.init("W", w)
-    a = g.node("ReduceMean", [g.node("Abs", [wn])], axes=[1, 2, 3], keepdims=1)
-    h = g.node("Conv", [g.node("Sign", [x]), g.node("Mul", [g.node("Sign", [wn]), a])],
-               kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+    h = g.node("Conv", [g.node("Sign", [x]), xnor_weight(g, w)], kernel_shape=[3, 3],
+               pads=[1, 1, 1, 1])
     h = g.batchnorm(h, 3501)
     return finish(g, h, [x_np], 1, "one zero weight in 73,728 (the sparse correction)",
                   reference="onnxruntime", presign=[x])

@@ -33,6 +33,24 @@ void packRows(const std::vector<float> &values, int64_t rows, int64_t C, std::ve
     packTernary(&values[r * C], C, &sign[r * words], &mask[r * words]);
 }
 
+/// A random conv window for the border tests: up to 140 input and `maxO` output channels, inputs
+/// up to 7 x 7, kernels up to 3 x 3, strides and dilations 1 or 2, pads 0-2 on each side.
+struct RandomConv {
+  int64_t C, H, W, O, KH, KW, SH, SW, DH, DW, padTop, padLeft, OH, OW;
+};
+/// Draws one (the draws in a fixed order); false when the window does not fit the input.
+bool randomConv(std::mt19937 &rng, int64_t maxO, RandomConv &c) {
+  c.C = 1 + rng() % 140, c.H = 1 + rng() % 7, c.W = 1 + rng() % 7, c.O = 1 + rng() % maxO;
+  c.KH = 1 + rng() % 3, c.KW = 1 + rng() % 3, c.SH = 1 + rng() % 2, c.SW = 1 + rng() % 2;
+  c.DH = 1 + rng() % 2, c.DW = 1 + rng() % 2;
+  int64_t pt = rng() % 3, pb = rng() % 3, pl = rng() % 3, pr = rng() % 3;
+  int64_t OH = c.H + pt + pb - c.DH * (c.KH - 1) - 1, OW = c.W + pl + pr - c.DW * (c.KW - 1) - 1;
+  if (OH < 0 || OW < 0)
+    return false;
+  c.padTop = pt, c.padLeft = pl, c.OH = OH / c.SH + 1, c.OW = OW / c.SW + 1;
+  return true;
+}
+
 } // namespace
 
 TEST(BinaryMath, PackingFollowsTheBitConvention) {
@@ -309,15 +327,10 @@ TEST(BinaryMath, BorderBaseCorrectsPaddingPackedAsPlusOne) {
   // same words.
   std::mt19937 rng(7);
   for (int trial = 0; trial < 80; ++trial) {
-    int64_t C = 1 + rng() % 140, H = 1 + rng() % 7, W = 1 + rng() % 7, O = 1 + rng() % 19;
-    int64_t KH = 1 + rng() % 3, KW = 1 + rng() % 3, SH = 1 + rng() % 2, SW = 1 + rng() % 2;
-    int64_t DH = 1 + rng() % 2, DW = 1 + rng() % 2;
-    int64_t pt = rng() % 3, pb = rng() % 3, pl = rng() % 3, pr = rng() % 3;
-    int64_t OH = H + pt + pb - DH * (KH - 1) - 1, OW = W + pl + pr - DW * (KW - 1) - 1;
-    if (OH < 0 || OW < 0)
+    RandomConv rc;
+    if (!randomConv(rng, /*maxO=*/19, rc))
       continue;
-    OH = OH / SH + 1;
-    OW = OW / SW + 1;
+    auto [C, H, W, O, KH, KW, SH, SW, DH, DW, pt, pl, OH, OW] = rc;
     int64_t block = int64_t(1) << (rng() % 5), padded = (O + block - 1) / block * block;
     auto x = randomTernary(rng, H * W * C, false);
     auto w = randomTernary(rng, O * KH * KW * C, false);
@@ -372,15 +385,10 @@ TEST(BinaryMath, WeightMaskPlaneIsExact) {
   // zeros must be the mask packTernary gives.
   std::mt19937 rng(17);
   for (int trial = 0; trial < 60; ++trial) {
-    int64_t C = 1 + rng() % 140, H = 1 + rng() % 7, W = 1 + rng() % 7, O = 1 + rng() % 9;
-    int64_t KH = 1 + rng() % 3, KW = 1 + rng() % 3, SH = 1 + rng() % 2, SW = 1 + rng() % 2;
-    int64_t DH = 1 + rng() % 2, DW = 1 + rng() % 2;
-    int64_t pt = rng() % 3, pb = rng() % 3, pl = rng() % 3, pr = rng() % 3;
-    int64_t OH = H + pt + pb - DH * (KH - 1) - 1, OW = W + pl + pr - DW * (KW - 1) - 1;
-    if (OH < 0 || OW < 0)
+    RandomConv rc;
+    if (!randomConv(rng, /*maxO=*/9, rc))
       continue;
-    OH = OH / SH + 1;
-    OW = OW / SW + 1;
+    auto [C, H, W, O, KH, KW, SH, SW, DH, DW, pt, pl, OH, OW] = rc;
     bool zeroInputs = trial % 2;
     auto x = randomTernary(rng, H * W * C, zeroInputs);
     auto w = randomTernary(rng, O * KH * KW * C, true);
