@@ -38,6 +38,8 @@ for p in sorted(pathlib.Path(sys.argv[1]).rglob("*.onnxtxt")):
 PY
   mv "$seeds.tmp" "$seeds"
 fi
+# Models the generators gained since the seeds were made.
+cp -u "$build"/test/e2e-models/*.onnx "$build"/test/e2e-binarizers/*.onnx "$seeds/"
 
 mkdir -p "$build/corpus" "$build/crashes"
 export ASAN_SYMBOLIZER_PATH=/usr/lib/llvm-22/bin/llvm-symbolizer
