@@ -10,6 +10,8 @@ Writes into OUTDIR (normally build/bench-models):
                         exports), zero padding 1, then a BatchNormalization.
   bconv3x3_128_28.onnx  the same at 128 -> 128 channels, 28x28 (pad 1).
   bconv1x1_512_7.onnx   the same as a 1x1 conv, 512 -> 512 channels at 7x7 (no padding).
+  bconv3x3_256_14_t30.onnx  the 3x3 256 -> 256 layer with ternary weights: 30% of them exactly 0
+                        (a pruned binary layer), which bnnc keeps binary with a weight mask plane.
   fconv3x3_64_56.onnx   a float 3x3 conv, 64 -> 64 channels at 56x56, batch 1, pad 1, with bias.
   fconv7x7s2_3_64_224.onnx  the float stem of (Bi-Real-)ResNet-18: 7x7 stride-2 conv, 3 -> 64
                         channels, 224x224 input, pad 3, BatchNorm folded in at export.
@@ -273,6 +275,22 @@ def main(argv=None):
                             "kind": "binary-layer", "macs": hw * hw * c * c * k * k,
                             "what": f"Sign -> binary {k}x{k} conv {c}->{c} @ {hw}x{hw} ({pad}) "
                                     "-> BN"})
+
+    # Ternary weights (a pruned binary layer): the 3x3 256 -> 256 layer with 30% of its latent
+    # weights exactly 0, so Sign(W) * alpha holds zeros (bnnc: a weight mask plane).
+    name, c, hw = "bconv3x3_256_14_t30", 256, 14
+    torch.manual_seed(5)
+    m = BinaryConvLayer(c, torch.Generator().manual_seed(5))
+    with torch.no_grad():
+        w = m.conv.weight.view(-1)
+        w[torch.rand(w.numel(), generator=torch.Generator().manual_seed(6)) < 0.3] = 0.0
+    x = half_offset_input(np.random.default_rng(5), (1, c, hw, hw))
+    export(m, x, os.path.join(args.outdir, name + ".onnx"), fold=False)
+    np.save(os.path.join(args.outdir, name + ".in0.npy"), x)
+    models.insert(3, {"name": name, "file": name + ".onnx", "inputs": [name + ".in0.npy"],
+                      "kind": "binary-layer", "macs": hw * hw * c * c * 9,
+                      "what": f"Sign -> binary 3x3 conv {c}->{c} @ {hw}x{hw} (pad 1), 30% of its "
+                              "weights 0 (ternary) -> BN"})
 
     # FINN's CNV-w1a1 (CIFAR-10), calibrated on its input.
     m, x, (presign, n_signs) = cnv_w1a1(4)

@@ -256,7 +256,8 @@ def random_inputs(model_path, workdir, name):
 
 
 # The models bench/gen_bench_models.py makes (all listed in its manifest.json).
-BENCH_MODELS = ("bconv3x3_256_14", "bconv3x3_128_28", "bconv1x1_512_7", "fconv3x3_64_56",
+BENCH_MODELS = ("bconv3x3_256_14", "bconv3x3_128_28", "bconv1x1_512_7", "bconv3x3_256_14_t30",
+                "fconv3x3_64_56",
                 "fconv7x7s2_3_64_224", "fconv1x1_128_256_14", "fconv3x3s2_3_32_224",
                 "fgemm_512_1000", "cnv_w1a1", "bdw3x3_256_28", "fdw3x3_256_28")
 # Whole networks made on demand in the bench directory: name -> its generator (which writes
