@@ -37,6 +37,24 @@ void packRows(const std::vector<float> &values, int64_t rows, int64_t C, std::ve
 /// up to 7 x 7, kernels up to 3 x 3, strides and dilations 1 or 2, pads 0-2 on each side.
 struct RandomConv {
   int64_t C, H, W, O, KH, KW, SH, SW, DH, DW, padTop, padLeft, OH, OW;
+
+  /// The input position (ih, iw) of tap (kh, kw) at output (oh, ow); whether it is inside.
+  bool tapAt(int64_t oh, int64_t ow, int64_t kh, int64_t kw, int64_t &ih, int64_t &iw) const {
+    ih = oh * SH + kh * DH - padTop, iw = ow * SW + kw * DW - padLeft;
+    return ih >= 0 && ih < H && iw >= 0 && iw < W;
+  }
+  /// The float conv of NHWC `x` with OHWI `w` over the zero-padded input, at (oh, ow, o).
+  double reference(const std::vector<float> &x, const std::vector<float> &w, int64_t oh, int64_t ow,
+                   int64_t o) const {
+    double ref = 0;
+    int64_t ih, iw;
+    for (int64_t kh = 0; kh < KH; ++kh)
+      for (int64_t kw = 0; kw < KW; ++kw)
+        if (tapAt(oh, ow, kh, kw, ih, iw))
+          for (int64_t c = 0; c < C; ++c)
+            ref += x[(ih * W + iw) * C + c] * w[((o * KH + kh) * KW + kw) * C + c];
+    return ref;
+  }
 };
 /// Draws one (the draws in a fixed order); false when the window does not fit the input.
 bool randomConv(std::mt19937 &rng, int64_t maxO, RandomConv &c) {
@@ -352,20 +370,16 @@ TEST(BinaryMath, BorderBaseCorrectsPaddingPackedAsPlusOne) {
     for (int64_t oh = 0; oh < OH; ++oh)
       for (int64_t ow = 0; ow < OW; ++ow)
         for (int64_t o = 0; o < O; ++o) {
-          double ref = 0;
-          int64_t A = 0;
+          double ref = rc.reference(x, w, oh, ow, o);
+          int64_t A = 0, ih, iw;
           for (int64_t kh = 0; kh < KH; ++kh)
             for (int64_t kw = 0; kw < KW; ++kw) {
-              int64_t ih = oh * SH + kh * DH - pt, iw = ow * SW + kw * DW - pl;
-              bool inside = ih >= 0 && ih < H && iw >= 0 && iw < W;
+              bool inside = rc.tapAt(oh, ow, kh, kw, ih, iw);
               int64_t t = (o * KH + kh) * KW + kw;
               for (int64_t i = 0; i < words; ++i) {
                 uint64_t s = inside ? xs[(ih * W + iw) * words + i] : 0; // padding packed as +1
                 A += __builtin_popcountll(s ^ ws[t * words + i]);
               }
-              if (inside)
-                for (int64_t c = 0; c < C; ++c)
-                  ref += x[(ih * W + iw) * C + c] * w[t * C + c];
             }
           int64_t b = base[(rows.classOf[oh] * cols.taps.size() + cols.classOf[ow]) * padded + o];
           ASSERT_EQ(b - 2 * A, static_cast<int64_t>(ref))
@@ -398,7 +412,7 @@ TEST(BinaryMath, WeightMaskPlaneIsExact) {
     packRows(w, O * KH * KW, C, ws, wm);
     BinaryWeights bw;
     ASSERT_FALSE(classifyBinaryWeights(O, KH * KW, C, [&](int64_t o, int64_t r, int64_t i) {
-      return w[(o * KH * KW + r) * C + i] * 0.5f;
+      return w[(o * rc.KH * rc.KW + r) * rc.C + i] * 0.5f;
     }, bw));
     ASSERT_EQ(bw.bits, ws);
     // A channel of zeros lists no zeros (its output is the bias); its mask is all ones then.
@@ -413,12 +427,11 @@ TEST(BinaryMath, WeightMaskPlaneIsExact) {
     for (int64_t oh = 0; oh < OH; ++oh)
       for (int64_t ow = 0; ow < OW; ++ow)
         for (int64_t o = 0; o < O; ++o) {
-          double ref = 0;
-          int64_t A = 0, masked = 0;
+          double ref = rc.reference(x, w, oh, ow, o);
+          int64_t A = 0, masked = 0, ih, iw;
           for (int64_t kh = 0; kh < KH; ++kh)
             for (int64_t kw = 0; kw < KW; ++kw) {
-              int64_t ih = oh * SH + kh * DH - pt, iw = ow * SW + kw * DW - pl;
-              bool inside = ih >= 0 && ih < H && iw >= 0 && iw < W;
+              bool inside = rc.tapAt(oh, ow, kh, kw, ih, iw);
               int64_t t = (o * KH + kh) * KW + kw;
               for (int64_t i = 0; i < words; ++i) {
                 uint64_t s = inside ? xs[(ih * W + iw) * words + i] : 0; // padding packed as +1
@@ -429,9 +442,6 @@ TEST(BinaryMath, WeightMaskPlaneIsExact) {
                   masked += __builtin_popcountll(m) - 2 * __builtin_popcountll(m & (s ^ wi));
                 }
               }
-              if (inside)
-                for (int64_t c = 0; c < C; ++c)
-                  ref += x[(ih * W + iw) * C + c] * w[t * C + c];
             }
           ASSERT_EQ(masked, static_cast<int64_t>(ref)) << "trial " << trial;
           if (zeroInputs)
