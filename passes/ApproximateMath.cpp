@@ -33,6 +33,7 @@
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
@@ -70,12 +71,7 @@ void saturateTanh(Operation *root) {
     OpBuilder b(tanh->getContext());
     b.setInsertionPointAfter(tanh);
     Location loc = tanh.getLoc();
-    auto constant = [&](float v) -> Value {
-      auto attr = b.getF32FloatAttr(v);
-      if (auto vt = dyn_cast<VectorType>(type))
-        return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(vt, attr));
-      return arith::ConstantOp::create(b, loc, attr);
-    };
+    auto constant = [&](float v) { return createScalarOrSplatConstant(b, loc, type, APFloat(v)); };
     Value x = tanh.getOperand();
     Value saturated = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGE,
                                             math::AbsFOp::create(b, loc, x), constant(9.0f));

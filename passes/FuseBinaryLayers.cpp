@@ -222,10 +222,9 @@ Ternary ternaryWeights(OpBuilder &b, Location loc, const bnn::BinaryWeights &wei
                        ArrayRef<int64_t> shape, int64_t rows, int64_t inner) {
   if (weights.zeros.empty())
     return {};
-  int64_t total = static_cast<int64_t>(weights.alpha.size()) * rows * inner;
-  if (bnn::sparseZeroWeights(weights.zeros.size(), total))
-    return {b.getDenseI64ArrayAttr(weights.zeros), Value()};
   int64_t allRows = static_cast<int64_t>(weights.alpha.size()) * rows;
+  if (bnn::sparseZeroWeights(weights.zeros.size(), allRows * inner))
+    return {b.getDenseI64ArrayAttr(weights.zeros), Value()};
   return {DenseI64ArrayAttr(),
           packedConstant(b, loc, shape, bnn::weightMaskBits(weights.zeros, allRows, inner, weights.words))};
 }
@@ -436,8 +435,7 @@ struct BNNFuseBinaryLayersPass : bnn::impl::BNNFuseBinaryLayersBase<BNNFuseBinar
                                  << " taps per channel, ternary products in int8 lanes";
       else if (auto mm = dyn_cast<tosa::MatMulOp>(op))
         emitRemark(op->getLoc()) << "MatMul/Gemm stays float: " << whyNotBinaryMatMul(mm, nullptr);
-      else if (auto b = dyn_cast<bnn::BConv2DOp>(op))
-      {
+      else if (auto b = dyn_cast<bnn::BConv2DOp>(op)) {
         auto w = b.getWeights().getType();
         int64_t K = b.getInChannels() * w.getDimSize(1) * w.getDimSize(2);
         emitRemark(op->getLoc()) << "Conv binarized: bconv2d, K = " << K
