@@ -37,6 +37,7 @@
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -369,11 +370,7 @@ private:
     int64_t lanes = vt ? vt.getNumElements() : 1;
     auto c = [&](int64_t v) { return idx(v); };
     auto eq = [&](Value x, int64_t v) { return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, x, c(v)); };
-    auto fconst = [&](float v) -> Value {
-      if (!vt)
-        return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
-      return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(vt, b.getF32FloatAttr(v)));
-    };
+    auto fconst = [&](float v) { return createScalarOrSplatConstant(b, loc, y.getType(), APFloat(v)); };
     int64_t KH = epi.poolKH, KW = epi.poolKW;
     Value rh = arith::RemUIOp::create(b, loc, at[1], c(KH)), rw = arith::RemUIOp::create(b, loc, at[2], c(KW));
     SmallVector<Value> pooled = {at[0], arith::DivUIOp::create(b, loc, at[1], c(KH)),
